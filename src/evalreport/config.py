@@ -1,0 +1,140 @@
+"""The report's configuration: one YAML file per report, checked before any kernel starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from evalreport import paths, regions
+
+
+class ConfigError(ValueError):
+    """The report's YAML file is missing, malformed or inconsistent."""
+
+
+class _Strict(BaseModel):
+    # Unknown keys are an error: a mistyped key must never be silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Programme(_Strict):
+    """The restructuring programme's own years."""
+
+    start: int = Field(description="First year of the programme.")
+    end: int = Field(description="Last year of the programme.")
+    status_applied: int = Field(description="Year the municipality applied for restructuring status.")
+    jobs_lost: int = Field(ge=0, description="Jobs lost in the shock that triggered the status.")
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Programme:
+        if self.end < self.start:
+            raise ValueError(f"programme.end ({self.end}) is before programme.start ({self.start})")
+        if self.status_applied > self.start:
+            raise ValueError("programme.status_applied must not be after programme.start")
+        return self
+
+
+class Period(_Strict):
+    """The years of statistics the report shows."""
+
+    start: int
+    end: int
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"period.end ({self.end}) is before period.start ({self.start})")
+        return self
+
+
+class ReportConfig(_Strict):
+    """Everything that makes one report differ from another built from the same notebooks."""
+
+    title: str
+    municipality: str = Field(description="Kommunenummer, old or current (0529 or 3443).")
+    programme: Programme
+    period: Period
+    base_year: int = Field(description="Year that is 100 in the employment index.")
+    comparison: list[str] = Field(min_length=1, description="Region codes to compare with.")
+    author: str
+    organisation: str
+    report_date: dt.date
+    language: Literal["nb", "nn", "en"] = "nb"
+    data_dir: str = Field(description="Folder of the report's input data, relative to the project root.")
+    output_name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="File name of the PDF, without suffix.")
+
+    @field_validator("municipality", "comparison", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value):
+        # YAML reads 0529 as the number 529 unless quoted; take codes as text either way.
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return str(value)
+
+    @field_validator("municipality")
+    @classmethod
+    def _known_municipality(cls, code: str) -> str:
+        if not regions.is_known(code):
+            raise ValueError(f"unknown kommunenummer {code!r}; write it with four digits, e.g. '3443'")
+        return regions.to_current_code(code)
+
+    @field_validator("comparison")
+    @classmethod
+    def _known_comparison(cls, codes: list[str]) -> list[str]:
+        unknown = [c for c in codes if not regions.is_known(c)]
+        if unknown:
+            raise ValueError(f"unknown region code(s) {unknown}; use kommunenummer, fylkesnummer or '0' for Norway")
+        return [regions.to_current_code(c) for c in codes]
+
+    @model_validator(mode="after")
+    def _check_years(self) -> ReportConfig:
+        if not self.period.start <= self.programme.start <= self.programme.end <= self.period.end:
+            raise ValueError("the programme's years must lie inside period")
+        if not self.period.start <= self.base_year <= self.period.end:
+            raise ValueError(f"base_year {self.base_year} is outside period {self.period.start}-{self.period.end}")
+        if self.municipality in self.comparison:
+            raise ValueError("the municipality itself cannot be one of its comparison areas")
+        return self
+
+    @property
+    def municipality_name(self) -> str:
+        return regions.region_name(self.municipality)
+
+    @property
+    def programme_years(self) -> list[int]:
+        return list(range(self.programme.start, self.programme.end + 1))
+
+    def data_path(self, name: str) -> Path:
+        """Return the path of one input file of this report."""
+        return paths.resolve(self.data_dir) / name
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{where}': remove it or check its spelling"
+    if error["type"] == "missing":
+        return f"missing key '{where}'"
+    return f"key '{where}': {error['msg']} (found {error.get('input')!r})"
+
+
+def load_config(path: str | Path) -> ReportConfig:
+    """Read and check the report's YAML file; raise ConfigError listing every problem."""
+    path = paths.resolve(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: the report configuration file does not exist")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys to values at the top level")
+    try:
+        return ReportConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
+        raise ConfigError(f"{path}: {exc.error_count()} problem(s) in the report configuration:\n{problems}") from None

@@ -1,0 +1,83 @@
+"""Numbers and dates as the report's readers write them.
+
+Norwegian: decimal comma, a no-break space between thousands (13 314), «22,0 mill. kr»,
+«16,4 %», «1. januar 2018», and a true minus sign. English follows the same structure with its
+own separators, for the `language: en` edition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from evalreport import texts
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats numbers, amounts, percentages and dates for one language."""
+
+    language: str = "nb"
+
+    @property
+    def _separators(self) -> tuple[str, str]:
+        # (thousands, decimal)
+        return (",", ".") if self.language == "en" else (NBSP, ",")
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        """13314 -> '13 314'; -0.87 with 2 decimals -> '−0,87'."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        thousands, decimal = self._separators
+        text = f"{abs(value):,.{decimals}f}"
+        text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+        negative = round(value, decimals) < 0
+        return f"{MINUS}{text}" if negative else text
+
+    def signed(self, value: float, decimals: int = 0) -> str:
+        """Like number(), with a plus sign on positive values (changes)."""
+        text = self.number(value, decimals)
+        return f"+{text}" if round(value, decimals) > 0 else text
+
+    def percent(self, value: float, decimals: int = 1) -> str:
+        """16.36 -> '16,4 %' (the value is already in percent)."""
+        return f"{self.number(value, decimals)}{NBSP}%"
+
+    def mnok(self, amount_nok: float, decimals: int = 1) -> str:
+        """22_000_000 -> '22,0 mill. kr'."""
+        value = self.number(amount_nok / 1_000_000, decimals)
+        if self.language == "en":
+            return f"NOK{NBSP}{value}{NBSP}million"
+        return f"{value}{NBSP}mill.{NBSP}kr"
+
+    def nok(self, amount_nok: float) -> str:
+        """122222.2 -> '122 222 kr'."""
+        value = self.number(amount_nok, 0)
+        return f"NOK{NBSP}{value}" if self.language == "en" else f"{value}{NBSP}kr"
+
+    def date(self, day: dt.date) -> str:
+        """date(2018, 1, 1) -> '1. januar 2018'."""
+        month = texts.MONTHS[self.language][day.month - 1]
+        if self.language == "en":
+            return f"{day.day} {month} {day.year}"
+        return f"{day.day}. {month} {day.year}"
+
+    def years(self, first: int, last: int) -> str:
+        """2011, 2017 -> '2011–2017' (with an en dash)."""
+        return f"{first}\u2013{last}"
+
+    def number_word(self, value: int) -> str:
+        """Small whole numbers as words (sju år), as Norwegian style asks below 13."""
+        words = texts.NUMBER_WORDS[self.language]
+        return words[value] if 0 <= value < len(words) else self.number(value)
+
+
+def for_language(language: str) -> Formatter:
+    """Return the formatter for 'nb', 'nn' or 'en'."""
+    if language not in texts.MONTHS:
+        raise ValueError(f"unsupported language {language!r}; use nb, nn or en")
+    return Formatter(language)
