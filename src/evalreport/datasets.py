@@ -1,0 +1,263 @@
+"""Load and validate the report's input data.
+
+Every dataset has a schema (pandera) and a provenance record (`datasets.yaml` beside the data).
+Validation is lazy: it collects every problem of every file, and the build stops with one
+message that names file, column, row, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+from pandera.errors import SchemaErrors
+
+from evalreport import paths, regions
+from evalreport.config import ReportConfig
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("published", "reconstructed", "synthetic")
+FUNDING_SOURCES = ("fylkeskommunen", "kommunen", "innovasjon_norge", "andre")
+STATISTICS = ("employment", "unemployment", "population", "dwellings", "enterprises", "municipal_finances")
+
+
+class DatasetError(ValueError):
+    """One or more input files are missing or do not match their schema."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a dataset came from and how it was made."""
+
+    name: str
+    file: str
+    title: str
+    source: str
+    source_url: str
+    licence: str
+    retrieved: str
+    status: str
+    method: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """Every validated input of one report, with its provenance."""
+
+    funding: pd.DataFrame
+    spending: pd.DataFrame
+    projects: pd.DataFrame
+    goals: pd.DataFrame
+    employment: pd.DataFrame
+    unemployment: pd.DataFrame
+    population: pd.DataFrame
+    dwellings: pd.DataFrame
+    enterprises: pd.DataFrame
+    municipal_finances: pd.DataFrame
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+
+    @property
+    def is_sample(self) -> bool:
+        """True when any input is reconstructed or synthetic, in its record or in any row."""
+        if any(p.status != "published" for p in self.provenance.values()):
+            return True
+        return any((getattr(self, name)["status"] != "published").any() for name in STATISTICS)
+
+
+def _amount(name: str) -> pa.Column:
+    return pa.Column(int, pa.Check.ge(0, error="must be zero or more"), nullable=False, coerce=True,
+                     title=name)
+
+
+def _year(first: int, last: int, what: str) -> pa.Column:
+    return pa.Column(int, pa.Check.in_range(first, last, error=f"must be a year within {what} {first}-{last}"),
+                     coerce=True)
+
+
+def _known_region() -> pa.Check:
+    return pa.Check(lambda s: s.map(regions.is_known), element_wise=False,
+                    error="must be a known kommunenummer or fylkesnummer (see src/evalreport/resources/regions.csv)")
+
+
+def _statistics_schema(value_column: str, dtype, config: ReportConfig, checks: list[pa.Check]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "region_code": pa.Column(str, _known_region(), coerce=True),
+            "region_name": pa.Column(str, coerce=True),
+            "year": _year(config.period.start, config.period.end, "the report's period"),
+            value_column: pa.Column(dtype, checks, coerce=True),
+            "status": pa.Column(str, pa.Check.isin(STATUSES), coerce=True),
+            "source_url": pa.Column(str, nullable=True, coerce=True),
+        },
+        unique=["region_code", "year"],
+        strict=True,
+        ordered=False,
+    )
+
+
+def schemas(config: ReportConfig) -> dict[str, pa.DataFrameSchema]:
+    """Return the schema of every dataset, with the years and codes of this report."""
+    start, end = config.programme.start, config.programme.end
+    return {
+        "funding": pa.DataFrameSchema(
+            {"year": _year(start, end, "the programme"),
+             "source": pa.Column(str, pa.Check.isin(FUNDING_SOURCES), coerce=True),
+             "amount_nok": _amount("amount_nok")},
+            unique=["year", "source"], strict=True),
+        "spending": pa.DataFrameSchema(
+            {"year": _year(start, end, "the programme"),
+             "focus_area": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
+             "amount_nok": _amount("amount_nok")},
+            unique=["year", "focus_area"], strict=True),
+        "projects": pa.DataFrameSchema(
+            {"project_id": pa.Column(str, unique=True, coerce=True),
+             "name": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
+             "focus_area": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
+             "start_year": _year(start, end, "the programme"),
+             "granted_nok": _amount("granted_nok"),
+             "paid_nok": _amount("paid_nok"),
+             "total_cost_nok": _amount("total_cost_nok")},
+            checks=[pa.Check(lambda df: df["paid_nok"] <= df["granted_nok"],
+                             error="paid_nok must not exceed granted_nok"),
+                    pa.Check(lambda df: df["total_cost_nok"] >= df["granted_nok"],
+                             error="total_cost_nok must be at least granted_nok")],
+            strict=True),
+        "goals": pa.DataFrameSchema(
+            {"goal_id": pa.Column(str, unique=True, coerce=True),
+             "indicator": pa.Column(str, coerce=True),
+             "description": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
+             "target": pa.Column(float, pa.Check.gt(0, error="must be above zero"), coerce=True),
+             "achieved": pa.Column(float, pa.Check.ge(0, error="must be zero or more"), coerce=True)},
+            strict=True),
+        "employment": _statistics_schema("employed", int, config, [pa.Check.ge(0)]),
+        "unemployment": _statistics_schema("unemployed_pct", float, config, [pa.Check.in_range(0, 100)]),
+        "population": _statistics_schema("population", int, config, [pa.Check.ge(0)]),
+        "dwellings": _statistics_schema("dwellings_completed", int, config, [pa.Check.ge(0)]),
+        "enterprises": _statistics_schema("new_enterprises", int, config, [pa.Check.ge(0)]),
+        "municipal_finances": pa.DataFrameSchema(
+            {"region_code": pa.Column(str, _known_region(), coerce=True),
+             "region_name": pa.Column(str, coerce=True),
+             "year": _year(config.period.start, config.period.end, "the report's period"),
+             "netto_driftsresultat_pct": pa.Column(float, pa.Check.in_range(-100, 100), coerce=True),
+             "robek": pa.Column(int, pa.Check.isin([0, 1], error="must be 0 or 1"), coerce=True),
+             "status": pa.Column(str, pa.Check.isin(STATUSES), coerce=True),
+             "source_url": pa.Column(str, nullable=True, coerce=True)},
+            unique=["region_code", "year"], strict=True),
+    }
+
+
+_EXPECTED = {
+    "int64": "a whole number, without spaces, units or thousands separators",
+    "float64": "a number with a decimal point",
+}
+_CHECKS = {
+    "field_uniqueness": "duplicate value: each must be unique",
+    "multiple_fields_uniqueness": "duplicate key: this combination occurs more than once",
+    "not_nullable": "empty cell: a value is required",
+}
+
+
+def _describe_failures(label: str, errors: SchemaErrors) -> list[str]:
+    """Turn pandera's failure cases into one line each: file, column, row, expected, found."""
+    cases = errors.failure_cases
+    coerce_failed = set(cases.loc[cases["check"].astype(str).str.startswith("coerce_dtype"), "column"])
+    problems = []
+    for _, case in cases.iterrows():
+        column = case["column"] if isinstance(case["column"], str) else None
+        check, found, index = str(case["check"]), case["failure_case"], case["index"]
+        if column in coerce_failed and not check.startswith("coerce_dtype"):
+            continue  # the value's type is already reported; follow-up checks on it only repeat it
+        if case["schema_context"] == "DataFrameSchema" and check == "column_in_schema":
+            problems.append(f"{label}: unexpected column '{found}': remove or rename it")
+            continue
+        if case["schema_context"] == "DataFrameSchema" and check == "column_in_dataframe":
+            problems.append(f"{label}: missing column '{found}'")
+            continue
+        if check.startswith("coerce_dtype"):
+            dtype = check.split("'")[1] if "'" in check else check
+            check = f"expected {_EXPECTED.get(dtype, dtype)}"
+        check = _CHECKS.get(check, check)
+        where = f"column '{column}', " if column else ""
+        if index is None or (isinstance(index, float) and pd.isna(index)):
+            problems.append(f"{label}: {where}{check} (found {found!r})")
+        else:
+            problems.append(f"{label}: {where}row {int(index) + 2}: {check} (found {found!r})")
+    return problems
+
+
+def read_provenance(data_dir: Path) -> dict[str, Provenance]:
+    """Read `datasets.yaml`, the provenance record of every dataset."""
+    path = data_dir / "datasets.yaml"
+    if not path.is_file():
+        raise DatasetError(f"{path}: missing; every data folder needs a provenance record per dataset")
+    records = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    provenance = {}
+    problems = []
+    fields = set(Provenance.__dataclass_fields__) - {"name"}
+    for name, record in records.items():
+        missing = sorted(fields - set(record or {}))
+        unknown = sorted(set(record or {}) - fields)
+        if missing or unknown:
+            problems.append(f"{path}: dataset '{name}': missing keys {missing}, unknown keys {unknown}")
+            continue
+        if record["status"] not in STATUSES:
+            problems.append(f"{path}: dataset '{name}': status must be one of {STATUSES} (found {record['status']!r})")
+            continue
+        provenance[name] = Provenance(name=name, **{k: str(v or "") for k, v in record.items()})
+    if problems:
+        raise DatasetError("\n".join(problems))
+    return provenance
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(paths.find_project_root()))
+    except ValueError:
+        return str(path)
+
+
+def load_case(config: ReportConfig) -> Case:
+    """Read and validate every input of the report; raise DatasetError listing all problems."""
+    data_dir = paths.resolve(config.data_dir)
+    provenance = read_provenance(data_dir)
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[str] = []
+    for name, schema in schemas(config).items():
+        path = data_dir / f"{name}.csv"
+        label = _relative(path)
+        if name not in provenance:
+            problems.append(f"{_relative(data_dir / 'datasets.yaml')}: no provenance record for dataset '{name}'")
+        if not path.is_file():
+            problems.append(f"{label}: missing file")
+            continue
+        try:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        except pd.errors.EmptyDataError:
+            problems.append(f"{label}: the file is empty; it needs a header row and data rows")
+            continue
+        except pd.errors.ParserError as exc:
+            problems.append(f"{label}: not a well-formed comma-separated file ({exc}); "
+                            "quote values that contain commas, or remove thousands separators")
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(f"{label}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            continue
+        if raw.empty:
+            problems.append(f"{label}: the file has no data rows")
+            continue
+        raw = raw.replace({"": None}) if name in STATISTICS or name == "municipal_finances" else raw
+        try:
+            frames[name] = schema.validate(raw, lazy=True)
+        except SchemaErrors as exc:
+            problems += _describe_failures(label, exc)
+    if problems:
+        raise DatasetError(f"{len(problems)} problem(s) in the input data:\n" + "\n".join(f"  - {p}" for p in problems))
+    for name in STATISTICS:
+        frames[name]["region_code"] = frames[name]["region_code"].map(regions.to_current_code)
+    log.info("validated %d datasets in %s", len(frames), data_dir)
+    return Case(provenance=provenance, **frames)
