@@ -1,0 +1,184 @@
+"""The report's numbers: pure functions from DataFrames to DataFrames or numbers, with no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+PUBLIC_SOURCES = ("fylkeskommunen", "kommunen", "innovasjon_norge")
+JOB_INDICATORS = ("nye_arbeidsplasser", "sikrede_arbeidsplasser")
+
+
+def summarise_funding_by_source(funding: pd.DataFrame) -> pd.DataFrame:
+    """Total funding per source and its share of all funding, largest first."""
+    by_source = funding.groupby("source", as_index=False)["amount_nok"].sum()
+    by_source["share_pct"] = by_source["amount_nok"] / by_source["amount_nok"].sum() * 100
+    return by_source.sort_values(["amount_nok", "source"], ascending=[False, True]).reset_index(drop=True)
+
+
+def pivot_funding_by_year(funding: pd.DataFrame) -> pd.DataFrame:
+    """Funding with one row per year and one column per source, plus a 'total' column."""
+    by_year = funding.pivot_table(index="year", columns="source", values="amount_nok", aggfunc="sum", fill_value=0)
+    by_year = by_year[[s for s in summarise_funding_by_source(funding)["source"]]]
+    by_year["total"] = by_year.sum(axis=1)
+    by_year.columns.name = None
+    return by_year
+
+
+def summarise_spending_by_area(spending: pd.DataFrame) -> pd.DataFrame:
+    """Spending per focus area and its share of all spending, largest first."""
+    by_area = spending.groupby("focus_area", as_index=False)["amount_nok"].sum()
+    by_area["share_pct"] = by_area["amount_nok"] / by_area["amount_nok"].sum() * 100
+    return by_area.sort_values(["amount_nok", "focus_area"], ascending=[False, True]).reset_index(drop=True)
+
+
+def summarise_projects(projects: pd.DataFrame, exclude_areas: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Projects per focus area: count, granted, paid, paid share of granted, total cost, leverage.
+
+    Leverage is total project cost per krone granted by the programme. A last row 'total'
+    sums all areas.
+    """
+    projects = projects[~projects["focus_area"].isin(exclude_areas)]
+    by_area = projects.groupby("focus_area").agg(
+        projects=("project_id", "count"),
+        granted_nok=("granted_nok", "sum"),
+        paid_nok=("paid_nok", "sum"),
+        total_cost_nok=("total_cost_nok", "sum"),
+    )
+    by_area = by_area.sort_values("granted_nok", ascending=False)
+    by_area.loc["total"] = by_area.sum()
+    by_area["paid_pct"] = by_area["paid_nok"] / by_area["granted_nok"] * 100
+    by_area["leverage"] = by_area["total_cost_nok"] / by_area["granted_nok"]
+    by_area.index.name = "focus_area"
+    return by_area.reset_index()
+
+
+def compute_goal_attainment(goals: pd.DataFrame) -> pd.DataFrame:
+    """Each goal's result as a percentage of its target."""
+    attainment = goals[["goal_id", "indicator", "description", "target", "achieved"]].copy()
+    attainment["pct_of_target"] = attainment["achieved"] / attainment["target"] * 100
+    return attainment
+
+
+def count_jobs(goals: pd.DataFrame) -> float:
+    """New and secured jobs achieved, together."""
+    return float(goals.loc[goals["indicator"].isin(JOB_INDICATORS), "achieved"].sum())
+
+
+def compute_cost_per_job(funding: pd.DataFrame, jobs: float) -> float:
+    """Public funding (county, municipality, Innovasjon Norge) per new or secured job, in NOK."""
+    if jobs <= 0:
+        raise ValueError("cost per job needs at least one new or secured job")
+    public = funding.loc[funding["source"].isin(PUBLIC_SOURCES), "amount_nok"].sum()
+    return float(public) / jobs
+
+
+def select_series(statistics: pd.DataFrame, value: str, regions: list[str]) -> pd.DataFrame:
+    """One column per region (in the order given), one row per year."""
+    wide = statistics.pivot_table(index="year", columns="region_code", values=value, aggfunc="sum")
+    missing = [r for r in regions if r not in wide.columns]
+    if missing:
+        raise KeyError(f"no '{value}' series for region(s) {missing}")
+    wide = wide[regions]
+    wide.columns.name = None
+    return wide
+
+
+def compute_index(series: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Each column as an index with base_year = 100."""
+    if base_year not in series.index:
+        raise KeyError(f"base year {base_year} is not in the series ({series.index.min()}-{series.index.max()})")
+    return series / series.loc[base_year] * 100
+
+
+def compute_change(series: pd.Series, first: int, last: int) -> tuple[float, float]:
+    """Change from `first` to `last`: (absolute, percent)."""
+    absolute = float(series.loc[last] - series.loc[first])
+    return absolute, absolute / float(series.loc[first]) * 100
+
+
+@dataclass(frozen=True)
+class DiffInDiff:
+    """A difference-in-differences estimate on log employment, with a placebo check."""
+
+    estimate_pct: float  # treated's change relative to the comparison areas, in percent
+    treated_change_pct: float
+    comparison_change_pct: float
+    placebo_pct: dict[str, float]  # the same estimate with each comparison area as if treated
+    pre_years: tuple[int, int]
+    post_years: tuple[int, int]
+    pre_trend_gap_pct: float  # treated minus comparison growth per year before the programme
+
+    @property
+    def placebo_rank(self) -> int:
+        """How many placebo estimates are at least as large in size as the real one."""
+        return sum(abs(p) >= abs(self.estimate_pct) for p in self.placebo_pct.values())
+
+
+def _log_change(series: pd.DataFrame, pre: list[int], post: list[int]) -> pd.Series:
+    logs = np.log(series)
+    return logs.loc[post].mean() - logs.loc[pre].mean()
+
+
+def estimate_diff_in_diff(levels: pd.DataFrame, treated: str, controls: list[str],
+                          pre_years: list[int], post_years: list[int]) -> DiffInDiff:
+    """Compare the treated area's change in log employment with the comparison areas' mean.
+
+    The change is the mean of log levels over `post_years` minus that over `pre_years`; each
+    comparison area has equal weight (a two-group, many-period DiD on logs). As a placebo, each
+    comparison area in turn is treated as if it had had the programme, against the others. The
+    pre-trend gap uses every year before the first post year, to show whether the areas moved
+    in parallel before the programme, the assumption the estimate rests on.
+    """
+    if not pre_years or not post_years or max(pre_years) >= min(post_years):
+        raise ValueError("difference-in-differences needs pre-period years before the post-period years")
+    missing = [y for y in [*pre_years, *post_years] if y not in levels.index]
+    if missing:
+        raise KeyError(f"employment is missing for year(s) {missing}")
+    change = _log_change(levels[[treated, *controls]], pre_years, post_years)
+    estimate = change[treated] - change[controls].mean()
+    placebo = {}
+    for control in controls:
+        others = [c for c in controls if c != control]
+        if others:
+            placebo[control] = float((np.exp(change[control] - change[others].mean()) - 1) * 100)
+    before = [y for y in levels.index if y < min(post_years)]
+    gap = float("nan")
+    if len(before) >= 2:
+        logs = np.log(levels.loc[before, [treated, *controls]])
+        slopes = logs.apply(lambda column: np.polyfit(before, column, 1)[0])
+        gap = float((slopes[treated] - slopes[controls].mean()) * 100)
+    return DiffInDiff(
+        estimate_pct=float((np.exp(estimate) - 1) * 100),
+        treated_change_pct=float((np.exp(change[treated]) - 1) * 100),
+        comparison_change_pct=float((np.exp(change[controls].mean()) - 1) * 100),
+        placebo_pct=placebo,
+        pre_years=(min(pre_years), max(pre_years)),
+        post_years=(min(post_years), max(post_years)),
+        pre_trend_gap_pct=gap,
+    )
+
+
+def sum_over_years(statistics: pd.DataFrame, value: str, region: str, first: int, last: int) -> float:
+    """Sum of a yearly count (dwellings, new enterprises) for one region over [first, last]."""
+    rows = statistics[(statistics["region_code"] == region) & statistics["year"].between(first, last)]
+    if rows["year"].nunique() != last - first + 1:
+        raise KeyError(f"'{value}' for region {region} lacks years in {first}-{last}")
+    return float(rows[value].sum())
+
+
+def value_in(statistics: pd.DataFrame, value: str, region: str, year: int) -> float:
+    """One region's value in one year."""
+    rows = statistics[(statistics["region_code"] == region) & (statistics["year"] == year)]
+    if rows.empty:
+        raise KeyError(f"no '{value}' for region {region} in {year}")
+    return float(rows[value].iloc[0])
+
+
+def check_reconciliation(funding: pd.DataFrame, spending: pd.DataFrame, tolerance_nok: float = 1.0) -> None:
+    """Raise if total spending and total funding differ (OWID-style check of the outputs)."""
+    gap = float(funding["amount_nok"].sum() - spending["amount_nok"].sum())
+    if abs(gap) > tolerance_nok:
+        raise ValueError(f"funding and spending do not reconcile: funding exceeds spending by {gap:,.0f} NOK")
