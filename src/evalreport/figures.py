@@ -1,0 +1,165 @@
+"""Charts of the report: vector SVG in the report's font, with alternative text from the data."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from functools import lru_cache
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from evalreport import paths, texts  # noqa: E402
+from evalreport.exhibits import Exhibit  # noqa: E402
+from evalreport.formatting import Formatter  # noqa: E402
+
+FONT_FAMILY = "Source Sans Pro"
+WIDTH_IN, HEIGHT_IN = 6.3, 3.1
+
+# Colour-blind-safe (after Okabe and Ito), darkened so each has at least 3:1 contrast on white;
+# lines also differ in style and marker, so meaning never rests on colour alone.
+PALETTE = ["#0060A0", "#B84A00", "#007A5A", "#8E4C8E", "#595959", "#7A6200"]
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1))]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
+TEXT_COLOUR = "#222222"
+
+
+@lru_cache(maxsize=1)
+def configure_matplotlib() -> None:
+    """Use the report's shipped font and a quiet, reproducible style."""
+    fonts_dir = paths.find_project_root() / paths.TEMPLATES_DIR_NAME / "fonts"
+    for font in sorted(fonts_dir.glob("*.ttf")):
+        font_manager.fontManager.addfont(str(font))
+    plt.rcParams.update({
+        "font.family": FONT_FAMILY,
+        "font.size": 9,
+        "axes.edgecolor": "#666666",
+        "axes.labelcolor": TEXT_COLOUR,
+        "xtick.color": TEXT_COLOUR,
+        "ytick.color": TEXT_COLOUR,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.color": "#DDDDDD",
+        "grid.linewidth": 0.6,
+        "legend.frameon": False,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "evalreport",  # fixed ids: the same chart gives the same bytes
+    })
+
+
+def _to_svg(fig: plt.Figure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _figure(svg: str, alt: str, caption: str, source: str, language: str) -> Exhibit:
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    body = f'<img class="er-chart" src="data:image/svg+xml;base64,{encoded}" alt="{html.escape(alt, quote=True)}">'
+    return Exhibit("figure", caption, body, source, texts.fixed(language)["source"])
+
+
+def _number_axis(ax, fmt: Formatter, decimals: int = 0) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, decimals)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _new_axes() -> tuple[plt.Figure, plt.Axes]:
+    configure_matplotlib()
+    return plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
+
+
+def describe_change(subject: str, region: str, series: pd.Series, fmt: Formatter, decimals: int = 0) -> str:
+    """One sentence from the data, e.g. 'Sysselsettingen i Vestre Toten økte fra 6 206 i 2010 til 6 539 i 2015.'"""
+    first, last = series.index[0], series.index[-1]
+    a, b = series.iloc[0], series.iloc[-1]
+    lang = fmt.language
+    if lang == "en":
+        verb = "rose" if b > a else "fell" if b < a else "was unchanged"
+        return f"{subject} in {region} {verb} from {fmt.number(a, decimals)} in {first} to {fmt.number(b, decimals)} in {last}."
+    verb = {"nb": ("økte", "falt", "var uendret"), "nn": ("auka", "fall", "var uendra")}[lang]
+    verb = verb[0] if b > a else verb[1] if b < a else verb[2]
+    return f"{subject} i {region} {verb} fra {fmt.number(a, decimals)} i {first} til {fmt.number(b, decimals)} i {last}."
+
+
+def plot_lines(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, caption: str, source: str,
+               alt: str, y_label: str = "", decimals: int = 0, shade: tuple[int, int] | None = None,
+               series_break: int | None = None) -> Exhibit:
+    """One line per column (the first drawn strongest), labelled at its end, not only by colour."""
+    fig, ax = _new_axes()
+    lang = fmt.language
+    if shade:
+        ax.axvspan(shade[0] - 0.5, shade[1] + 0.5, color="#EEF3F8", zorder=0)
+        ax.text(shade[0] - 0.4, 1.0, texts.label(lang, "programme_years"), transform=ax.get_xaxis_transform(),
+                va="top", ha="left", fontsize=8, color=TEXT_COLOUR)
+    if series_break:
+        ax.axvline(series_break - 0.5, color="#444444", linewidth=0.8, linestyle=":")
+        ax.text(series_break - 0.4, 0.02, texts.label(lang, "series_break"), transform=ax.get_xaxis_transform(),
+                fontsize=7.5, color=TEXT_COLOUR, va="bottom")
+    for i, code in enumerate(series.columns):
+        line = series[code].dropna()
+        ax.plot(line.index, line.values, color=PALETTE[i % len(PALETTE)], linestyle=LINESTYLES[i % len(LINESTYLES)],
+                marker=MARKERS[i % len(MARKERS)], markersize=3.5 if i else 4.5, linewidth=2.2 if i == 0 else 1.3,
+                label=names.get(code, code), zorder=3 if i == 0 else 2)
+    _number_axis(ax, fmt, decimals)
+    ax.set_ylabel(y_label)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5)
+    return _figure(_to_svg(fig), alt, caption, source, lang)
+
+
+def plot_stacked_bars(table: pd.DataFrame, labels: dict[str, str], fmt: Formatter, caption: str, source: str,
+                      alt: str, y_label: str = "", scale: float = 1.0, decimals: int = 0) -> Exhibit:
+    """Stacked bars, one per row (year), one segment per column, told apart by colour and hatch."""
+    fig, ax = _new_axes()
+    bottom = pd.Series(0.0, index=table.index)
+    for i, column in enumerate(table.columns):
+        values = table[column] / scale
+        ax.bar(table.index, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], hatch=HATCHES[i % len(HATCHES)],
+               edgecolor="white", linewidth=0.6, label=labels.get(column, column), width=0.7)
+        bottom += values
+    _number_axis(ax, fmt, decimals)
+    ax.set_ylabel(y_label)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5)
+    return _figure(_to_svg(fig), alt, caption, source, fmt.language)
+
+
+def plot_bars(values: pd.Series, fmt: Formatter, caption: str, source: str, alt: str, y_label: str = "",
+              highlight: tuple[int, int] | None = None, decimals: int = 0) -> Exhibit:
+    """Vertical bars over years; bars inside `highlight` are solid, the others lighter and hatched."""
+    fig, ax = _new_axes()
+    for year, value in values.items():
+        inside = highlight is not None and highlight[0] <= year <= highlight[1]
+        ax.bar(year, value, color=PALETTE[0] if inside else "#8FB3D0", hatch="" if inside else "//",
+               edgecolor="white", width=0.7)
+    _number_axis(ax, fmt, decimals)
+    ax.set_ylabel(y_label)
+    if highlight:
+        ax.text(highlight[0] - 0.4, 1.0, texts.label(fmt.language, "programme_years"),
+                transform=ax.get_xaxis_transform(), va="top", fontsize=8, color=TEXT_COLOUR)
+    return _figure(_to_svg(fig), alt, caption, source, fmt.language)
+
+
+def plot_horizontal_bars(values: pd.Series, fmt: Formatter, caption: str, source: str, alt: str,
+                         x_label: str = "", scale: float = 1.0, decimals: int = 1) -> Exhibit:
+    """Horizontal bars, largest on top, each labelled with its value."""
+    fig, ax = _new_axes()
+    ordered = (values / scale).sort_values()
+    ax.barh(ordered.index, ordered.values, color=PALETTE[0], height=0.6)
+    for y, value in enumerate(ordered.values):
+        ax.text(value, y, f" {fmt.number(value, decimals)}", va="center", fontsize=8.5, color=TEXT_COLOUR)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, 0)))
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel(x_label)
+    return _figure(_to_svg(fig), alt, caption, source, fmt.language)
