@@ -63,8 +63,8 @@ class Formatter:
         """date(2018, 1, 1) -> '1. januar 2018'."""
         month = texts.MONTHS[self.language][day.month - 1]
         if self.language == "en":
-            return f"{day.day} {month} {day.year}"
-        return f"{day.day}. {month} {day.year}"
+            return f"{day.day}{NBSP}{month}{NBSP}{day.year}"
+        return f"{day.day}.{NBSP}{month}{NBSP}{day.year}"
 
     def years(self, first: int, last: int) -> str:
         """2011, 2017 -> '2011–2017' (with an en dash)."""
