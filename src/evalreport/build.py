@@ -64,6 +64,8 @@ def execute_chapter(source: Path, output: Path, parameters: dict, root: Path) ->
     from jupyter_client.manager import AsyncKernelManager
 
     notebook = jupytext.read(source)
+    # A chapter written by hand may lack the header jupytext writes; every chapter is Python.
+    notebook.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     output.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     # Kernels talk over Unix sockets in a folder of their own: no TCP ports to race for when
@@ -104,6 +106,9 @@ def _execute_all(chapters: list[Path], work: Path, parameters: dict, root: Path,
             except ChapterError as exc:
                 log.error("failed    %s", chapter.stem)
                 errors.append(str(exc))
+            except Exception as exc:  # noqa: BLE001 - reported with the chapter's name, then raised
+                log.error("failed    %s", chapter.stem)
+                errors.append(f"{chapter.relative_to(root)}: could not be run: {type(exc).__name__}: {exc}")
     if errors:
         raise ChapterError("\n".join(errors))
     return outputs

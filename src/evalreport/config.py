@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -113,6 +114,20 @@ class ReportConfig(_Strict):
         return paths.resolve(self.data_dir) / name
 
 
+class _CodeLoader(yaml.SafeLoader):
+    """YAML 1.1 reads an unquoted 0502 as the octal number 322. Region codes are written that
+    way, so a plain scalar of digits with a leading zero stays text."""
+
+    def construct_yaml_int(self, node):
+        value = self.construct_scalar(node)
+        if re.fullmatch(r"0\d+", value):
+            return value
+        return super().construct_yaml_int(node)
+
+
+_CodeLoader.add_constructor("tag:yaml.org,2002:int", _CodeLoader.construct_yaml_int)
+
+
 def _describe(error: dict) -> str:
     where = ".".join(str(part) for part in error["loc"]) or "(top level)"
     if error["type"] == "extra_forbidden":
@@ -128,7 +143,7 @@ def load_config(path: str | Path) -> ReportConfig:
     if not path.is_file():
         raise ConfigError(f"{path}: the report configuration file does not exist")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CodeLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):

@@ -181,4 +181,5 @@ def check_reconciliation(funding: pd.DataFrame, spending: pd.DataFrame, toleranc
     """Raise if total spending and total funding differ (OWID-style check of the outputs)."""
     gap = float(funding["amount_nok"].sum() - spending["amount_nok"].sum())
     if abs(gap) > tolerance_nok:
-        raise ValueError(f"funding and spending do not reconcile: funding exceeds spending by {gap:,.0f} NOK")
+        larger, smaller = ("funding", "spending") if gap > 0 else ("spending", "funding")
+        raise ValueError(f"funding and spending do not reconcile: {larger} exceeds {smaller} by {abs(gap):,.0f} NOK")

@@ -1,0 +1,154 @@
+"""Each kind of bad input stops the build with a message naming file, column and row, before
+any kernel starts, and leaves the last good PDF as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evalreport.build import ChapterError, build_report
+from evalreport.config import ConfigError, load_config
+from evalreport.datasets import DatasetError, load_case
+
+CONFIG = "reports/vestre_toten.yaml"
+CASE = Path("data/vestre_toten")
+
+
+def edit_line(path: Path, line: int, old: str, new: str) -> None:
+    """Replace `old` with `new` on one line (1-based, the header is line 1)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert old in lines[line - 1], f"{old!r} not on line {line} of {path.name}"
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def problems_of(project: Path) -> str:
+    with pytest.raises(DatasetError) as caught:
+        load_case(load_config(CONFIG))
+    return str(caught.value)
+
+
+def test_missing_column(project):
+    edit_line(project / CASE / "funding.csv", 1, "amount_nok", "belop")
+    message = problems_of(project)
+    assert "data/vestre_toten/funding.csv: missing column 'amount_nok'" in message
+    assert "unexpected column 'belop'" in message
+
+
+def test_text_in_an_amount(project):
+    edit_line(project / CASE / "funding.csv", 3, "2500000", "2.5 mill")
+    message = problems_of(project)
+    assert "funding.csv: column 'amount_nok', row 3: expected a whole number" in message
+    assert "'2.5 mill'" in message
+
+
+def test_duplicate_key(project):
+    edit_line(project / CASE / "projects.csv", 3, "P002", "P001")
+    message = problems_of(project)
+    assert "projects.csv: column 'project_id', row 2: duplicate value" in message
+    assert "projects.csv: column 'project_id', row 3: duplicate value" in message
+
+
+def test_unknown_municipality_number(project):
+    edit_line(project / CASE / "employment.csv", 4, "0529", "0599")
+    message = problems_of(project)
+    assert "employment.csv: column 'region_code', row 4: must be a known kommunenummer" in message
+    assert "'0599'" in message
+
+
+def test_year_outside_the_period(project):
+    edit_line(project / CASE / "funding.csv", 2, "2011", "2024")
+    message = problems_of(project)
+    assert "funding.csv: column 'year', row 2: must be a year within the programme 2011-2017 (found 2024)" in message
+
+
+def test_every_problem_of_every_file_in_one_message(project):
+    edit_line(project / CASE / "funding.csv", 2, "2011", "2024")
+    edit_line(project / CASE / "projects.csv", 3, "P002", "P001")
+    edit_line(project / CASE / "population.csv", 5, "0529", "9999")
+    message = problems_of(project)
+    assert message.startswith("4 problem(s) in the input data")
+    assert "funding.csv" in message and "projects.csv" in message and "population.csv" in message
+
+
+def test_missing_file(project):
+    (project / CASE / "goals.csv").unlink()
+    assert "data/vestre_toten/goals.csv: missing file" in problems_of(project)
+
+
+def test_empty_file(project):
+    (project / CASE / "goals.csv").write_text("", encoding="utf-8")
+    assert "goals.csv: the file is empty" in problems_of(project)
+
+
+def test_malformed_csv(project):
+    edit_line(project / CASE / "funding.csv", 3, "2500000", "2,500,000")
+    assert "funding.csv: not a well-formed comma-separated file" in problems_of(project)
+
+
+def test_negative_grant(project):
+    edit_line(project / CASE / "funding.csv", 3, "2500000", "-2500000")
+    assert "funding.csv: column 'amount_nok', row 3: must be zero or more (found -2500000)" in problems_of(project)
+
+
+def test_paid_more_than_granted(project):
+    lines = (project / CASE / "projects.csv").read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(",")
+    fields[5] = str(int(fields[4]) + 1000)  # paid_nok = granted_nok + 1000
+    lines[1] = ",".join(fields)
+    (project / CASE / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "paid_nok must not exceed granted_nok" in problems_of(project)
+
+
+def test_unknown_config_key_names_key_and_file(project):
+    path = project / CONFIG
+    path.write_text(path.read_text(encoding="utf-8").replace("base_year:", "base_yaer:"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(CONFIG)
+    assert str(path) in str(caught.value)
+    assert "unknown key 'base_yaer'" in str(caught.value)
+    assert "missing key 'base_year'" in str(caught.value)
+
+
+@pytest.fixture
+def previous_pdf(project) -> bytes:
+    """A stand-in for the last good report, which a failed build must not touch."""
+    pdf = project / "build" / "vestre_toten.pdf"
+    pdf.parent.mkdir()
+    content = b"%PDF-1.7 the last good report\n"
+    pdf.write_bytes(content)
+    return content
+
+
+def test_bad_data_stops_the_build_before_any_kernel_and_keeps_the_last_pdf(project, previous_pdf):
+    edit_line(project / CASE / "funding.csv", 3, "2500000", "2.5 mill")
+    with pytest.raises(DatasetError):
+        build_report(CONFIG)
+    assert (project / "build" / "vestre_toten.pdf").read_bytes() == previous_pdf
+    assert not (project / "build" / ".work").exists()  # no chapter was executed
+
+
+def test_bad_config_stops_the_build_and_keeps_the_last_pdf(project, previous_pdf):
+    path = project / CONFIG
+    path.write_text(path.read_text(encoding="utf-8").replace("language: nb", "langauge: nb"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key 'langauge'"):
+        build_report(CONFIG)
+    assert (project / "build" / "vestre_toten.pdf").read_bytes() == previous_pdf
+
+
+def test_failing_cell_names_notebook_and_cell_and_keeps_the_executed_notebook(project, previous_pdf):
+    for notebook in (project / "notebooks").glob("*.py"):
+        notebook.unlink()
+    (project / "notebooks" / "10_broken.py").write_text(
+        '# %% [markdown]\n# # Kapittel\n\n# %% tags=["parameters"]\nconfig_file = "reports/vestre_toten.yaml"\n\n'
+        "# %%\ntotal = 1\n\n# %%\ntotal / 0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ChapterError) as caught:
+        build_report(CONFIG)
+    message = str(caught.value)
+    assert "notebooks/10_broken.py, cell 4: ZeroDivisionError: division by zero" in message
+    kept = project / "build" / ".work" / "vestre_toten" / "executed" / "10_broken.ipynb"
+    assert kept.is_file() and str(kept.relative_to(project)) in message
+    assert (project / "build" / "vestre_toten.pdf").read_bytes() == previous_pdf

@@ -1,0 +1,134 @@
+"""Unit tests of evalreport.formatting: numbers, amounts and dates as the report's readers write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from evalreport.formatting import Formatter, for_language
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+
+@pytest.fixture
+def nb() -> Formatter:
+    return Formatter("nb")
+
+
+@pytest.fixture
+def en() -> Formatter:
+    return for_language("en")
+
+
+# --- Norwegian (bokmål) --------------------------------------------------------------------------
+
+
+def test_number_thousands_with_no_break_space(nb):
+    assert nb.number(13314) == f"13{NBSP}314"
+    assert nb.number(1_234_567) == f"1{NBSP}234{NBSP}567"
+    assert nb.number(999) == "999"
+
+
+def test_number_decimal_comma_and_rounding(nb):
+    assert nb.number(1234.5, 1) == f"1{NBSP}234,5"
+    assert nb.number(0.875, 2) == "0,88"  # 0.875 is exact in binary; rounds half to even -> 0,88
+    assert nb.number(2.25, 0) == "2"
+
+
+def test_number_negative_uses_true_minus_sign(nb):
+    assert nb.number(-0.87, 2) == f"{MINUS}0,87"
+    assert nb.number(-13314) == f"{MINUS}13{NBSP}314"
+    assert "-" not in nb.number(-5)  # never the hyphen-minus
+
+
+def test_number_negative_that_rounds_to_zero_has_no_sign(nb):
+    assert nb.number(-0.4) == "0"  # rounds to 0: no «−0»
+    assert nb.number(-0.04, 1) == "0,0"
+
+
+def test_number_missing_value_is_a_dash(nb):
+    assert nb.number(float("nan")) == "–"
+    assert nb.number(None) == "–"
+
+
+def test_signed(nb):
+    assert nb.signed(5) == "+5"
+    assert nb.signed(-5) == f"{MINUS}5"
+    assert nb.signed(0) == "0"
+    assert nb.signed(1.25, 1) == "+1,2"  # 1.25 rounds half to even -> 1,2
+    assert nb.signed(0.04, 1) == "0,0"  # rounds to zero: no plus sign
+
+
+def test_percent(nb):
+    assert nb.percent(16.3636) == f"16,4{NBSP}%"  # one decimal by default
+    assert nb.percent(75, 0) == f"75{NBSP}%"
+    assert nb.percent(-2.5, 1) == f"{MINUS}2,5{NBSP}%"
+
+
+def test_mnok(nb):
+    assert nb.mnok(22_000_000) == f"22,0{NBSP}mill.{NBSP}kr"  # 22 000 000 / 1 000 000 = 22,0
+    assert nb.mnok(3_640_000) == f"3,6{NBSP}mill.{NBSP}kr"  # 3.64 -> 3,6
+    assert nb.mnok(1_234_500_000, 0) == f"1{NBSP}234{NBSP}mill.{NBSP}kr"  # 1234.5 -> 1234 (half to even)
+
+
+def test_nok(nb):
+    assert nb.nok(122222.2) == f"122{NBSP}222{NBSP}kr"
+    assert nb.nok(465_000) == f"465{NBSP}000{NBSP}kr"
+
+
+def test_date(nb):
+    assert nb.date(dt.date(2018, 1, 1)) == f"1.{NBSP}januar{NBSP}2018"
+    assert nb.date(dt.date(2017, 12, 31)) == f"31.{NBSP}desember{NBSP}2017"
+
+
+def test_years_with_en_dash(nb):
+    assert nb.years(2011, 2017) == "2011\u20132017"
+
+
+def test_number_word(nb):
+    assert nb.number_word(7) == "sju"
+    assert nb.number_word(0) == "null"
+    assert nb.number_word(12) == "tolv"
+    assert nb.number_word(13) == "13"  # 13 and above as digits
+    assert nb.number_word(1500) == f"1{NBSP}500"
+
+
+def test_nynorsk_words_and_separators():
+    nn = for_language("nn")
+    assert nn.number_word(1) == "eitt"
+    assert nn.number(13314) == f"13{NBSP}314"
+    assert nn.date(dt.date(2018, 6, 1)) == f"1.{NBSP}juni{NBSP}2018"
+
+
+# --- English -------------------------------------------------------------------------------------
+
+
+def test_english_number(en):
+    assert en.number(13314) == "13,314"
+    assert en.number(1234.5, 1) == "1,234.5"
+    assert en.number(-0.87, 2) == f"{MINUS}0.87"
+
+
+def test_english_percent_amounts_and_date(en):
+    assert en.percent(16.3636) == f"16.4{NBSP}%"
+    assert en.mnok(22_000_000) == f"NOK{NBSP}22.0{NBSP}million"
+    assert en.nok(122222.2) == f"NOK{NBSP}122,222"
+    assert en.date(dt.date(2018, 1, 1)) == f"1{NBSP}January{NBSP}2018"
+    assert en.number_word(7) == "seven"
+    assert en.signed(3.0, 1) == "+3.0"
+
+
+# --- languages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_for_language_known(language):
+    assert for_language(language).language == language
+
+
+@pytest.mark.parametrize("language", ["xx", "no", ""])
+def test_for_language_unknown_raises(language):
+    with pytest.raises(ValueError, match="unsupported language"):
+        for_language(language)

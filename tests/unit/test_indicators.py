@@ -1,0 +1,379 @@
+"""Unit tests of evalreport.indicators, on small hand-made frames with hand-worked expectations."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evalreport import indicators
+
+MILLION = 1_000_000
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def funding() -> pd.DataFrame:
+    # Totals per source: fylkeskommunen 6.0 + 6.0 = 12.0 M, kommunen 2.0 + 1.6 = 3.6 M,
+    # andre 3.4 M, innovasjon_norge 3.0 M; all funding 22.0 M.
+    return pd.DataFrame(
+        {
+            "year": [2011, 2011, 2011, 2012, 2012, 2012],
+            "source": ["kommunen", "fylkeskommunen", "innovasjon_norge", "kommunen", "fylkeskommunen", "andre"],
+            "amount_nok": [2_000_000, 6_000_000, 3_000_000, 1_600_000, 6_000_000, 3_400_000],
+        }
+    )
+
+
+@pytest.fixture
+def spending() -> pd.DataFrame:
+    # Per area: Næringsutvikling 5.0 + 7.0 = 12.0 M, Kompetanse 3.0 + 3.0 = 6.0 M,
+    # Administrasjon og drift 2.0 + 2.0 = 4.0 M; all spending 22.0 M (equals funding).
+    return pd.DataFrame(
+        {
+            "year": [2011, 2011, 2011, 2012, 2012, 2012],
+            "focus_area": ["Næringsutvikling", "Kompetanse", "Administrasjon og drift"] * 2,
+            "amount_nok": [5_000_000, 3_000_000, 2_000_000, 7_000_000, 3_000_000, 2_000_000],
+        }
+    )
+
+
+@pytest.fixture
+def projects() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "project_id": ["P1", "P2", "P3", "P4"],
+            "focus_area": ["Næringsutvikling", "Næringsutvikling", "Kompetanse", "Administrasjon og drift"],
+            "granted_nok": [1_000_000, 500_000, 2_000_000, 4_000_000],
+            "paid_nok": [800_000, 500_000, 1_000_000, 4_000_000],
+            "total_cost_nok": [3_000_000, 1_000_000, 2_500_000, 4_000_000],
+        }
+    )
+
+
+@pytest.fixture
+def goals() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "goal_id": ["M1", "M2", "M3"],
+            "indicator": ["nye_arbeidsplasser", "sikrede_arbeidsplasser", "nye_bedrifter"],
+            "description": ["Nye arbeidsplasser", "Sikrede arbeidsplasser", "Nye bedrifter"],
+            "target": [40.0, 20.0, 8.0],
+            "achieved": [30.0, 10.0, 10.0],
+        }
+    )
+
+
+@pytest.fixture
+def statistics() -> pd.DataFrame:
+    # Long format, as the datasets are: employment in two regions over three years.
+    return pd.DataFrame(
+        {
+            "region_code": ["3443", "3443", "3443", "3442", "3442", "3442"],
+            "year": [2010, 2011, 2012, 2010, 2011, 2012],
+            "employed": [4000, 3800, 4200, 5000, 5500, 4500],
+        }
+    )
+
+
+# --- funding and spending ------------------------------------------------------------------------
+
+
+def test_summarise_funding_by_source_totals_and_order(funding):
+    by_source = indicators.summarise_funding_by_source(funding)
+    # Largest first: 12.0 M > 3.6 M > 3.4 M > 3.0 M.
+    assert list(by_source["source"]) == ["fylkeskommunen", "kommunen", "andre", "innovasjon_norge"]
+    assert list(by_source["amount_nok"]) == [12_000_000, 3_600_000, 3_400_000, 3_000_000]
+
+
+def test_summarise_funding_by_source_shares(funding):
+    shares = indicators.summarise_funding_by_source(funding).set_index("source")["share_pct"]
+    assert shares["fylkeskommunen"] == pytest.approx(54.545454, rel=1e-6)  # 12.0 / 22.0 = 54.5454... %
+    assert shares["kommunen"] == pytest.approx(16.363636, rel=1e-6)  # 3.6 / 22.0 = 16.3636... %
+    assert shares["andre"] == pytest.approx(15.454545, rel=1e-6)  # 3.4 / 22.0 = 15.4545... %
+    assert shares["innovasjon_norge"] == pytest.approx(13.636363, rel=1e-6)  # 3.0 / 22.0 = 13.6363... %
+    assert shares.sum() == pytest.approx(100.0)
+
+
+def test_summarise_funding_by_source_breaks_ties_by_name():
+    funding = pd.DataFrame(
+        {"year": [2011, 2011, 2011], "source": ["kommunen", "andre", "fylkeskommunen"],
+         "amount_nok": [1_000_000, 1_000_000, 2_000_000]}
+    )
+    by_source = indicators.summarise_funding_by_source(funding)
+    # 2.0 M first; the two 1.0 M sources in alphabetical order: andre < kommunen.
+    assert list(by_source["source"]) == ["fylkeskommunen", "andre", "kommunen"]
+    assert list(by_source["share_pct"]) == pytest.approx([50.0, 25.0, 25.0])  # 2/4, 1/4, 1/4
+
+
+def test_pivot_funding_by_year_columns_and_total(funding):
+    by_year = indicators.pivot_funding_by_year(funding)
+    # Sources in the order of their totals, then the total column.
+    assert list(by_year.columns) == ["fylkeskommunen", "kommunen", "andre", "innovasjon_norge", "total"]
+    assert list(by_year.index) == [2011, 2012]
+    # 2011: 6.0 + 2.0 + 0 + 3.0 = 11.0 M; 2012: 6.0 + 1.6 + 3.4 + 0 = 11.0 M.
+    assert by_year.loc[2011].tolist() == [6_000_000, 2_000_000, 0, 3_000_000, 11_000_000]
+    assert by_year.loc[2012].tolist() == [6_000_000, 1_600_000, 3_400_000, 0, 11_000_000]
+    assert by_year.columns.name is None
+
+
+def test_summarise_spending_by_area(spending):
+    by_area = indicators.summarise_spending_by_area(spending)
+    assert list(by_area["focus_area"]) == ["Næringsutvikling", "Kompetanse", "Administrasjon og drift"]
+    assert list(by_area["amount_nok"]) == [12_000_000, 6_000_000, 4_000_000]
+    # 12 / 22 = 54.5454... %, 6 / 22 = 27.2727... %, 4 / 22 = 18.1818... %
+    assert list(by_area["share_pct"]) == pytest.approx([54.545454, 27.272727, 18.181818], rel=1e-6)
+    assert by_area["share_pct"].sum() == pytest.approx(100.0)
+
+
+def test_check_reconciliation_passes_when_totals_match(funding, spending):
+    indicators.check_reconciliation(funding, spending)  # 22.0 M == 22.0 M: no exception
+
+
+def test_check_reconciliation_tolerates_rounding(funding, spending):
+    spending = spending.assign(amount_nok=spending["amount_nok"].astype(float))
+    spending.loc[0, "amount_nok"] += 0.5  # a gap of 0.5 NOK is within the default 1 NOK
+    indicators.check_reconciliation(funding, spending)
+
+
+def test_check_reconciliation_raises_when_totals_differ(funding, spending):
+    spending = spending.iloc[:-1]  # drops 2.0 M of spending: funding 22.0 M vs spending 20.0 M
+    with pytest.raises(ValueError, match="do not reconcile"):
+        indicators.check_reconciliation(funding, spending)
+
+
+# --- projects ------------------------------------------------------------------------------------
+
+
+def test_summarise_projects_by_area(projects):
+    summary = indicators.summarise_projects(projects).set_index("focus_area")
+    # Ordered by granted, largest first (4.0 M, 2.0 M, 1.5 M), with 'total' last.
+    assert list(summary.index) == ["Administrasjon og drift", "Kompetanse", "Næringsutvikling", "total"]
+    row = summary.loc["Næringsutvikling"]
+    assert row["projects"] == 2
+    assert row["granted_nok"] == 1_500_000  # 1.0 M + 0.5 M
+    assert row["paid_nok"] == 1_300_000  # 0.8 M + 0.5 M
+    assert row["total_cost_nok"] == 4_000_000  # 3.0 M + 1.0 M
+    assert row["paid_pct"] == pytest.approx(86.666667, rel=1e-6)  # 1.3 / 1.5 = 86.666... %
+    assert row["leverage"] == pytest.approx(2.666667, rel=1e-6)  # 4.0 / 1.5 = 2.666...
+    assert summary.loc["Kompetanse", "paid_pct"] == pytest.approx(50.0)  # 1.0 / 2.0
+    assert summary.loc["Kompetanse", "leverage"] == pytest.approx(1.25)  # 2.5 / 2.0
+
+
+def test_summarise_projects_total_row(projects):
+    summary = indicators.summarise_projects(projects)
+    total = summary.iloc[-1]
+    assert total["focus_area"] == "total"
+    assert total["projects"] == 4
+    assert total["granted_nok"] == 7_500_000  # 1.0 + 0.5 + 2.0 + 4.0 M
+    assert total["paid_nok"] == 6_300_000  # 0.8 + 0.5 + 1.0 + 4.0 M
+    assert total["total_cost_nok"] == 10_500_000  # 3.0 + 1.0 + 2.5 + 4.0 M
+    # The total's ratios are ratios of sums, not sums of ratios.
+    assert total["paid_pct"] == pytest.approx(84.0)  # 6.3 / 7.5 = 84 %
+    assert total["leverage"] == pytest.approx(1.4)  # 10.5 / 7.5 = 1.4
+
+
+def test_summarise_projects_exclude_areas(projects):
+    summary = indicators.summarise_projects(projects, exclude_areas=("Administrasjon og drift",))
+    assert list(summary["focus_area"]) == ["Kompetanse", "Næringsutvikling", "total"]
+    total = summary.set_index("focus_area").loc["total"]
+    assert total["projects"] == 3
+    assert total["granted_nok"] == 3_500_000  # 1.0 + 0.5 + 2.0 M
+    assert total["paid_pct"] == pytest.approx(65.714286, rel=1e-6)  # 2.3 / 3.5 = 65.714... %
+    assert total["leverage"] == pytest.approx(1.857143, rel=1e-6)  # 6.5 / 3.5 = 1.857...
+
+
+# --- goals and jobs ------------------------------------------------------------------------------
+
+
+def test_compute_goal_attainment(goals):
+    attainment = indicators.compute_goal_attainment(goals)
+    assert list(attainment.columns) == ["goal_id", "indicator", "description", "target", "achieved", "pct_of_target"]
+    # 30 / 40 = 75 %, 10 / 20 = 50 %, 10 / 8 = 125 %
+    assert list(attainment["pct_of_target"]) == pytest.approx([75.0, 50.0, 125.0])
+    assert "pct_of_target" not in goals.columns  # the input is left alone
+
+
+def test_count_jobs_counts_new_and_secured_only(goals):
+    assert indicators.count_jobs(goals) == pytest.approx(40.0)  # 30 new + 10 secured; 'nye_bedrifter' ignored
+
+
+def test_compute_cost_per_job_counts_public_sources_only(funding):
+    # Public: fylkeskommunen 12.0 M + kommunen 3.6 M + innovasjon_norge 3.0 M = 18.6 M ('andre' left out).
+    # 18 600 000 / 40 jobs = 465 000 NOK per job.
+    assert indicators.compute_cost_per_job(funding, 40) == pytest.approx(465_000.0)
+
+
+@pytest.mark.parametrize("jobs", [0, 0.0, -1])
+def test_compute_cost_per_job_raises_without_jobs(funding, jobs):
+    with pytest.raises(ValueError, match="at least one"):
+        indicators.compute_cost_per_job(funding, jobs)
+
+
+# --- statistical series --------------------------------------------------------------------------
+
+
+def test_select_series_orders_columns_as_given(statistics):
+    wide = indicators.select_series(statistics, "employed", ["3442", "3443"])
+    assert list(wide.columns) == ["3442", "3443"]
+    assert list(wide.index) == [2010, 2011, 2012]
+    assert wide.loc[2011, "3443"] == 3800
+    assert wide.loc[2012, "3442"] == 4500
+
+
+def test_select_series_raises_on_missing_region(statistics):
+    with pytest.raises(KeyError, match="0502"):
+        indicators.select_series(statistics, "employed", ["3443", "0502"])
+
+
+def test_compute_index_base_year_is_100(statistics):
+    wide = indicators.select_series(statistics, "employed", ["3443", "3442"])
+    index = indicators.compute_index(wide, 2010)
+    assert index.loc[2010].tolist() == pytest.approx([100.0, 100.0])
+    assert index.loc[2011, "3443"] == pytest.approx(95.0)  # 3800 / 4000 * 100
+    assert index.loc[2012, "3443"] == pytest.approx(105.0)  # 4200 / 4000 * 100
+    assert index.loc[2011, "3442"] == pytest.approx(110.0)  # 5500 / 5000 * 100
+    assert index.loc[2012, "3442"] == pytest.approx(90.0)  # 4500 / 5000 * 100
+
+
+def test_compute_index_other_base_year(statistics):
+    wide = indicators.select_series(statistics, "employed", ["3443"])
+    index = indicators.compute_index(wide, 2012)
+    assert index["3443"].tolist() == pytest.approx([95.238095, 90.476190, 100.0], rel=1e-6)  # 4000/4200, 3800/4200
+
+
+def test_compute_index_raises_on_missing_base_year(statistics):
+    wide = indicators.select_series(statistics, "employed", ["3443"])
+    with pytest.raises(KeyError, match="2009"):
+        indicators.compute_index(wide, 2009)
+
+
+def test_compute_change():
+    series = pd.Series([4000, 3900, 3700], index=[2010, 2014, 2017])
+    absolute, percent = indicators.compute_change(series, 2010, 2017)
+    assert absolute == pytest.approx(-300.0)  # 3700 - 4000
+    assert percent == pytest.approx(-7.5)  # -300 / 4000 = -7.5 %
+
+
+def test_compute_change_increase():
+    series = pd.Series([200.0, 250.0], index=[2010, 2011])
+    assert indicators.compute_change(series, 2010, 2011) == pytest.approx((50.0, 25.0))  # 50 / 200 = 25 %
+
+
+@pytest.fixture
+def dwellings() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region_code": ["3443", "3443", "3443", "3443", "3442"],
+            "year": [2014, 2015, 2016, 2017, 2016],
+            "dwellings_completed": [99, 10, 20, 15, 1000],
+        }
+    )
+
+
+def test_sum_over_years(dwellings):
+    # 2015-2017 in 3443: 10 + 20 + 15 = 45 (2014 and the other region are left out).
+    assert indicators.sum_over_years(dwellings, "dwellings_completed", "3443", 2015, 2017) == pytest.approx(45.0)
+
+
+def test_sum_over_years_raises_on_missing_year(dwellings):
+    with pytest.raises(KeyError, match="2015-2018"):
+        indicators.sum_over_years(dwellings, "dwellings_completed", "3443", 2015, 2018)  # no 2018
+    gap = dwellings[dwellings["year"] != 2016]
+    with pytest.raises(KeyError):
+        indicators.sum_over_years(gap, "dwellings_completed", "3443", 2015, 2017)  # no 2016
+
+
+def test_value_in(dwellings):
+    assert indicators.value_in(dwellings, "dwellings_completed", "3442", 2016) == pytest.approx(1000.0)
+    assert indicators.value_in(dwellings, "dwellings_completed", "3443", 2016) == pytest.approx(20.0)
+
+
+def test_value_in_raises_when_absent(dwellings):
+    with pytest.raises(KeyError, match="2017"):
+        indicators.value_in(dwellings, "dwellings_completed", "3442", 2017)
+
+
+# --- difference in differences -------------------------------------------------------------------
+
+
+def _panel(columns: dict[str, list[float]], first_year: int = 2008) -> pd.DataFrame:
+    length = len(next(iter(columns.values())))
+    return pd.DataFrame(columns, index=range(first_year, first_year + length), dtype=float)
+
+
+def test_diff_in_diff_treated_grows_ten_percent_more():
+    # Controls flat; treated 100 -> 110 in every post year.
+    levels = _panel({"T": [100, 100, 100, 110, 110, 110],
+                     "A": [200, 200, 200, 200, 200, 200],
+                     "B": [50, 50, 50, 50, 50, 50]})
+    did = indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], [2008, 2009, 2010], [2011, 2012, 2013])
+    # change(T) = ln 110 - ln 100 = ln 1.1; change(A) = change(B) = 0; exp(ln 1.1 - 0) - 1 = 10 %
+    assert did.estimate_pct == pytest.approx(10.0)
+    assert did.treated_change_pct == pytest.approx(10.0)
+    assert did.comparison_change_pct == pytest.approx(0.0, abs=1e-12)
+    # Each control against the other: exp(0 - 0) - 1 = 0
+    assert did.placebo_pct == pytest.approx({"A": 0.0, "B": 0.0}, abs=1e-12)
+    assert did.placebo_rank == 0  # no placebo as large as 10 %
+    # All areas flat before 2011: log slopes 0 - 0 = 0
+    assert did.pre_trend_gap_pct == pytest.approx(0.0, abs=1e-9)
+    assert did.pre_years == (2008, 2010)
+    assert did.post_years == (2011, 2013)
+
+
+def test_diff_in_diff_with_moving_controls_and_placebos():
+    # A: 100 -> 121 (ln 1.21 = 2 ln 1.1); B flat; comparison mean change = (2 ln 1.1 + 0) / 2 = ln 1.1.
+    # T: 100 -> 121, so estimate = exp(2 ln 1.1 - ln 1.1) - 1 = 10 %.
+    levels = _panel({"T": [100, 100, 121, 121],
+                     "A": [100, 100, 121, 121],
+                     "B": [100, 100, 100, 100]})
+    did = indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], [2008, 2009], [2010, 2011])
+    assert did.estimate_pct == pytest.approx(10.0)
+    assert did.treated_change_pct == pytest.approx(21.0)  # 121 / 100 - 1
+    assert did.comparison_change_pct == pytest.approx(10.0)  # exp(ln 1.1) - 1
+    # Placebo A vs B: exp(2 ln 1.1 - 0) - 1 = 21 %; B vs A: exp(0 - 2 ln 1.1) - 1 = 1/1.21 - 1 = -17.355... %
+    assert did.placebo_pct["A"] == pytest.approx(21.0)
+    assert did.placebo_pct["B"] == pytest.approx(-17.355372, rel=1e-6)
+    assert did.placebo_rank == 2  # |21| >= 10 and |-17.36| >= 10
+
+
+def test_diff_in_diff_single_control_has_no_placebo():
+    levels = _panel({"T": [100, 110], "A": [100, 100]})
+    did = indicators.estimate_diff_in_diff(levels, "T", ["A"], [2008], [2009])
+    assert did.estimate_pct == pytest.approx(10.0)  # 110 / 100 - 1
+    assert did.placebo_pct == {}
+    assert math.isnan(did.pre_trend_gap_pct)  # only one year before 2009: no slope
+
+
+def test_diff_in_diff_pre_trend_gap_uses_every_year_before_post():
+    # Log levels grow linearly before 2011: T by 0.05 a year, A by 0.01, B by 0.03.
+    # Gap = (0.05 - (0.01 + 0.03) / 2) * 100 = 3.0, and it uses 2008-2010 although pre_years is only [2010].
+    years = np.arange(3)
+    levels = pd.DataFrame(
+        {"T": 100 * np.exp(0.05 * years), "A": 100 * np.exp(0.01 * years), "B": 100 * np.exp(0.03 * years)},
+        index=[2008, 2009, 2010],
+    )
+    post = pd.DataFrame({"T": [150.0], "A": [150.0], "B": [150.0]}, index=[2011])
+    levels = pd.concat([levels, post])
+    did = indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], [2010], [2011])
+    assert did.pre_trend_gap_pct == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(
+    "pre, post",
+    [([2010], [2010]), ([2011], [2010]), ([2008, 2011], [2010, 2012]), ([], [2011]), ([2008], [])],
+)
+def test_diff_in_diff_raises_when_pre_is_not_before_post(pre, post):
+    levels = _panel({"T": [100, 100, 100, 110, 110], "A": [100] * 5, "B": [100] * 5})
+    with pytest.raises(ValueError, match="before"):
+        indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], pre, post)
+
+
+def test_diff_in_diff_raises_on_missing_year():
+    levels = _panel({"T": [100, 110], "A": [100, 100], "B": [100, 100]})  # 2008-2009 only
+    with pytest.raises(KeyError, match="2010"):
+        indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], [2008], [2009, 2010])

@@ -1,0 +1,127 @@
+"""Unit tests of evalreport.tables: accessible HTML tables with Norwegian formatting."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evalreport import tables
+from evalreport.formatting import Formatter
+from evalreport.tables import Column, render_table
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({"name": ["Alpha", "Beta", "Sum placeholder"], "value": [1, 2, 3]})
+
+
+COLUMNS = [Column("name", "Name", numeric=False), Column("value", "Value", lambda v: f"<{v}>")]
+
+
+def test_render_table_column_headers_have_scope(frame):
+    html = render_table(frame, COLUMNS)
+    assert html.startswith("<table><thead><tr>")
+    assert '<th scope="col" class="text">Name</th>' in html
+    assert '<th scope="col" class="num">Value</th>' in html
+    assert html.count('scope="col"') == 2
+
+
+def test_render_table_first_cells_are_row_headers(frame):
+    html = render_table(frame, COLUMNS)
+    assert '<tr><th scope="row" class="text">Alpha</th><td class="num">&lt;1&gt;</td></tr>' in html
+    assert html.count('scope="row"') == 3  # one per body row
+    assert 'class="total"' not in html  # no total_label, no total row
+
+
+def test_render_table_marks_last_row_as_total(frame):
+    html = render_table(frame, COLUMNS, total_label="Sum")
+    # The last row's first cell is replaced by the label; its other cells are formatted as usual.
+    assert '<tr class="total"><th scope="row" class="text">Sum</th><td class="num">&lt;3&gt;</td></tr>' in html
+    assert html.count('class="total"') == 1
+    assert "Sum placeholder" not in html
+    assert '<tr><th scope="row" class="text">Beta</th>' in html  # the row before is an ordinary row
+
+
+def test_render_table_without_header(frame):
+    html = render_table(frame, COLUMNS, show_header=False)
+    assert "<thead>" not in html
+    assert 'scope="col"' not in html
+    assert html.startswith("<table><tbody>")
+
+
+def test_render_table_escapes_text():
+    frame = pd.DataFrame({"name": ["R&D <pilot>"], "value": [1]})
+    html = render_table(frame, [Column("name", "A & B", numeric=False), Column("value", "V", str)])
+    assert "<th scope=\"col\" class=\"text\">A &amp; B</th>" in html
+    assert "R&amp;D &lt;pilot&gt;" in html
+
+
+@pytest.fixture
+def by_source() -> pd.DataFrame:
+    # 18.4 M + 3.6 M = 22.0 M; shares 18.4 / 22 = 83.6363... % and 3.6 / 22 = 16.3636... %
+    return pd.DataFrame(
+        {"source": ["fylkeskommunen", "kommunen"],
+         "amount_nok": [18_400_000, 3_600_000],
+         "share_pct": [18.4 / 22 * 100, 3.6 / 22 * 100]}
+    )
+
+
+def test_table_funding_by_source_norwegian(by_source):
+    exhibit = tables.table_funding_by_source(by_source, Formatter("nb"), "Finansiering", "Regnskap")
+    body = exhibit.body_html
+    assert exhibit.kind == "table"
+    assert exhibit.source_label == "Kilde"
+    assert '<th scope="col" class="text">Kilde</th>' in body
+    assert '<th scope="row" class="text">Kommunen</th>' in body  # source label, not the code 'kommunen'
+    assert f'<td class="num">3,6</td><td class="num">16,4{NBSP}%</td>' in body  # 3 600 000 / 1e6 = 3,6
+    assert f'<td class="num">83,6{NBSP}%</td>' in body
+    # Total row: 22,0 million and 83.64 + 16.36 = 100,0 %
+    assert (f'<tr class="total"><th scope="row" class="text">Sum</th><td class="num">22,0</td>'
+            f'<td class="num">100,0{NBSP}%</td></tr>') in body
+
+
+def test_table_funding_by_source_english(by_source):
+    exhibit = tables.table_funding_by_source(by_source, Formatter("en"), "Funding", "Accounts")
+    body = exhibit.body_html
+    assert '<th scope="row" class="text">Municipality</th>' in body
+    assert f'<td class="num">16.4{NBSP}%</td>' in body
+    assert '<th scope="row" class="text">Total</th>' in body
+    assert exhibit.source_label == "Source"
+
+
+def test_table_funding_by_source_keeps_unknown_source_code():
+    frame = pd.DataFrame({"source": ["eu"], "amount_nok": [1_000_000], "share_pct": [100.0]})
+    body = tables.table_funding_by_source(frame, Formatter("nb"), "c", "s").body_html
+    assert '<th scope="row" class="text">eu</th>' in body
+
+
+def test_with_total_appends_sum_row():
+    frame = pd.DataFrame({"label": ["a", "b"], "x": [1.5, 2.5], "y": [10, 20]})
+    result = tables.with_total(frame, "label", ["x"])
+    assert len(result) == 3
+    assert result.iloc[-1]["x"] == pytest.approx(4.0)  # 1.5 + 2.5
+    assert result.iloc[-1]["label"] == ""
+    assert len(frame) == 2  # input unchanged
+
+
+def test_table_key_figures_has_no_header():
+    exhibit = tables.table_key_figures([("Tapte arbeidsplasser", "550"), ("År", "7")], "nb", "Nøkkeltall", "Egne tall")
+    assert "<thead>" not in exhibit.body_html
+    assert '<th scope="row" class="text">Tapte arbeidsplasser</th><td class="num">550</td>' in exhibit.body_html
+
+
+def test_table_projects_formats_leverage_and_total():
+    summary = pd.DataFrame(
+        {"focus_area": ["Kompetanse", "total"], "projects": [3, 3], "granted_nok": [2_000_000, 2_000_000],
+         "paid_nok": [1_000_000, 1_000_000], "paid_pct": [50.0, 50.0],
+         "total_cost_nok": [2_500_000, 2_500_000], "leverage": [1.25, 1.25]}
+    )
+    body = tables.table_projects(summary, Formatter("nb"), "Prosjekter", "Prosjektliste").body_html
+    # projects 3; granted 2,0; paid 1,0; 50,0 %; cost 2,5; leverage 1,25
+    row = (f'<th scope="row" class="text">Kompetanse</th><td class="num">3</td><td class="num">2,0</td>'
+           f'<td class="num">1,0</td><td class="num">50,0{NBSP}%</td><td class="num">2,5</td>'
+           f'<td class="num">1,25</td>')
+    assert row in body
+    assert '<tr class="total"><th scope="row" class="text">Sum</th>' in body
