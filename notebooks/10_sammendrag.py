@@ -52,8 +52,8 @@ Kommunen rapporterer {fmt.number(key.jobs_new_and_secured)} nye og sikrede arbei
 {fmt.nok(key.cost_per_job_nok)} i offentlige midler per arbeidsplass.
 
 Sysselsettingen etter arbeidssted gikk fra {fmt.number(key.employment_before)} i {start - 1} til
-{fmt.number(key.employment_end)} i {end} ({fmt.signed(key.employment_change_pct, 1)} %). Sammenlignet med
-utviklingen i sammenligningsområdene var endringen {fmt.signed(key.diff_in_diff_pct, 1)} % i programperioden.
+{fmt.number(key.employment_end)} i {end} ({fmt.percent(key.employment_change_pct, 1, signed=True)}). Sammenlignet med
+utviklingen i sammenligningsområdene var endringen {fmt.percent(key.diff_in_diff_pct, 1, signed=True)} i programperioden.
 Et slikt anslag viser samvariasjon, ikke sikker årsak (se kapittel 4).
 
 Det ble fullført {fmt.number(key.dwellings_last_three_years)} boliger i de tre siste programårene,

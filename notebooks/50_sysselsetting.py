@@ -74,8 +74,8 @@ placebo_larger = effect.placebo_rank
 Markdown(f"""
 Fra {fmt.years(*effect.pre_years) if effect.pre_years[0] != effect.pre_years[1] else effect.pre_years[0]} til
 gjennomsnittet for programårene {fmt.years(*effect.post_years)} endret sysselsettingen i {municipality} seg med
-{fmt.signed(effect.treated_change_pct, 1)} %, mot {fmt.signed(effect.comparison_change_pct, 1)} % i gjennomsnitt
-for sammenligningsområdene. Forskjellen i forskjeller er dermed **{fmt.signed(effect.estimate_pct, 1)} %**.
+{fmt.percent(effect.treated_change_pct, 1, signed=True)}, mot {fmt.percent(effect.comparison_change_pct, 1, signed=True)} i gjennomsnitt
+for sammenligningsområdene. Forskjellen i forskjeller er dermed **{fmt.percent(effect.estimate_pct, 1, signed=True)}**.
 
 **Hva tallet kan si:** at sysselsettingen i {municipality} i programperioden utviklet seg
 {"bedre" if effect.estimate_pct > 0 else "svakere"} enn i sammenligningsområdene, målt fra samme utgangspunkt.

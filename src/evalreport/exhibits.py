@@ -20,11 +20,12 @@ class Exhibit:
     source: str
     source_label: str = "Kilde"
     note: str = ""
+    long: bool = False  # a long table may run over pages; its header row repeats
 
     def _repr_html_(self) -> str:
         note = f'<p class="er-note">{html.escape(self.note)}</p>' if self.note else ""
         return (
-            f'<figure class="er-exhibit er-{self.kind}">'
+            f'<figure class="er-exhibit er-{self.kind}{" er-long" if self.long else ""}">'
             f'<figcaption><span class="er-label" data-kind="{self.kind}"></span>'
             f'<span class="er-caption">{html.escape(self.caption)}</span></figcaption>'
             f"{self.body_html}"

@@ -43,9 +43,10 @@ class Formatter:
         text = self.number(value, decimals)
         return f"+{text}" if round(value, decimals) > 0 else text
 
-    def percent(self, value: float, decimals: int = 1) -> str:
-        """16.36 -> '16,4 %' (the value is already in percent)."""
-        return f"{self.number(value, decimals)}{NBSP}%"
+    def percent(self, value: float, decimals: int = 1, signed: bool = False) -> str:
+        """16.36 -> '16,4 %' (the value is already in percent); signed adds '+' to a rise."""
+        text = self.signed(value, decimals) if signed else self.number(value, decimals)
+        return f"{text}{NBSP}%"
 
     def mnok(self, amount_nok: float, decimals: int = 1) -> str:
         """22_000_000 -> '22,0 mill. kr'."""

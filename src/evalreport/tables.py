@@ -13,6 +13,9 @@ from evalreport.exhibits import Exhibit
 from evalreport.formatting import Formatter
 
 
+LONG_TABLE_ROWS = 14  # longer tables may break across pages rather than leave a page half empty
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table: which field, its header, and how its values are written."""
@@ -33,7 +36,8 @@ def render_table(frame: pd.DataFrame, columns: list[Column], total_label: str | 
         f'<th scope="col" class="{"num" if c.numeric else "text"}">{html.escape(c.header)}</th>' for c in columns
     )
     body_rows = []
-    for position, (_, row) in enumerate(frame.iterrows()):
+    # Records, not iterrows(): a row of ints and floats must not turn the years into floats.
+    for position, row in enumerate(frame.to_dict("records")):
         is_total = total_label is not None and position == len(frame) - 1
         cells = []
         for i, column in enumerate(columns):
@@ -51,7 +55,8 @@ def make_table(frame: pd.DataFrame, columns: list[Column], caption: str, source:
                total_label: str | None = None, note: str = "", show_header: bool = True) -> Exhibit:
     """Wrap a rendered table as a numbered exhibit."""
     body = render_table(frame, columns, total_label, show_header)
-    return Exhibit("table", caption, body, source, texts.fixed(language)["source"], note)
+    return Exhibit("table", caption, body, source, texts.fixed(language)["source"], note,
+                   long=len(frame) > LONG_TABLE_ROWS)
 
 
 def with_total(frame: pd.DataFrame, label_field: str, sum_fields: list[str]) -> pd.DataFrame:
@@ -142,11 +147,10 @@ def table_key_figures(rows: list[tuple[str, str]], language: str, caption: str, 
 def table_datasets(provenance: dict, language: str, caption: str, source: str) -> Exhibit:
     """Every dataset with its source, licence, retrieval date and status."""
     fixed = texts.fixed(language)
-    frame = pd.DataFrame([{"title": p.title, "file": p.file, "source": p.source, "licence": p.licence,
+    frame = pd.DataFrame([{"title": f"{p.title} ({p.file})", "source": p.source, "licence": p.licence,
                            "retrieved": p.retrieved, "status": fixed["status"][p.status]}
                           for p in provenance.values()])
     columns = [Column("title", texts.label(language, "dataset"), numeric=False),
-               Column("file", texts.label(language, "file"), numeric=False),
                Column("source", texts.label(language, "source_col"), numeric=False),
                Column("licence", texts.label(language, "licence"), numeric=False),
                Column("retrieved", texts.label(language, "retrieved"), numeric=False),

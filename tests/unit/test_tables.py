@@ -125,3 +125,11 @@ def test_table_projects_formats_leverage_and_total():
            f'<td class="num">1,25</td>')
     assert row in body
     assert '<tr class="total"><th scope="row" class="text">Sum</th>' in body
+
+
+def test_whole_numbers_stay_whole_beside_decimal_columns():
+    # A year column next to a float column: iterrows() would make the year 2008.0.
+    frame = pd.DataFrame({"year": [2008, 2009], "rate": [1.8, 4.4]})
+    html = render_table(frame, [Column("year", "År", numeric=False), Column("rate", "Rate", lambda v: f"{v:.1f}")])
+    assert '<th scope="row" class="text">2008</th>' in html
+    assert "2008.0" not in html
