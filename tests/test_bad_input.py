@@ -84,7 +84,8 @@ def test_empty_file(project):
 
 def test_malformed_csv(project):
     edit_line(project / CASE / "funding.csv", 3, "2500000", "2,500,000")
-    assert "funding.csv: not a well-formed comma-separated file" in problems_of(project)
+    assert ("funding.csv: row 3: expected 3 fields separated by ',', found 5; quote values that contain ',' "
+            "or remove thousands separators") in problems_of(project)
 
 
 def test_negative_grant(project):

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 import yaml
 from pandera.errors import SchemaErrors
 
-from evalreport import paths, regions
+from evalreport import paths, readers, regions
 from evalreport.config import ReportConfig
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class Provenance:
     retrieved: str
     status: str
     method: str
+    sheet: str = ""  # for a workbook: the sheet to read (default: the first)
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,9 @@ _CHECKS = {
 }
 
 
-def _describe_failures(label: str, errors: SchemaErrors) -> list[str]:
+def _describe_failures(table: readers.RawTable, errors: SchemaErrors) -> list[str]:
     """Turn pandera's failure cases into one line each: file, column, row, expected, found."""
+    label = table.label
     cases = errors.failure_cases
     coerce_failed = set(cases.loc[cases["check"].astype(str).str.startswith("coerce_dtype"), "column"])
     problems = []
@@ -186,7 +188,7 @@ def _describe_failures(label: str, errors: SchemaErrors) -> list[str]:
         if index is None or (isinstance(index, float) and pd.isna(index)):
             problems.append(f"{label}: {where}{check} (found {found!r})")
         else:
-            problems.append(f"{label}: {where}row {int(index) + 2}: {check} (found {found!r})")
+            problems.append(f"{label}: {where}row {table.row(int(index))}: {check} (found {found!r})")
     return problems
 
 
@@ -199,8 +201,9 @@ def read_provenance(data_dir: Path) -> dict[str, Provenance]:
     provenance = {}
     problems = []
     fields = set(Provenance.__dataclass_fields__) - {"name"}
+    optional = {"sheet"}
     for name, record in records.items():
-        missing = sorted(fields - set(record or {}))
+        missing = sorted(fields - optional - set(record or {}))
         unknown = sorted(set(record or {}) - fields)
         if missing or unknown:
             problems.append(f"{path}: dataset '{name}': missing keys {missing}, unknown keys {unknown}")
@@ -221,6 +224,24 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+def layout_of(schema: pa.DataFrameSchema) -> readers.Layout:
+    """What the readers need to know of a schema: its columns and which of them hold numbers."""
+    columns = list(schema.columns)
+    integers = tuple(c for c, col in schema.columns.items() if str(col.dtype) == "int64")
+    decimals = tuple(c for c, col in schema.columns.items() if str(col.dtype) == "float64")
+    values = [c for c in columns if c not in ("region_code", "region_name", "year", "status", "source_url")]
+    return readers.Layout(columns, integers, decimals, values[0] if len(values) == 1 else None)
+
+
+def _join_renumbered(name: str, frame: pd.DataFrame, table: readers.RawTable) -> list[str]:
+    """Map region codes to today's codes; a year given under both the old and the new code is a problem."""
+    frame["region_code"] = frame["region_code"].map(regions.to_current_code)
+    clashes = frame[frame.duplicated(["region_code", "year"], keep=False)]
+    return [f"{table.label}: row {table.row(i)}: region {frame.at[i, 'region_code']} in {frame.at[i, 'year']} "
+            "appears under both its old and its new kommunenummer; keep one of them"
+            for i in clashes.index]
+
+
 def load_case(config: ReportConfig) -> Case:
     """Read and validate every input of the report; raise DatasetError listing all problems."""
     data_dir = paths.resolve(config.data_dir)
@@ -228,36 +249,30 @@ def load_case(config: ReportConfig) -> Case:
     frames: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
     for name, schema in schemas(config).items():
-        path = data_dir / f"{name}.csv"
-        label = _relative(path)
-        if name not in provenance:
+        record = provenance.get(name)
+        if record is None:
             problems.append(f"{_relative(data_dir / 'datasets.yaml')}: no provenance record for dataset '{name}'")
+        path = data_dir / (record.file if record else f"{name}.csv")
+        label = _relative(path)
         if not path.is_file():
             problems.append(f"{label}: missing file")
             continue
+        table = readers.read_table(path, label, layout_of(schema), sheet=(record.sheet or None) if record else None)
+        if table.problems:
+            problems += table.problems
+            continue
+        if table.frame.empty:
+            problems.append(f"{table.label}: the file has no data rows")
+            continue
         try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        except pd.errors.EmptyDataError:
-            problems.append(f"{label}: the file is empty; it needs a header row and data rows")
-            continue
-        except pd.errors.ParserError as exc:
-            problems.append(f"{label}: not a well-formed comma-separated file ({exc}); "
-                            "quote values that contain commas, or remove thousands separators")
-            continue
-        except UnicodeDecodeError as exc:
-            problems.append(f"{label}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
-            continue
-        if raw.empty:
-            problems.append(f"{label}: the file has no data rows")
-            continue
-        raw = raw.replace({"": None}) if name in STATISTICS or name == "municipal_finances" else raw
-        try:
-            frames[name] = schema.validate(raw, lazy=True)
+            frame = schema.validate(table.frame, lazy=True)
         except SchemaErrors as exc:
-            problems += _describe_failures(label, exc)
+            problems += _describe_failures(table, exc)
+            continue
+        if "region_code" in frame:
+            problems += _join_renumbered(name, frame, table)
+        frames[name] = frame.reset_index(drop=True)
     if problems:
         raise DatasetError(f"{len(problems)} problem(s) in the input data:\n" + "\n".join(f"  - {p}" for p in problems))
-    for name in STATISTICS:
-        frames[name]["region_code"] = frames[name]["region_code"].map(regions.to_current_code)
     log.info("validated %d datasets in %s", len(frames), data_dir)
     return Case(provenance=provenance, **frames)
