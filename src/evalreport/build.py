@@ -1,40 +1,40 @@
 """Build the report: check inputs, execute the chapters, render, write the PDF and HTML twin.
 
-Nothing is written where the last good report lies until every step has succeeded: a failed
-build leaves the previous PDF as it was.
+The build is incremental: a chapter runs again only when its code, the report's parameters, the
+data it reads, the package or the environment changed; an edit to a chapter's prose alone is
+merged into the chapter's last executed copy without running it. With nothing changed the build
+says so and does nothing. Chapters run side by side, one kernel per worker process, each kernel
+reset between chapters. Nothing is written where the last good report lies until every step has
+succeeded: a failed build leaves the previous PDF as it was.
+
+Heavy libraries are imported inside the functions that need them, so that the no-op check is fast.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
-import multiprocessing
 import os
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
-import nbformat
+import yaml
 
-from evalreport import paths, render
-from evalreport.config import load_config
-from evalreport.datasets import load_case
-from evalreport.summary import compute_key_figures
+from evalreport import fingerprint, paths
+from evalreport.errors import ChapterError, ConfigError
 
 log = logging.getLogger(__name__)
 
 NOTEBOOKS_DIR = "notebooks"
 BUILD_DIR = "build"
-
-
-class ChapterError(RuntimeError):
-    """A chapter notebook failed while it ran."""
+STATE_VERSION = 2
+RESET_TAG = "evalreport-reset"
+INJECTED_TAG = "injected-parameters"
+REPORTED_VERSIONS = ["evalreport", "pandas", "numpy", "pandera", "matplotlib", "papermill", "nbconvert",
+                     "jupytext", "ipykernel", "weasyprint", "pydantic", "openpyxl"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,55 @@ class BuildResult:
     html: Path
     pages: int
     seconds: float
+    executed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    rebuilt: bool = True
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one report's build depends on, by content."""
+
+    root: Path
+    config_path: Path
+    config_arg: str  # the configuration's path relative to the project root, as notebooks get it
+    output_name: str
+    inputs: dict[str, str]  # relative path -> sha256: configuration, data, notebooks, templates
+    data_key: str
+    templates_key: str
+    package_key: str
+    environment: dict[str, str]
+    git: dict
+    built_at: str
+
+    @property
+    def work(self) -> Path:
+        return self.root / BUILD_DIR / ".work" / self.output_name
+
+    @property
+    def pdf(self) -> Path:
+        return self.root / BUILD_DIR / f"{self.output_name}.pdf"
+
+    @property
+    def html(self) -> Path:
+        return self.root / BUILD_DIR / f"{self.output_name}.html"
+
+    @property
+    def sidecar(self) -> Path:
+        return self.root / BUILD_DIR / f"{self.output_name}.json"
+
+    @property
+    def document_key(self) -> str:
+        return fingerprint.hash_text(json.dumps(
+            [STATE_VERSION, self.inputs, self.package_key, self.environment, self.git, self.built_at],
+            sort_keys=True))
+
+    def chapter_key(self, code_signature: str, reads_data: bool) -> str:
+        """What a chapter's execution depends on: its code, the parameters, the data it reads,
+        the package and the environment (not its prose)."""
+        config_hash = self.inputs[self.config_arg]
+        return fingerprint.hash_text(code_signature, config_hash, self.data_key if reads_data else "",
+                                     self.package_key, json.dumps(self.environment, sort_keys=True))
 
 
 def find_chapters(root: Path) -> list[Path]:
@@ -53,91 +102,286 @@ def find_chapters(root: Path) -> list[Path]:
     return chapters
 
 
-def execute_chapter(source: Path, output: Path, parameters: dict, root: Path) -> float:
-    """Run one chapter with papermill; the executed notebook is written to `output` even on failure."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+def _built_at(git: dict, fallback: str) -> str:
+    """The build's time, taken from the inputs so that the same inputs give the same files:
+    SOURCE_DATE_EPOCH when set, else the time of the commit the project is at."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or git.get("commit_time")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).isoformat()
+    return fallback
 
+
+def make_plan(config_file: str) -> Plan:
+    """Fingerprint every input of the report. Reads the YAML without checking it: a bad file
+    is reported by the full check that follows whenever anything has to be built."""
+    root = paths.find_project_root()
+    config_path = paths.resolve(config_file, root)
+    if not config_path.is_file():
+        raise ConfigError(f"{config_path}: the report configuration file does not exist")
+    try:
+        raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        raw = None  # the full check reports it
+    raw = raw if isinstance(raw, dict) else {}
+    output_name = str(raw.get("output_name") or config_path.stem)
+    data_dir = paths.resolve(str(raw.get("data_dir", "data")), root)
+    config_arg = os.path.relpath(config_path, root)
+    templates = root / paths.TEMPLATES_DIR_NAME
+    data_files = fingerprint.files_under(data_dir) if data_dir.is_dir() else []
+    data = fingerprint.hash_files(data_files, root)
+    inputs = {config_arg: fingerprint.hash_file(config_path), **data,
+              **fingerprint.hash_files(find_chapters(root), root),
+              **fingerprint.hash_files(fingerprint.files_under(templates), root)}
+    git = fingerprint.git_state(root)
+    fallback = f"{raw.get('report_date', '1970-01-01')}T12:00:00+00:00"
+    return Plan(
+        root=root, config_path=config_path, config_arg=config_arg, output_name=output_name, inputs=inputs,
+        data_key=fingerprint.hash_text(json.dumps(data, sort_keys=True)),
+        templates_key=fingerprint.hash_tree(templates),
+        package_key=fingerprint.hash_tree(Path(__file__).resolve().parent),
+        environment=fingerprint.environment(), git=git, built_at=_built_at(git, fallback),
+    )
+
+
+def _read_state(plan: Plan) -> dict:
+    try:
+        state = json.loads((plan.work / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if state.get("version") == STATE_VERSION else {}
+
+
+def _up_to_date(plan: Plan, state: dict) -> bool:
+    return (state.get("document_key") == plan.document_key
+            and all(p.is_file() for p in (plan.pdf, plan.html, plan.sidecar))
+            and fingerprint.hash_file(plan.pdf) == state.get("pdf_sha256")
+            and fingerprint.hash_file(plan.html) == state.get("html_sha256"))
+
+
+# --- executing chapters ---------------------------------------------------------------------------
+
+_KERNEL = None  # this worker process's kernel manager
+
+
+def _start_kernel(root: str) -> None:
+    """Worker initializer: start this worker's kernel, over Unix sockets in a folder of its own
+    (no TCP ports to race for, nothing shared with the other workers)."""
+    import atexit
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+
+    global _KERNEL
     # The kernel is started as 'python' from PATH: make it this environment's Python.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    from jupyter_client.manager import AsyncKernelManager
+    sockets = tempfile.mkdtemp(prefix="evalreport-kernel-")
+    _KERNEL = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+    _KERNEL.start_kernel(cwd=root)
+    atexit.register(_stop_kernel, sockets)
 
-    notebook = jupytext.read(source)
-    # A chapter written by hand may lack the header jupytext writes; every chapter is Python.
-    notebook.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
-    output.parent.mkdir(parents=True, exist_ok=True)
+
+def _stop_kernel(sockets: str) -> None:
+    import shutil
+
+    if _KERNEL is not None and _KERNEL.has_kernel:
+        _KERNEL.shutdown_kernel(now=True)
+    shutil.rmtree(sockets, ignore_errors=True)
+
+
+def execute_chapter(source: str, output: str, parameters: dict, root: str) -> float:
+    """Run one chapter with papermill in this worker's kernel, after resetting its namespace.
+
+    The executed notebook is written to `output` even when a cell fails.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    source_path, output_path, root_path = Path(source), Path(output), Path(root)
+    if _KERNEL is None or not _KERNEL.is_alive():
+        _start_kernel(root)
+    notebook = read_chapter(source_path)
+    reset = nbformat.v4.new_code_cell("%reset -f", metadata={"tags": ["remove-cell", RESET_TAG]})
+    reset["id"] = "evalreport-reset"
+    notebook.cells.insert(0, reset)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    # Kernels talk over Unix sockets in a folder of their own: no TCP ports to race for when
-    # chapters run side by side, and nothing shared between them.
-    with tempfile.TemporaryDirectory(prefix="evalreport-kernel-") as sockets:
-        manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
-        try:
-            papermill.execute_notebook(notebook, str(output), parameters=parameters, kernel_name="python3",
-                                       cwd=str(root), progress_bar=False, log_output=False, km=manager)
-        except PapermillExecutionError as exc:
-            cell = _cell_number(nbformat.read(output, as_version=4), exc.cell_index)
-            raise ChapterError(
-                f"{source.relative_to(root)}, cell {cell}: {exc.ename}: {exc.evalue}\n"
-                f"  The executed notebook is kept at {output.relative_to(root)}; open it to see the traceback."
-            ) from None
-        finally:
-            if manager.has_kernel:  # a kernel manager we made is ours to shut down
-                asyncio.run(manager.shutdown_kernel(now=True))
+    try:
+        papermill.execute_notebook(notebook, str(output_path), parameters=parameters, kernel_name="python3",
+                                   cwd=root, progress_bar=False, log_output=False, km=_KERNEL)
+    except PapermillExecutionError as exc:
+        executed = nbformat.read(output_path, as_version=4)
+        raise ChapterError(
+            f"{source_path.relative_to(root_path)}, cell {_cell_number(executed, exc.cell_index)}: "
+            f"{exc.ename}: {exc.evalue}\n"
+            f"  The executed notebook is kept at {output_path.relative_to(root_path)}; open it to see the traceback."
+        ) from None
     return time.perf_counter() - started
 
 
-def _cell_number(notebook: nbformat.NotebookNode, index: int) -> int:
-    """The failing cell's number as the analyst counts it: papermill's injected cell not counted."""
-    injected = sum(1 for c in notebook.cells[:index] if "injected-parameters" in c.metadata.get("tags", []))
-    return index + 1 - injected
+def _is_added(cell) -> bool:
+    tags = cell.metadata.get("tags", [])
+    return INJECTED_TAG in tags or RESET_TAG in tags
 
 
-def _execute_all(chapters: list[Path], work: Path, parameters: dict, root: Path, jobs: int) -> list[Path]:
-    outputs = [work / "executed" / f"{c.stem}.ipynb" for c in chapters]
+def _cell_number(notebook, index: int) -> int:
+    """The failing cell's number as the analyst counts it in the chapter's file."""
+    return index + 1 - sum(1 for c in notebook.cells[:index] if _is_added(c))
+
+
+def read_chapter(path: Path):
+    """Read a chapter's text file as a notebook, with cell ids fixed by position (jupytext makes
+    new random ids at every read, which would make equal chapters look different)."""
+    import jupytext
+
+    notebook = jupytext.read(path)
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    # A chapter written by hand may lack the header jupytext writes; every chapter is Python.
+    notebook.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    return notebook
+
+
+def code_signature(notebook) -> str:
+    """What of a chapter decides its outputs: its code cells and their tags, not its prose."""
+    return fingerprint.hash_text(*(json.dumps([c.source, sorted(c.metadata.get("tags", []))])
+                                   for c in notebook.cells if c.cell_type == "code"))
+
+
+def merge_prose(source, executed):
+    """The executed notebook with its markdown cells taken from the (edited) source.
+
+    Valid only when the code cells are unchanged, which the chapter's key guarantees.
+    """
+    import copy
+
+    executed_code = iter([c for c in executed.cells if c.cell_type == "code" and not _is_added(c)])
+    added = [c for c in executed.cells if _is_added(c)]
+    merged = copy.deepcopy(executed)
+    merged.cells = [c for c in added if RESET_TAG in c.metadata.get("tags", [])]
+    for cell in source.cells:
+        if cell.cell_type == "code":
+            merged.cells.append(next(executed_code))
+            if "parameters" in cell.metadata.get("tags", []):
+                merged.cells += [c for c in added if INJECTED_TAG in c.metadata.get("tags", [])]
+        else:
+            merged.cells.append(cell)
+    return merged
+
+
+def _execute(pending: list[tuple[Path, Path]], plan: Plan, jobs: int) -> None:
+    """Execute chapters side by side; report each as it finishes; raise one error for all failures."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    parameters = {"config_file": plan.config_arg}
+    errors = {}
     context = multiprocessing.get_context("spawn")
-    errors = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(execute_chapter, c, o, parameters, root): c for c, o in zip(chapters, outputs)}
-        for future, chapter in futures.items():
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_kernel,
+                             initargs=(str(plan.root),)) as pool:
+        futures = {pool.submit(execute_chapter, str(src), str(out), parameters, str(plan.root)): src
+                   for src, out in pending}
+        for future in as_completed(futures):
+            chapter = futures[future]
             try:
-                seconds = future.result()
-                log.info("executed  %-28s %5.1f s", chapter.stem, seconds)
+                log.info("  executed  %-28s %5.1f s", chapter.stem, future.result())
             except ChapterError as exc:
-                log.error("failed    %s", chapter.stem)
-                errors.append(str(exc))
+                log.error("  failed    %s", chapter.stem)
+                errors[chapter] = str(exc)
             except Exception as exc:  # noqa: BLE001 - reported with the chapter's name, then raised
-                log.error("failed    %s", chapter.stem)
-                errors.append(f"{chapter.relative_to(root)}: could not be run: {type(exc).__name__}: {exc}")
+                log.error("  failed    %s", chapter.stem)
+                errors[chapter] = f"{chapter.relative_to(plan.root)}: could not be run: {type(exc).__name__}: {exc}"
     if errors:
-        raise ChapterError("\n".join(errors))
-    return outputs
+        raise ChapterError("\n".join(errors[c] for c in sorted(errors)))
 
+
+# --- the build ------------------------------------------------------------------------------------
 
 def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
     """Build the PDF and HTML twin of the report configured in `config_file`."""
     started = time.perf_counter()
-    root = paths.find_project_root()
-    config = load_config(config_file)
+    plan = make_plan(config_file)
+    state = _read_state(plan)
+    if _up_to_date(plan, state):
+        seconds = time.perf_counter() - started
+        log.info("Nothing changed since the last build: %s is up to date (%.2f s).",
+                 plan.pdf.relative_to(plan.root), seconds)
+        return BuildResult(plan.pdf, plan.html, state.get("pages", 0), seconds, rebuilt=False)
+
+    import nbformat
+
+    from evalreport import render
+    from evalreport.config import load_config
+    from evalreport.datasets import load_case
+    from evalreport.summary import compute_key_figures
+
+    config = load_config(plan.config_path)
     case = load_case(config)  # every input is checked before any kernel starts
     key_figures = compute_key_figures(config, case)
-    chapters = find_chapters(root)
-    work = root / BUILD_DIR / ".work" / config.output_name
-    config_arg = os.path.relpath(paths.resolve(config_file), root)
-    jobs = jobs or os.cpu_count() or 1
-    executed = _execute_all(chapters, work, {"config_file": config_arg}, root, min(jobs, len(chapters)))
-    fragments = [render.render_chapter(nbformat.read(p, as_version=4)) for p in executed]
-    created = dt.datetime.combine(config.report_date, dt.time(12, 0), tzinfo=dt.timezone.utc).isoformat()
-    html = render.compose_document(fragments, config, render.DocumentFacts(sample=case.is_sample, created=created))
-    out = root / BUILD_DIR
-    pdf = out / f"{config.output_name}.pdf"
-    twin = out / f"{config.output_name}.html"
-    pages = render.write_pdf(html, pdf)
-    render.write_html_twin(html, twin)
-    sidecar = out / f"{config.output_name}.json"
-    render.write_atomically(sidecar, lambda tmp: tmp.write_text(
-        json.dumps({"config": config_arg, "key_figures": key_figures.as_dict()}, indent=2, ensure_ascii=False),
-        encoding="utf-8"))
+
+    chapters = find_chapters(plan.root)
+    previous = state.get("chapters", {})
+    keys, pending, merged, reused = {}, [], [], []
+    for chapter in chapters:
+        source = read_chapter(chapter)
+        keys[chapter.stem] = plan.chapter_key(code_signature(source), "chapter.load" in chapter.read_text("utf-8"))
+        executed = plan.work / "executed" / f"{chapter.stem}.ipynb"
+        if previous.get(chapter.stem, {}).get("key") == keys[chapter.stem] and executed.is_file():
+            merged.append((chapter, source, executed))
+        else:
+            pending.append((chapter, executed))
+    for chapter, source, executed in merged:
+        old = nbformat.read(executed, as_version=4)
+        new = merge_prose(source, old)
+        if [(c.cell_type, c.source) for c in new.cells] != [(c.cell_type, c.source) for c in old.cells]:
+            nbformat.write(new, executed)
+            log.info("  reused    %-28s (prose updated)", chapter.stem)
+        else:
+            log.info("  reused    %s", chapter.stem)
+        reused.append(chapter.stem)
+    if pending:
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
+        log.info("Executing %d chapter(s) with %d worker(s):", len(pending), jobs)
+        _execute(pending, plan, jobs)
+
+    fragments, fragment_keys = [], {}
+    old_fragments = state.get("fragments", {})
+    for chapter in chapters:
+        executed = plan.work / "executed" / f"{chapter.stem}.ipynb"
+        key = fingerprint.hash_text(fingerprint.hash_file(executed), plan.templates_key)
+        cached = plan.work / "fragments" / f"{chapter.stem}.html"
+        if old_fragments.get(chapter.stem) == key and cached.is_file():
+            fragments.append(cached.read_text(encoding="utf-8"))
+        else:
+            fragment = render.render_chapter(nbformat.read(executed, as_version=4))
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(fragment, encoding="utf-8")
+            fragments.append(fragment)
+        fragment_keys[chapter.stem] = key
+
+    from evalreport import colophon
+
+    facts = colophon.collect(plan, config, fingerprint.package_versions(REPORTED_VERSIONS))
+    fragments.append(colophon.render_colophon(facts, config.language))
+    html = render.compose_document(fragments, config, render.DocumentFacts(sample=case.is_sample,
+                                                                          created=plan.built_at))
+    pages = render.write_pdf(html, plan.pdf)
+    render.write_html_twin(html, plan.html)
+    sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
+               "key_figures": key_figures.as_dict(), "provenance": facts}
+    render.write_atomically(plan.sidecar, lambda tmp: tmp.write_text(
+        json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"))
+
+    new_state = {"version": STATE_VERSION, "document_key": plan.document_key, "pages": pages,
+                 "pdf_sha256": fingerprint.hash_file(plan.pdf), "html_sha256": fingerprint.hash_file(plan.html),
+                 "chapters": {stem: {"key": key} for stem, key in keys.items()}, "fragments": fragment_keys}
+    plan.work.mkdir(parents=True, exist_ok=True)
+    render.write_atomically(plan.work / "state.json", lambda tmp: tmp.write_text(
+        json.dumps(new_state, indent=2, sort_keys=True), encoding="utf-8"))
     seconds = time.perf_counter() - started
-    log.info("wrote %s (%d pages) and %s in %.1f s", pdf.relative_to(root), pages, twin.relative_to(root), seconds)
-    return BuildResult(pdf=pdf, html=twin, pages=pages, seconds=seconds)
+    executed_names = [c.stem for c, _ in pending]
+    log.info("Wrote %s (%d pages) and %s in %.1f s: %d chapter(s) executed, %d reused.",
+             plan.pdf.relative_to(plan.root), pages, plan.html.relative_to(plan.root), seconds,
+             len(executed_names), len(reused))
+    return BuildResult(plan.pdf, plan.html, pages, seconds, executed_names, reused)

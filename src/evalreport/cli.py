@@ -9,20 +9,22 @@ import sys
 from pathlib import Path
 
 from evalreport import paths
-from evalreport.build import ChapterError, build_report
-from evalreport.config import ConfigError, load_config
-from evalreport.datasets import DatasetError, load_case
+from evalreport.build import build_report
+from evalreport.errors import ChapterError, ConfigError, DatasetError
 
 DEFAULT_CONFIG = "reports/vestre_toten.yaml"
 
 
 def _build(args: argparse.Namespace) -> int:
     result = build_report(args.config, jobs=args.jobs)
-    print(f"Rapporten er klar: {result.pdf} ({result.pages} sider), HTML: {result.html}")
+    print(f"The report is ready: {result.pdf} ({result.pages} pages); HTML twin: {result.html}")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from evalreport.config import load_config
+    from evalreport.datasets import load_case
+
     config = load_config(args.config)
     load_case(config)
     print(f"{args.config}: configuration and data are valid")

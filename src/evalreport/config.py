@@ -11,10 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from evalreport import paths, regions
-
-
-class ConfigError(ValueError):
-    """The report's YAML file is missing, malformed or inconsistent."""
+from evalreport.errors import ConfigError
 
 
 class _Strict(BaseModel):

@@ -18,16 +18,13 @@ from pandera.errors import SchemaErrors
 
 from evalreport import paths, readers, regions
 from evalreport.config import ReportConfig
+from evalreport.errors import DatasetError
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("published", "reconstructed", "synthetic")
 FUNDING_SOURCES = ("fylkeskommunen", "kommunen", "innovasjon_norge", "andre")
 STATISTICS = ("employment", "unemployment", "population", "dwellings", "enterprises", "municipal_finances")
-
-
-class DatasetError(ValueError):
-    """One or more input files are missing or do not match their schema."""
 
 
 @dataclass(frozen=True)

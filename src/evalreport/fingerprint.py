@@ -1,0 +1,82 @@
+"""Content fingerprints of everything a build depends on (standard library only, so that a
+build with nothing to do can say so before any heavy import)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import platform
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+
+def hash_bytes(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def hash_text(*parts: str) -> str:
+    return hash_bytes(*(p.encode("utf-8") for p in parts))
+
+
+def hash_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def hash_files(paths: list[Path], root: Path) -> dict[str, str]:
+    """sha256 of each file, keyed by its path relative to `root`, in a stable order."""
+    return {p.relative_to(root).as_posix(): hash_file(p) for p in sorted(paths)}
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every regular file below `folder`, caches and hidden files left out."""
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."))
+
+
+def hash_tree(folder: Path) -> str:
+    """One fingerprint for the content of every file below `folder` (names included)."""
+    return hash_text(json.dumps(hash_files(files_under(folder), folder), sort_keys=True))
+
+
+@lru_cache(maxsize=1)
+def environment() -> dict[str, str]:
+    """The interpreter and every installed distribution with its version."""
+    distributions = sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()},
+                           key=str.lower)
+    return {"python": sys.version.split()[0], "platform": platform.platform(),
+            "distributions": hash_text(*distributions)}
+
+
+def package_versions(names: list[str]) -> dict[str, str]:
+    """Installed versions of the named distributions."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_state(root: Path) -> dict:
+    """The commit the project is at, whether the tree has uncommitted changes, and the commit's time."""
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    if git("rev-parse", "--show-toplevel") is None or Path(git("rev-parse", "--show-toplevel")).resolve() != root.resolve():
+        return {"commit": None, "dirty": None, "commit_time": None}
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    time = git("log", "-1", "--format=%ct")
+    return {"commit": commit, "dirty": bool(status), "commit_time": int(time) if time else None}
