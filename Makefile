@@ -9,7 +9,7 @@ CONFIG ?= reports/vestre_toten.yaml
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report check test lab sample-data bench clean
+.PHONY: help setup report check test lab data sample-data bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,8 +37,14 @@ lab: $(READY) ## open JupyterLab on the chapter notebooks (installs JupyterLab o
 	@cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+data: $(READY) ## fetch SSB statistics for CONFIG into its data folder (the only target that uses the network; REFRESH=1, OUT=folder)
+	$(BIN)/evalreport data --config $(CONFIG) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh)
+
 sample-data: $(READY) ## write the bundled Vestre Toten case again from data/reference
 	$(BIN)/evalreport sample-data
+
+bench: $(READY) ## measure clean, no-op and prose-edit builds against the naive chain and a lower bound
+	$(BIN)/python -m evalreport.bench
 
 clean: ## remove everything the build made (build/), keeping the environment
 	rm -rf build

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,37 +161,42 @@ def _up_to_date(plan: Plan, state: dict) -> bool:
 
 # --- executing chapters ---------------------------------------------------------------------------
 
-_KERNEL = None  # this worker process's kernel manager
+class Kernels:
+    """One kernel per worker thread, started on first use, reset between chapters, shut down at
+    the end. Kernels talk over Unix sockets in folders of their own: no TCP ports to race for."""
+
+    def __init__(self, root: Path, env: dict[str, str]):
+        self.root, self.env = root, env
+        self.local = threading.local()
+        self.started: list[tuple[object, str]] = []
+        self.lock = threading.Lock()
+
+    def get(self):
+        import tempfile
+
+        from jupyter_client.manager import KernelManager
+
+        manager = getattr(self.local, "manager", None)
+        if manager is None or not manager.is_alive():
+            sockets = tempfile.mkdtemp(prefix="evalreport-kernel-")
+            manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+            manager.start_kernel(cwd=str(self.root), env=self.env)
+            self.local.manager = manager
+            with self.lock:
+                self.started.append((manager, sockets))
+        return manager
+
+    def shutdown(self) -> None:
+        import shutil
+
+        for manager, sockets in self.started:
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
+            shutil.rmtree(sockets, ignore_errors=True)
 
 
-def _start_kernel(root: str) -> None:
-    """Worker initializer: start this worker's kernel, over Unix sockets in a folder of its own
-    (no TCP ports to race for, nothing shared with the other workers)."""
-    import atexit
-    import tempfile
-
-    from jupyter_client.manager import KernelManager
-
-    global _KERNEL
-    # The kernel is started as 'python' from PATH: make it this environment's Python.
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    sockets = tempfile.mkdtemp(prefix="evalreport-kernel-")
-    _KERNEL = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
-    _KERNEL.start_kernel(cwd=root)
-    atexit.register(_stop_kernel, sockets)
-
-
-def _stop_kernel(sockets: str) -> None:
-    import shutil
-
-    if _KERNEL is not None and _KERNEL.has_kernel:
-        _KERNEL.shutdown_kernel(now=True)
-    shutil.rmtree(sockets, ignore_errors=True)
-
-
-def execute_chapter(source: str, output: str, parameters: dict, root: str) -> float:
-    """Run one chapter with papermill in this worker's kernel, after resetting its namespace.
+def execute_chapter(source: Path, output: Path, parameters: dict, root: Path, kernels: Kernels) -> float:
+    """Run one chapter with papermill in this thread's kernel, after resetting its namespace.
 
     The executed notebook is written to `output` even when a cell fails.
     """
@@ -198,24 +204,21 @@ def execute_chapter(source: str, output: str, parameters: dict, root: str) -> fl
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    source_path, output_path, root_path = Path(source), Path(output), Path(root)
-    if _KERNEL is None or not _KERNEL.is_alive():
-        _start_kernel(root)
-    notebook = read_chapter(source_path)
+    manager = kernels.get()
+    notebook = read_chapter(source)
     reset = nbformat.v4.new_code_cell("%reset -f", metadata={"tags": ["remove-cell", RESET_TAG]})
     reset["id"] = "evalreport-reset"
     notebook.cells.insert(0, reset)
-    output_path.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
-        papermill.execute_notebook(notebook, str(output_path), parameters=parameters, kernel_name="python3",
-                                   cwd=root, progress_bar=False, log_output=False, km=_KERNEL)
+        papermill.execute_notebook(notebook, str(output), parameters=parameters, kernel_name="python3",
+                                   cwd=str(root), progress_bar=False, log_output=False, km=manager)
     except PapermillExecutionError as exc:
-        executed = nbformat.read(output_path, as_version=4)
+        executed = nbformat.read(output, as_version=4)
         raise ChapterError(
-            f"{source_path.relative_to(root_path)}, cell {_cell_number(executed, exc.cell_index)}: "
-            f"{exc.ename}: {exc.evalue}\n"
-            f"  The executed notebook is kept at {output_path.relative_to(root_path)}; open it to see the traceback."
+            f"{source.relative_to(root)}, cell {_cell_number(executed, exc.cell_index)}: {exc.ename}: {exc.evalue}\n"
+            f"  The executed notebook is kept at {output.relative_to(root)}; open it to see the traceback."
         ) from None
     return time.perf_counter() - started
 
@@ -270,28 +273,38 @@ def merge_prose(source, executed):
     return merged
 
 
-def _execute(pending: list[tuple[Path, Path]], plan: Plan, jobs: int) -> None:
-    """Execute chapters side by side; report each as it finishes; raise one error for all failures."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _execute(pending: list[tuple[Path, Path]], plan: Plan, jobs: int, case_cache: Path | None) -> None:
+    """Execute chapters side by side; report each as it finishes; raise one error for all failures.
 
+    The chapters' kernels are driven from threads of this process: they wait on the kernels,
+    which do the work, so no worker processes are needed.
+    """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+           # The kernel is started as 'python' from PATH: make it this environment's Python.
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    if case_cache is not None:
+        env["EVALREPORT_CASE_CACHE"] = str(case_cache)
+    kernels = Kernels(plan.root, env)
     parameters = {"config_file": plan.config_arg}
     errors = {}
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_kernel,
-                             initargs=(str(plan.root),)) as pool:
-        futures = {pool.submit(execute_chapter, str(src), str(out), parameters, str(plan.root)): src
-                   for src, out in pending}
-        for future in as_completed(futures):
-            chapter = futures[future]
-            try:
-                log.info("  executed  %-28s %5.1f s", chapter.stem, future.result())
-            except ChapterError as exc:
-                log.error("  failed    %s", chapter.stem)
-                errors[chapter] = str(exc)
-            except Exception as exc:  # noqa: BLE001 - reported with the chapter's name, then raised
-                log.error("  failed    %s", chapter.stem)
-                errors[chapter] = f"{chapter.relative_to(plan.root)}: could not be run: {type(exc).__name__}: {exc}"
+    try:
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="chapter") as pool:
+            futures = {pool.submit(execute_chapter, src, out, parameters, plan.root, kernels): src
+                       for src, out in pending}
+            for future in as_completed(futures):
+                chapter = futures[future]
+                try:
+                    log.info("  executed  %-28s %5.1f s", chapter.stem, future.result())
+                except ChapterError as exc:
+                    log.error("  failed    %s", chapter.stem)
+                    errors[chapter] = str(exc)
+                except Exception as exc:  # noqa: BLE001 - reported with the chapter's name, then raised
+                    log.error("  failed    %s", chapter.stem)
+                    errors[chapter] = f"{chapter.relative_to(plan.root)}: could not be run: {type(exc).__name__}: {exc}"
+    finally:
+        kernels.shutdown()
     if errors:
         raise ChapterError("\n".join(errors[c] for c in sorted(errors)))
 
@@ -313,13 +326,29 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
 
     from evalreport import render
     from evalreport.config import load_config
-    from evalreport.datasets import load_case
-    from evalreport.summary import compute_key_figures
 
+    phases: dict[str, float] = {}
+    mark = time.perf_counter()
     config = load_config(plan.config_path)
-    case = load_case(config)  # every input is checked before any kernel starts
-    key_figures = compute_key_figures(config, case)
+    # Every input is checked before any kernel starts. The check depends only on the data, the
+    # configuration and the code: when none of them changed, the last build's verdict holds.
+    case_key = fingerprint.hash_text(plan.data_key, plan.inputs[plan.config_arg], plan.package_key,
+                                     json.dumps(plan.environment, sort_keys=True))
+    case_facts = state.get("case", {})
+    case_cache = plan.work / "case.pickle"
+    if case_facts.get("key") != case_key or not case_cache.is_file():
+        from evalreport import chapter as chapter_module
+        from evalreport.datasets import load_case
+        from evalreport.summary import compute_key_figures
 
+        case = load_case(config)
+        case_facts = {"key": case_key, "sample": case.is_sample,
+                      "key_figures": compute_key_figures(config, case).as_dict()}
+        # The chapters read the case this build validated instead of validating it again each.
+        chapter_module.store_case(case_cache, config, case)
+
+    phases["check"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     chapters = find_chapters(plan.root)
     previous = state.get("chapters", {})
     keys, pending, merged, reused = {}, [], [], []
@@ -343,8 +372,10 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
     if pending:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         log.info("Executing %d chapter(s) with %d worker(s):", len(pending), jobs)
-        _execute(pending, plan, jobs)
+        _execute(pending, plan, jobs, case_cache)
 
+    phases["chapters"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     fragments, fragment_keys = [], {}
     old_fragments = state.get("fragments", {})
     for chapter in chapters:
@@ -364,16 +395,19 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
 
     facts = colophon.collect(plan, config, fingerprint.package_versions(REPORTED_VERSIONS))
     fragments.append(colophon.render_colophon(facts, config.language))
-    html = render.compose_document(fragments, config, render.DocumentFacts(sample=case.is_sample,
+    html = render.compose_document(fragments, config, render.DocumentFacts(sample=case_facts["sample"],
                                                                           created=plan.built_at))
+    phases["render"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     pages = render.write_pdf(html, plan.pdf)
+    phases["pdf"] = time.perf_counter() - mark
     render.write_html_twin(html, plan.html)
     sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
-               "key_figures": key_figures.as_dict(), "provenance": facts}
+               "key_figures": case_facts["key_figures"], "provenance": facts}
     render.write_atomically(plan.sidecar, lambda tmp: tmp.write_text(
         json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"))
 
-    new_state = {"version": STATE_VERSION, "document_key": plan.document_key, "pages": pages,
+    new_state = {"version": STATE_VERSION, "document_key": plan.document_key, "pages": pages, "case": case_facts,
                  "pdf_sha256": fingerprint.hash_file(plan.pdf), "html_sha256": fingerprint.hash_file(plan.html),
                  "chapters": {stem: {"key": key} for stem, key in keys.items()}, "fragments": fragment_keys}
     plan.work.mkdir(parents=True, exist_ok=True)
@@ -381,7 +415,7 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
         json.dumps(new_state, indent=2, sort_keys=True), encoding="utf-8"))
     seconds = time.perf_counter() - started
     executed_names = [c.stem for c, _ in pending]
-    log.info("Wrote %s (%d pages) and %s in %.1f s: %d chapter(s) executed, %d reused.",
+    log.info("Wrote %s (%d pages) and %s in %.1f s: %d chapter(s) executed, %d reused (%s).",
              plan.pdf.relative_to(plan.root), pages, plan.html.relative_to(plan.root), seconds,
-             len(executed_names), len(reused))
+             len(executed_names), len(reused), ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
     return BuildResult(plan.pdf, plan.html, pages, seconds, executed_names, reused)

@@ -3,12 +3,38 @@ the formatter of the report's language."""
 
 from __future__ import annotations
 
+import os
+import pickle
+from pathlib import Path
+
 from evalreport.config import ReportConfig, load_config
-from evalreport.datasets import Case, load_case
 from evalreport.formatting import Formatter, for_language
 
+CASE_CACHE_VARIABLE = "EVALREPORT_CASE_CACHE"
 
-def load(config_file: str) -> tuple[ReportConfig, Case, Formatter]:
-    """Return (config, case, fmt) for the report configured in `config_file`."""
+
+def store_case(path: Path, config: ReportConfig, case) -> None:
+    """Keep a validated case for the chapters of this build (see load)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump({"config": config, "case": case}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def load(config_file: str):
+    """Return (config, case, fmt) for the report configured in `config_file`.
+
+    Under `make report` the build has validated the case already and says where it keeps it; a
+    chapter run on its own (in JupyterLab) reads and validates the data itself.
+    """
     config = load_config(config_file)
+    cached = os.environ.get(CASE_CACHE_VARIABLE)
+    if cached and Path(cached).is_file():
+        with open(cached, "rb") as f:
+            payload = pickle.load(f)  # noqa: S301 - written by this build, in its own work folder
+        if payload["config"] == config:
+            return config, payload["case"], for_language(config.language)
+    from evalreport.datasets import load_case
+
     return config, load_case(config), for_language(config.language)

@@ -52,7 +52,7 @@ def configure_matplotlib() -> None:
         "grid.color": "#DDDDDD",
         "grid.linewidth": 0.6,
         "legend.frameon": False,
-        "svg.fonttype": "path",
+        "svg.fonttype": "path",  # glyphs as paths: the same font in the PDF and in any browser
         "svg.hashsalt": "evalreport",  # fixed ids: the same chart gives the same bytes
     })
 

@@ -1,0 +1,226 @@
+"""`make bench`: how fast the build is, against the chain users would otherwise script and
+against a lower bound with no kernels at all. Prints one table; a benchmark, not a test.
+
+Everything runs in a private copy of the project, each figure is the median of several runs
+made in this one session (these machines are shared: compare the ratios, not the seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from evalreport import paths
+
+PROJECT_PARTS = ["pyproject.toml", "notebooks", "reports", "data", "report_templates"]
+CONFIG = "reports/vestre_toten.yaml"
+PROSE_CHAPTER = "notebooks/70_utviklingsevne.py"
+PROSE_ANCHOR = "# Etter programslutt videreføres utviklingsarbeidet"
+
+
+def copy_project(root: Path, target: Path) -> Path:
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = root / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        members = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for member in members:
+        try:
+            total += member.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def run_timed(command: list[str], cwd: Path, env: dict, sample_memory: bool = False) -> tuple[float, int]:
+    """Run a command; return (seconds, peak resident memory of it and all its children, bytes)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    if sample_memory:
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.02)
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr.decode(errors='replace')[-2000:]}")
+    return seconds, peak
+
+
+# --- the lower bound: every chapter's code in this one process, no kernels -----------------------
+
+def _execute_in_process(notebook, parameters: dict):
+    """Run a chapter's code cells in a fresh namespace here, recording what they display."""
+    import IPython.display
+    import nbformat
+
+    recorded: list = []
+
+    def as_output(obj, kind="display_data"):
+        if hasattr(obj, "_repr_html_"):
+            data = {"text/html": obj._repr_html_()}
+        elif isinstance(obj, IPython.display.Markdown):
+            data = {"text/markdown": obj.data}
+        else:
+            data = {"text/plain": repr(obj)}
+        if kind == "execute_result":
+            return nbformat.v4.new_output(kind, data=data, execution_count=1)
+        return nbformat.v4.new_output(kind, data=data)
+
+    original = IPython.display.display
+    IPython.display.display = lambda *objs, **_: recorded.extend(as_output(o) for o in objs)
+    namespace: dict = {}
+    try:
+        for cell in notebook.cells:
+            if cell.cell_type != "code":
+                continue
+            recorded.clear()
+            tree = ast.parse(cell.source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, "<cell>", "exec"), namespace)  # noqa: S102 - the project's own chapters
+            if "parameters" in cell.metadata.get("tags", []):
+                namespace.update(parameters)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)  # noqa: S307
+                if value is not None:
+                    recorded.append(as_output(value, "execute_result"))
+            cell.outputs = list(recorded)
+    finally:
+        IPython.display.display = original
+    return notebook
+
+
+def build_without_kernels(config_file: str, out_pdf: Path) -> int:
+    """The lower bound: compute every table and chart with the package in one process and render
+    the same HTML to PDF. Returns the number of pages."""
+    from evalreport import build, colophon, fingerprint, render
+    from evalreport.config import load_config
+    from evalreport.datasets import load_case
+
+    plan = build.make_plan(config_file)
+    config = load_config(plan.config_path)
+    case = load_case(config)
+    os.chdir(plan.root)  # the chapters' relative paths, as a kernel started there would see them
+    fragments = []
+    for chapter in build.find_chapters(plan.root):
+        notebook = _execute_in_process(build.read_chapter(chapter), {"config_file": plan.config_arg})
+        fragments.append(render.render_chapter(notebook))
+    facts = colophon.collect(plan, config, fingerprint.package_versions(build.REPORTED_VERSIONS))
+    fragments.append(colophon.render_colophon(facts, config.language))
+    html = render.compose_document(fragments, config, render.DocumentFacts(case.is_sample, plan.built_at))
+    return render.write_pdf(html, out_pdf)
+
+
+# --- the naive chain: papermill CLI, nbconvert CLI, WeasyPrint CLI, notebook by notebook ----------
+
+def run_naive_chain(root: Path, env: dict, out: Path) -> None:
+    bin_dir = Path(sys.executable).parent
+    out.mkdir(parents=True, exist_ok=True)
+    for chapter in sorted((root / "notebooks").glob("[0-9]*.py")):
+        ipynb, executed = out / f"{chapter.stem}.ipynb", out / f"{chapter.stem}.out.ipynb"
+        for command in (
+            [bin_dir / "jupytext", "--quiet", "--to", "ipynb", "-o", ipynb, chapter],
+            [bin_dir / "papermill", "--no-progress-bar", "-k", "python3", "--cwd", root, "-p", "config_file",
+             CONFIG, ipynb, executed],
+            [bin_dir / "jupyter-nbconvert", "--to", "html", "--no-input", "--log-level", "ERROR", executed,
+             "--output-dir", out],
+            [bin_dir / "weasyprint", out / f"{chapter.stem}.out.html", out / f"{chapter.stem}.pdf"],
+        ):
+            done = subprocess.run([str(c) for c in command], cwd=root, env=env, capture_output=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"naive chain failed at {command[0]}: {done.stderr.decode()[-1500:]}")
+
+
+# --- the benchmark --------------------------------------------------------------------------------
+
+def _edit_prose(root: Path, n: int) -> None:
+    path = root / PROSE_CHAPTER
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith(PROSE_ANCHOR))
+    lines[index] = f"{PROSE_ANCHOR} (revisjon {n}) i kommunens ordinære næringsarbeid. Nettverkene"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run_benchmark(runs: int) -> str:
+    root = paths.find_project_root()
+    work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
+    project = copy_project(root, work / "project")
+    env = {**os.environ, "EVALREPORT_ROOT": str(project),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    ours = [sys.executable, "-m", "evalreport.cli", "build", "--config", CONFIG]
+    results: dict[str, list[float]] = {"clean": [], "noop": [], "prose": [], "naive": [], "lower": []}
+    peaks = []
+    try:
+        for n in range(1, runs + 1):
+            shutil.rmtree(project / "build", ignore_errors=True)
+            seconds, peak = run_timed(ours, project, env, sample_memory=True)
+            results["clean"].append(seconds)
+            peaks.append(peak)
+            results["noop"].append(run_timed(ours, project, env)[0])
+            _edit_prose(project, n)
+            results["prose"].append(run_timed(ours, project, env)[0])
+            lower = [sys.executable, "-m", "evalreport.bench", "--lower-bound", str(work / "lower.pdf")]
+            results["lower"].append(run_timed(lower, project, env)[0])
+            started = time.perf_counter()
+            run_naive_chain(project, env, work / f"naive-{n}")
+            results["naive"].append(time.perf_counter() - started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    median = {k: statistics.median(v) for k, v in results.items()}
+    rows = [
+        ("our clean build", median["clean"]),
+        ("our no-op rebuild", median["noop"]),
+        ("our rebuild after a prose edit in one chapter", median["prose"]),
+        ("naive chain (papermill, nbconvert, weasyprint CLIs, serial)", median["naive"]),
+        ("lower bound (one process, no kernels)", median["lower"]),
+    ]
+    lines = [f"Benchmark of the bundled report, median of {runs} run(s), {os.cpu_count()} core(s)", "",
+             f"{'what':<62} {'seconds':>8} {'/ lower':>8} {'/ naive':>8}"]
+    for name, value in rows:
+        lines.append(f"{name:<62} {value:8.2f} {value / median['lower']:8.2f} {value / median['naive']:8.2f}")
+    lines += ["", f"peak memory of our clean build, all processes together: {max(peaks) / 2**20:.0f} MiB",
+              f"clean build vs lower bound: {median['clean'] / median['lower']:.2f} x (target <= 1.5)",
+              f"naive chain vs clean build: {median['naive'] / median['clean']:.2f} x faster (target >= 3)",
+              f"no-op rebuild: {median['noop']:.2f} s (target < 0.5 s)",
+              f"prose rebuild vs clean build: {median['prose'] / median['clean'] * 100:.0f} % (target <= 35 %)"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evalreport.bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--lower-bound", metavar="PDF", help="build once without kernels into PDF (internal)")
+    args = parser.parse_args(argv)
+    if args.lower_bound:
+        build_without_kernels(CONFIG, Path(args.lower_bound))
+        return 0
+    print(run_benchmark(args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
