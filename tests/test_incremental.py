@@ -1,0 +1,88 @@
+"""The build redoes only what changed, says so, and gives the same bytes for the same inputs."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from pypdf import PdfReader
+
+from evalreport.build import build_report
+
+from conftest import copy_project
+
+CONFIG = "reports/vestre_toten.yaml"
+DATA_CHAPTERS = {"10_sammendrag", "20_innledning", "30_omstillingsprosessen", "40_maloppnaelse",
+                 "50_sysselsetting", "60_andre_indikatorer", "90_vedlegg"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """One copy of the project, built once; each test leaves it built and up to date."""
+    root = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EVALREPORT_ROOT", str(root))
+        patch.setenv("SOURCE_DATE_EPOCH", "1527854400")  # 2018-06-01 12:00 UTC
+        first = build_report(CONFIG)
+        assert len(first.executed) == 8 and not first.reused
+        yield root
+
+
+def pdf_text(path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(path).pages).replace("\u00a0", " ")
+
+
+def test_nothing_changed_does_no_work(project):
+    pdf = project / "build" / "vestre_toten.pdf"
+    before = (pdf.stat().st_mtime_ns, pdf.read_bytes())
+    result = build_report(CONFIG)
+    assert result.rebuilt is False and result.executed == []
+    assert (pdf.stat().st_mtime_ns, pdf.read_bytes()) == before
+
+
+def test_new_timestamp_on_unchanged_data_does_no_work(project):
+    data = project / "data" / "vestre_toten" / "funding.csv"
+    os.utime(data, (data.stat().st_atime + 3600, data.stat().st_mtime + 3600))
+    assert build_report(CONFIG).rebuilt is False
+
+
+def test_prose_edit_runs_no_chapter(project):
+    chapter = project / "notebooks" / "70_utviklingsevne.py"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "# Etter programslutt videreføres", "# Etter programslutt i 2017 videreføres"), encoding="utf-8")
+    result = build_report(CONFIG)
+    assert result.executed == [] and len(result.reused) == 8
+    assert "Etter programslutt i 2017 videreføres" in pdf_text(result.pdf)
+
+
+def test_code_edit_runs_that_chapter_only(project):
+    chapter = project / "notebooks" / "40_maloppnaelse.py"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        '"Mål og resultater for omstillingsprogrammet"', '"Mål og resultater i omstillingsprogrammet"'),
+        encoding="utf-8")
+    result = build_report(CONFIG)
+    assert result.executed == ["40_maloppnaelse"]
+    assert "Mål og resultater i omstillingsprogrammet" in pdf_text(result.pdf)
+
+
+def test_data_edit_runs_the_chapters_that_read_data(project):
+    goals = project / "data" / "vestre_toten" / "goals.csv"
+    goals.write_text(goals.read_text(encoding="utf-8").replace("M3,nye_bedrifter,Nye bedrifter,10,8",
+                                                               "M3,nye_bedrifter,Nye bedrifter,10,9"),
+                     encoding="utf-8")
+    result = build_report(CONFIG)
+    assert set(result.executed) == DATA_CHAPTERS  # 70_utviklingsevne is prose only
+    assert result.reused == ["70_utviklingsevne"]
+
+
+def test_same_inputs_give_the_same_bytes(project, tmp_path, monkeypatch):
+    again = copy_project(tmp_path / "again")
+    for part in ("notebooks", "data"):  # the same inputs as the module's project has now
+        for source in (project / part).rglob("*"):
+            if source.is_file():
+                target = again / source.relative_to(project)
+                target.write_bytes(source.read_bytes())
+    monkeypatch.setenv("EVALREPORT_ROOT", str(again))
+    result = build_report(CONFIG, jobs=1)  # other timing, other chapter order: same bytes
+    assert result.pdf.read_bytes() == (project / "build" / "vestre_toten.pdf").read_bytes()
+    assert result.html.read_bytes() == (project / "build" / "vestre_toten.html").read_bytes()
