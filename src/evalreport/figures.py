@@ -30,6 +30,7 @@ LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1))]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 TEXT_COLOUR = "#222222"
+CONTEXT_COLOUR = "#767676"  # bars outside the programme's years: grey, hatched, still 4.5:1 on white
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +141,7 @@ def plot_bars(values: pd.Series, fmt: Formatter, caption: str, source: str, alt:
     fig, ax = _new_axes()
     for year, value in values.items():
         inside = highlight is not None and highlight[0] <= year <= highlight[1]
-        ax.bar(year, value, color=PALETTE[0] if inside else "#8FB3D0", hatch="" if inside else "//",
+        ax.bar(year, value, color=PALETTE[0] if inside else CONTEXT_COLOUR, hatch="" if inside else "//",
                edgecolor="white", width=0.7)
     _number_axis(ax, fmt, decimals)
     ax.set_ylabel(y_label)
