@@ -3,13 +3,15 @@ any kernel starts, and leaves the last good PDF as it was."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from evalreport.build import ChapterError, build_report
-from evalreport.config import ConfigError, load_config
-from evalreport.datasets import DatasetError, load_case
+from evalreport.build import build_report
+from evalreport.config import load_config
+from evalreport.datasets import load_case
+from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError
 
 CONFIG = "reports/vestre_toten.yaml"
 CASE = Path("data/vestre_toten")
@@ -153,3 +155,32 @@ def test_failing_cell_names_notebook_and_cell_and_keeps_the_executed_notebook(pr
     kept = project / "build" / ".work" / "vestre_toten" / "executed" / "10_broken.ipynb"
     assert kept.is_file() and str(kept.relative_to(project)) in message
     assert (project / "build" / "vestre_toten.pdf").read_bytes() == previous_pdf
+
+
+def _prose_chapters_only(project: Path) -> None:
+    """Keep one prose chapter and add one whose headings skip from level 1 to level 4."""
+    for notebook in (project / "notebooks").glob("*.py"):
+        if notebook.name != "70_utviklingsevne.py":
+            notebook.unlink()
+    (project / "notebooks" / "80_ekstra.py").write_text(
+        '# %% tags=["parameters"]\nconfig_file = "reports/vestre_toten.yaml"\n\n'
+        "# %% [markdown]\n# # 7 Ekstra\n#\n# #### Detalj\n#\n# Tekst.\n", encoding="utf-8")
+
+
+def test_a_pdf_that_fails_the_checks_stops_the_build_and_keeps_the_last_pdf(project, previous_pdf):
+    _prose_chapters_only(project)
+    with pytest.raises(PdfCheckError) as caught:
+        build_report(CONFIG)
+    assert "[heading-levels, WCAG 1.3.1]" in str(caught.value)
+    assert (project / "build" / "vestre_toten.pdf").read_bytes() == previous_pdf
+
+
+def test_a_draft_that_fails_the_checks_is_written_with_a_loud_warning(project, previous_pdf, caplog):
+    _prose_chapters_only(project)
+    path = project / CONFIG
+    path.write_text(path.read_text(encoding="utf-8") + "draft: true\n", encoding="utf-8")
+    result = build_report(CONFIG)
+    assert result.pdf.read_bytes() != previous_pdf
+    assert "DRAFT: this PDF is NOT fit to publish or archive" in caplog.text
+    sidecar = json.loads((project / "build" / "vestre_toten.json").read_text(encoding="utf-8"))
+    assert sidecar["pdf_checks"]["passed"] is False and sidecar["pdf_checks"]["draft"] is True

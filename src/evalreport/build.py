@@ -35,7 +35,8 @@ STATE_VERSION = 2
 RESET_TAG = "evalreport-reset"
 INJECTED_TAG = "injected-parameters"
 REPORTED_VERSIONS = ["evalreport", "pandas", "numpy", "pandera", "matplotlib", "papermill", "nbconvert",
-                     "jupytext", "ipykernel", "weasyprint", "pydantic", "openpyxl"]
+                     "jupytext", "ipykernel", "weasyprint", "pydantic", "openpyxl", "pikepdf", "page-validation",
+                     "pdfua"]
 
 
 @dataclass(frozen=True)
@@ -399,11 +400,21 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
                                                                           created=plan.built_at))
     phases["render"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    pages = render.write_pdf(html, plan.pdf)
+    checks = []
+
+    def verify(tmp: Path) -> None:
+        """The PDF must pass PDF/A-2a and PDF/UA-1 before it may replace the last good one."""
+        from evalreport import pdfcheck
+
+        checks.append(pdfcheck.verify_pdf(tmp, config.language, title=config.title, draft=config.draft))
+
+    pages = render.write_pdf(html, plan.pdf, verify=verify)
     phases["pdf"] = time.perf_counter() - mark
     render.write_html_twin(html, plan.html)
     sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
-               "key_figures": case_facts["key_figures"], "provenance": facts}
+               "key_figures": case_facts["key_figures"], "provenance": facts,
+               "pdf_checks": {"passed": checks[0].passed, "checkers": checks[0].checkers,
+                              "problems": [str(p) for p in checks[0].problems], "draft": config.draft}}
     render.write_atomically(plan.sidecar, lambda tmp: tmp.write_text(
         json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"))
 

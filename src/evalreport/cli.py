@@ -10,7 +10,7 @@ from pathlib import Path
 
 from evalreport import paths
 from evalreport.build import build_report
-from evalreport.errors import ChapterError, ConfigError, DatasetError
+from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError
 
 DEFAULT_CONFIG = "reports/vestre_toten.yaml"
 
@@ -106,11 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("clean", help="remove everything the build made").set_defaults(run=_clean)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for noisy in ("fontTools", "weasyprint", "papermill", "traitlets", "matplotlib"):
+    for noisy in ("fontTools", "weasyprint", "papermill", "traitlets", "matplotlib", "pikepdf"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         return args.run(args)
-    except (ConfigError, DatasetError, ChapterError, FileNotFoundError) as exc:
+    except (ConfigError, DatasetError, ChapterError, PdfCheckError, FileNotFoundError) as exc:
         print(f"\nThe build stopped; the last good report was not changed.\n{exc}", file=sys.stderr)
         return 1
 

@@ -64,6 +64,8 @@ class ReportConfig(_Strict):
     language: Literal["nb", "nn", "en"] = "nb"
     data_dir: str = Field(description="Folder of the report's input data, relative to the project root.")
     output_name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="File name of the PDF, without suffix.")
+    draft: bool = Field(False, description="A draft: a PDF failing the PDF/A-2a and PDF/UA-1 checks is kept "
+                                           "with a loud warning instead of stopping the build.")
 
     @field_validator("municipality", "comparison", mode="before")
     @classmethod

@@ -12,3 +12,7 @@ class DatasetError(ValueError):
 
 class ChapterError(RuntimeError):
     """A chapter notebook failed while it ran."""
+
+
+class PdfCheckError(RuntimeError):
+    """The final PDF is not an accessible, archival PDF (PDF/A-2a, PDF/UA-1)."""

@@ -14,6 +14,8 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 import nbformat
@@ -133,20 +135,195 @@ def write_atomically(target: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_pdf(html: str, target: Path) -> int:
-    """Write the report as an archival, tagged PDF (PDF/A-2a), replacing `target` only on success.
+def write_pdf(html: str, target: Path, verify: Callable[[Path], object] | None = None) -> int:
+    """Write the report as an archival, tagged PDF (PDF/A-2a claiming PDF/UA-1), replacing `target` only on success.
 
-    Returns the number of pages.
+    `verify(tmp_path)`, when given, is called on the finished file before it replaces `target`;
+    if it raises, the last good PDF stays where it was. Returns the number of pages.
     """
     from weasyprint import HTML  # slow to import; only the render step needs it
 
     document = HTML(string=html, base_url=str(templates_dir()) + "/").render(pdf_tags=True)
 
     def write(tmp: Path) -> None:
-        document.write_pdf(tmp, pdf_variant=PDF_VARIANT, pdf_tags=True)
+        document.write_pdf(tmp, finisher=finish_pdf, pdf_variant=PDF_VARIANT, pdf_tags=True)
+        if verify is not None:
+            verify(tmp)
 
     write_atomically(target, write)
     return len(document.pages)
+
+
+# What WeasyPrint 70 leaves for us to do before the PDF is written (the `finisher` hook: the
+# document and the pydyf.PDF objects, before the file is written). Each step is checked by
+# evalreport.pdfcheck on the written file, so a change in WeasyPrint shows as a failed check.
+
+PDFUA_PART = 1
+
+# PDF/A-2 accepts XMP properties outside its predefined schemas only when an extension schema
+# describes them; pdfuaid is such a property.
+_PDFUA_XMP = f"""<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\
+<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
+<pdfaProperty:category>internal</pdfaProperty:category>\
+<pdfaProperty:description>Part of ISO 14289 to which the file conforms</pdfaProperty:description>\
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>\
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>{PDFUA_PART}</pdfuaid:part>\
+</rdf:Description>"""
+
+
+def finish_pdf(document, pdf) -> None:
+    """Complete WeasyPrint's PDF: PDF/UA-1 claim and publisher in the XMP, furniture as artifacts, header scopes."""
+    _complete_xmp(document, pdf)
+    _margin_content_as_artifacts(pdf)
+    _header_cell_scopes(document)
+    _unambiguous_stream_ends(pdf)
+
+
+def _object(pdf, reference):
+    """The pydyf object behind an indirect reference such as b'12 0 R'."""
+    return pdf.objects[int(_to_text(reference).split()[0])]
+
+
+def _to_text(value) -> str:
+    return value.decode("ascii") if isinstance(value, bytes) else str(value)
+
+
+def _is_reference(value) -> bool:
+    return isinstance(value, (bytes, str)) and _to_text(value).endswith(" R")
+
+
+def _complete_xmp(document, pdf) -> None:
+    """Add the PDF/UA-1 identification and dc:publisher to the XMP, and store it unfiltered.
+
+    The publisher is the author's organisation, from <meta name="dcterms.publisher">. The
+    catalog's metadata stream stays uncompressed, as PDF/A validators and archive tools expect.
+    """
+    stream = _object(pdf, pdf.catalog["Metadata"])
+    packet = b"".join(part if isinstance(part, bytes) else str(part).encode("utf-8") for part in stream.stream)
+    extra = _PDFUA_XMP
+    publisher = document.metadata.custom.get("dcterms.publisher", "").strip()
+    if publisher:
+        extra += ('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:publisher>'
+                  f"<rdf:Bag><rdf:li>{xml_escape(publisher)}</rdf:li></rdf:Bag></dc:publisher></rdf:Description>")
+    if packet.count(b"</rdf:RDF>") != 1:
+        raise RuntimeError("WeasyPrint's XMP packet does not have exactly one rdf:RDF element; cannot add PDF/UA-1")
+    stream.stream = [packet.replace(b"</rdf:RDF>", extra.encode("utf-8") + b"</rdf:RDF>")]
+    stream.compress = False
+
+
+def _reachable_elements(pdf) -> set[int]:
+    """Numbers of the structure elements reachable from the StructTreeRoot."""
+    seen: set[int] = set()
+    stack = [pdf.catalog["StructTreeRoot"]]
+    while stack:
+        reference = stack.pop()
+        number = int(_to_text(reference).split()[0])
+        if number in seen:
+            continue
+        seen.add(number)
+        kids = _object(pdf, reference).get("K", [])
+        kids = kids if isinstance(kids, list) else [kids]
+        stack.extend(kid for kid in kids if _is_reference(kid))
+    return seen
+
+
+def _margin_content_as_artifacts(pdf) -> None:
+    """Mark the text of @page margin boxes (running headers, footers, page numbers) as artifacts.
+
+    WeasyPrint 70 tags it as content whose structure elements hang outside the structure tree
+    (tags.py: "could be included in tree as Artifact, but that's only allowed in PDF 2.0").
+    Every marked-content sequence whose element is not reachable from the root becomes
+    /Artifact <</Type /Pagination>>, and its entry in the parent tree is emptied.
+    """
+    from pydyf import Dictionary
+
+    reachable = _reachable_elements(pdf)
+    root = _object(pdf, pdf.catalog["StructTreeRoot"])
+    nums = _object(pdf, root["ParentTree"])["Nums"]
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for number in pdf.pages["Kids"][::3]:  # Kids is written flat: number, 0, R
+        page = pdf.objects[number]
+        elements = parents.get(int(page["StructParents"]))
+        if not isinstance(elements, list):
+            continue
+        orphans = set()
+        for mcid, reference in enumerate(elements):
+            if _is_reference(reference) and int(_to_text(reference).split()[0]) not in reachable:
+                orphans.add(mcid)
+                elements[mcid] = "null"
+        if not orphans:
+            continue
+        content = _object(pdf, page["Contents"])
+        operations = content.stream
+        for i in range(len(operations) - 2):
+            properties = operations[i + 1]
+            if (operations[i + 2] == b"BDC" and isinstance(properties, dict)
+                    and properties.get("MCID") in orphans):
+                operations[i] = "/Artifact"
+                operations[i + 1] = Dictionary({"Type": "/Pagination"})
+
+
+def _unambiguous_stream_ends(pdf) -> None:
+    """Keep stream data from ending in a carriage return, which PDF/A validators count wrongly.
+
+    pydyf writes `data LF endstream`; when the data's last byte is CR, the CR LF reads as the
+    end-of-line before endstream and /Length looks one byte too long (PDF/A-2 6.1.7.1). The last
+    bytes of Flate data are a checksum of the content, so about one stream in 256 is hit, at random
+    as the text changes. Such a stream gets an outer ASCII85 filter, whose data ends with '~>'.
+    """
+    import base64
+
+    from pydyf import Array, Stream
+
+    for obj in pdf.objects:
+        if not isinstance(obj, Stream):
+            continue
+        written = obj.data  # exactly what pydyf will write: <<... /Length n>> LF stream LF data LF endstream
+        end = len(written) - len(b"\nendstream")
+        if written[end - 1:end] != b"\r":
+            continue
+        match = re.search(rb"/Length (\d+)>>\nstream\n", written)
+        data = written[match.end():end]
+        if len(data) != int(match.group(1)):
+            raise RuntimeError(f"cannot read back the data of PDF stream {obj.number}")
+        before = ["/FlateDecode"] if obj.compress else _as_list(obj.extra.get("Filter"))
+        obj.stream = [base64.a85encode(data) + b"~>"]
+        obj.compress = False
+        obj.extra["Filter"] = Array(["/ASCII85Decode", *before])
+        if "DecodeParms" in obj.extra:
+            obj.extra["DecodeParms"] = Array(["null", *_as_list(obj.extra["DecodeParms"])])
+
+
+def _as_list(value) -> list:
+    return [] if value is None else list(value) if isinstance(value, list) else [value]
+
+
+def _header_cell_scopes(document) -> None:
+    """Give every TH structure element the /Scope of its HTML scope attribute (Column by default).
+
+    WeasyPrint 70 links data cells to header cells with /Headers and /IDs only; /Scope is what
+    most assistive technology reads. The TH elements are found through the table cell boxes,
+    where WeasyPrint keeps them (`box.mark`).
+    """
+    from pydyf import Dictionary
+
+    scopes = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            stack.extend(getattr(box, "children", ()))
+            element = getattr(box, "mark", None)
+            if element is None or getattr(box, "element_tag", None) != "th" or element.get("S") != "/TH":
+                continue
+            attributes = element.setdefault("A", Dictionary({"O": "/Table"}))
+            attributes.setdefault("Scope", scopes.get(box.element.get("scope", "col").lower(), "/Column"))
 
 
 def write_html_twin(html: str, target: Path) -> None:
