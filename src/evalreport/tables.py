@@ -70,15 +70,22 @@ def _mnok(fmt: Formatter) -> Callable[[object], str]:
     return lambda v: fmt.number(float(v) / 1e6, 1)
 
 
-def table_funding_by_source(by_source: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
-    """Funding per source with shares and a total row."""
+def _table_of_shares(frame: pd.DataFrame, label_field: str, header: str, fmt: Formatter, caption: str,
+                     source: str) -> Exhibit:
+    """Amounts in NOK million and their shares, one row per label, with a total row."""
     lang = fmt.language
-    frame = by_source.assign(label=[texts.fixed(lang)["sources"].get(s, s) for s in by_source["source"]])
-    frame = with_total(frame, "label", ["amount_nok", "share_pct"])
-    columns = [Column("label", texts.label(lang, "source_col"), numeric=False),
+    frame = with_total(frame, label_field, ["amount_nok", "share_pct"])
+    columns = [Column(label_field, header, numeric=False),
                Column("amount_nok", texts.label(lang, "amount_mnok"), _mnok(fmt)),
                Column("share_pct", texts.label(lang, "share"), fmt.percent)]
     return make_table(frame, columns, caption, source, lang, total_label=texts.fixed(lang)["total"])
+
+
+def table_funding_by_source(by_source: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
+    """Funding per source with shares and a total row."""
+    names = texts.fixed(fmt.language)["sources"]
+    frame = by_source.assign(label=[names.get(s, s) for s in by_source["source"]])
+    return _table_of_shares(frame, "label", texts.label(fmt.language, "source_col"), fmt, caption, source)
 
 
 def table_funding_by_year(by_year: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
@@ -95,12 +102,7 @@ def table_funding_by_year(by_year: pd.DataFrame, fmt: Formatter, caption: str, s
 
 def table_spending_by_area(by_area: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
     """Spending per focus area with shares and a total row."""
-    lang = fmt.language
-    frame = with_total(by_area, "focus_area", ["amount_nok", "share_pct"])
-    columns = [Column("focus_area", texts.label(lang, "focus_area"), numeric=False),
-               Column("amount_nok", texts.label(lang, "amount_mnok"), _mnok(fmt)),
-               Column("share_pct", texts.label(lang, "share"), fmt.percent)]
-    return make_table(frame, columns, caption, source, lang, total_label=texts.fixed(lang)["total"])
+    return _table_of_shares(by_area, "focus_area", texts.label(fmt.language, "focus_area"), fmt, caption, source)
 
 
 def table_projects(summary: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
