@@ -40,7 +40,7 @@ def configure_matplotlib() -> None:
     for font in sorted(fonts_dir.glob("*.ttf")):
         font_manager.fontManager.addfont(str(font))
     plt.rcParams.update({
-        "font.family": FONT_FAMILY,
+        "font.family": [FONT_FAMILY, "sans-serif"],
         "font.size": 9,
         "axes.edgecolor": "#666666",
         "axes.labelcolor": TEXT_COLOUR,
@@ -53,7 +53,9 @@ def configure_matplotlib() -> None:
         "grid.color": "#DDDDDD",
         "grid.linewidth": 0.6,
         "legend.frameon": False,
-        "svg.fonttype": "path",  # glyphs as paths: the same font in the PDF and in any browser
+        # Text stays text: WeasyPrint sets it in the shipped font, as in the body (a browser showing
+        # the HTML twin falls back to its sans-serif). Measured: 0.2 s less per build than glyph paths.
+        "svg.fonttype": "none",
         "svg.hashsalt": "evalreport",  # fixed ids: the same chart gives the same bytes
     })
 
