@@ -298,6 +298,7 @@ def _execute(pending: list[tuple[Path, Path]], plan: Plan, jobs: int, case_cache
                 chapter = futures[future]
                 try:
                     log.info("  executed  %-28s %5.1f s", chapter.stem, future.result())
+                    render_fragment(plan, chapter)  # while the other chapters still run
                 except ChapterError as exc:
                     log.error("  failed    %s", chapter.stem)
                     errors[chapter] = str(exc)
@@ -308,6 +309,25 @@ def _execute(pending: list[tuple[Path, Path]], plan: Plan, jobs: int, case_cache
         kernels.shutdown()
     if errors:
         raise ChapterError("\n".join(errors[c] for c in sorted(errors)))
+
+
+def render_fragment(plan: Plan, chapter: Path) -> str:
+    """A chapter's HTML, rendered again only when its executed notebook or the template changed."""
+    import nbformat
+
+    from evalreport import render
+
+    executed = plan.work / "executed" / f"{chapter.stem}.ipynb"
+    key = fingerprint.hash_text(fingerprint.hash_file(executed), plan.templates_key)
+    cached = plan.work / "fragments" / f"{chapter.stem}.{key[:24]}.html"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    fragment = render.render_chapter(nbformat.read(executed, as_version=4))
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for stale in cached.parent.glob(f"{chapter.stem}.*.html"):
+        stale.unlink()
+    cached.write_text(fragment, encoding="utf-8")
+    return fragment
 
 
 # --- the build ------------------------------------------------------------------------------------
@@ -377,20 +397,7 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
 
     phases["chapters"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    fragments, fragment_keys = [], {}
-    old_fragments = state.get("fragments", {})
-    for chapter in chapters:
-        executed = plan.work / "executed" / f"{chapter.stem}.ipynb"
-        key = fingerprint.hash_text(fingerprint.hash_file(executed), plan.templates_key)
-        cached = plan.work / "fragments" / f"{chapter.stem}.html"
-        if old_fragments.get(chapter.stem) == key and cached.is_file():
-            fragments.append(cached.read_text(encoding="utf-8"))
-        else:
-            fragment = render.render_chapter(nbformat.read(executed, as_version=4))
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(fragment, encoding="utf-8")
-            fragments.append(fragment)
-        fragment_keys[chapter.stem] = key
+    fragments = [render_fragment(plan, chapter) for chapter in chapters]
 
     from evalreport import colophon
 
@@ -420,7 +427,7 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
 
     new_state = {"version": STATE_VERSION, "document_key": plan.document_key, "pages": pages, "case": case_facts,
                  "pdf_sha256": fingerprint.hash_file(plan.pdf), "html_sha256": fingerprint.hash_file(plan.html),
-                 "chapters": {stem: {"key": key} for stem, key in keys.items()}, "fragments": fragment_keys}
+                 "chapters": {stem: {"key": key} for stem, key in keys.items()}}
     plan.work.mkdir(parents=True, exist_ok=True)
     render.write_atomically(plan.work / "state.json", lambda tmp: tmp.write_text(
         json.dumps(new_state, indent=2, sort_keys=True), encoding="utf-8"))

@@ -13,6 +13,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
@@ -36,11 +37,16 @@ def templates_dir() -> Path:
     return paths.find_project_root() / paths.TEMPLATES_DIR_NAME
 
 
+@lru_cache(maxsize=4)
+def _exporter(templates: str) -> HTMLExporter:
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[templates])
+    exporter.anchor_link_text = ""
+    return exporter
+
+
 def render_chapter(notebook: nbformat.NotebookNode) -> str:
     """Return one executed chapter as an HTML fragment: prose and outputs, no code."""
-    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(templates_dir())])
-    exporter.anchor_link_text = ""
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _ = _exporter(str(templates_dir())).from_notebook_node(notebook)
     return body
 
 
