@@ -77,6 +77,10 @@ def _year(first: int, last: int, what: str) -> pa.Column:
                      coerce=True)
 
 
+def _one_of(values: tuple[str, ...]) -> pa.Check:
+    return pa.Check.isin(values, error=f"must be one of {', '.join(values)}")
+
+
 def _known_region() -> pa.Check:
     return pa.Check(lambda s: s.map(regions.is_known), element_wise=False,
                     error="must be a known kommunenummer or fylkesnummer (see src/evalreport/resources/regions.csv)")
@@ -89,7 +93,7 @@ def _statistics_schema(value_column: str, dtype, config: ReportConfig, checks: l
             "region_name": pa.Column(str, coerce=True),
             "year": _year(config.period.start, config.period.end, "the report's period"),
             value_column: pa.Column(dtype, checks, coerce=True),
-            "status": pa.Column(str, pa.Check.isin(STATUSES), coerce=True),
+            "status": pa.Column(str, _one_of(STATUSES), coerce=True),
             "source_url": pa.Column(str, nullable=True, coerce=True),
         },
         unique=["region_code", "year"],
@@ -104,7 +108,7 @@ def schemas(config: ReportConfig) -> dict[str, pa.DataFrameSchema]:
     return {
         "funding": pa.DataFrameSchema(
             {"year": _year(start, end, "the programme"),
-             "source": pa.Column(str, pa.Check.isin(FUNDING_SOURCES), coerce=True),
+             "source": pa.Column(str, _one_of(FUNDING_SOURCES), coerce=True),
              "amount_nok": _amount("amount_nok")},
             unique=["year", "source"], strict=True),
         "spending": pa.DataFrameSchema(
@@ -143,7 +147,7 @@ def schemas(config: ReportConfig) -> dict[str, pa.DataFrameSchema]:
              "year": _year(config.period.start, config.period.end, "the report's period"),
              "netto_driftsresultat_pct": pa.Column(float, pa.Check.in_range(-100, 100), coerce=True),
              "robek": pa.Column(int, pa.Check.isin([0, 1], error="must be 0 or 1"), coerce=True),
-             "status": pa.Column(str, pa.Check.isin(STATUSES), coerce=True),
+             "status": pa.Column(str, _one_of(STATUSES), coerce=True),
              "source_url": pa.Column(str, nullable=True, coerce=True)},
             unique=["region_code", "year"], strict=True),
     }
@@ -166,11 +170,20 @@ def _describe_failures(table: readers.RawTable, errors: SchemaErrors) -> list[st
     cases = errors.failure_cases
     coerce_failed = set(cases.loc[cases["check"].astype(str).str.startswith("coerce_dtype"), "column"])
     problems = []
+    reported_rows = set()
     for _, case in cases.iterrows():
         column = case["column"] if isinstance(case["column"], str) else None
         check, found, index = str(case["check"]), case["failure_case"], case["index"]
         if column in coerce_failed and not check.startswith("coerce_dtype"):
             continue  # the value's type is already reported; follow-up checks on it only repeat it
+        if case["schema_context"] == "DataFrameSchema" and check not in ("column_in_schema", "column_in_dataframe") \
+                and index is not None and not (isinstance(index, float) and pd.isna(index)):
+            # A check across columns fails once per cell of the row: report the row once; the
+            # check's own words name the columns.
+            if (int(index), check) not in reported_rows:
+                reported_rows.add((int(index), check))
+                problems.append(f"{label}: row {table.row(int(index))}: {_CHECKS.get(check, check)}")
+            continue
         if case["schema_context"] == "DataFrameSchema" and check == "column_in_schema":
             problems.append(f"{label}: unexpected column '{found}': remove or rename it")
             continue
@@ -182,6 +195,9 @@ def _describe_failures(table: readers.RawTable, errors: SchemaErrors) -> list[st
             check = f"expected {_EXPECTED.get(dtype, dtype)}"
         check = _CHECKS.get(check, check)
         where = f"column '{column}', " if column else ""
+        if check == _CHECKS["not_nullable"]:
+            problems.append(f"{label}: {where}row {table.row(int(index))}: {check}")
+            continue
         if index is None or (isinstance(index, float) and pd.isna(index)):
             problems.append(f"{label}: {where}{check} (found {found!r})")
         else:
