@@ -34,14 +34,14 @@ start, end = config.programme.start, config.programme.end
 
 # %%
 county_text = (
-    f"Fylkeskommunen bevilget {fmt.mnok(key.county_funding_first_year_nok)} i året i {start} og {start + 1}."
+    f"Fylkeskommunen bevilget {fmt.mnok(key.county_funding_first_year_nok)} per år i {start} og {start + 1}."
     if key.county_funding_first_year_nok == key.county_funding_second_year_nok
     else f"Fylkeskommunen bevilget {fmt.mnok(key.county_funding_first_year_nok)} i {start} og "
     f"{fmt.mnok(key.county_funding_second_year_nok)} i {start + 1}."
 )
 Markdown(f"""
-Etter finanskrisen mistet {config.municipality_name} om lag {fmt.number(key.jobs_lost)} arbeidsplasser i
-løpet av få måneder. Kommunen søkte om status som omstillingskommune i {config.programme.status_applied},
+Etter finanskrisen mistet Raufoss-industrien i {config.municipality_name} om lag {fmt.number(key.jobs_lost)}
+arbeidsplasser i løpet av få måneder. Kommunen søkte om status som omstillingskommune i {config.programme.status_applied},
 og omstillingsprogrammet varte i {fmt.number_word(key.programme_years)} år, {fmt.years(start, end)}.
 
 Programmet fikk til sammen **{fmt.mnok(key.total_funding_nok)}**. Av dette kom {fmt.mnok(key.municipal_funding_nok)}
@@ -52,8 +52,8 @@ Kommunen rapporterer {fmt.number(key.jobs_new_and_secured)} nye og sikrede arbei
 {fmt.nok(key.cost_per_job_nok)} i offentlige midler per arbeidsplass.
 
 Sysselsettingen etter arbeidssted gikk fra {fmt.number(key.employment_before)} i {start - 1} til
-{fmt.number(key.employment_end)} i {end} ({fmt.percent(key.employment_change_pct, 1, signed=True)}). Sammenlignet med
-utviklingen i sammenligningsområdene var endringen {fmt.percent(key.diff_in_diff_pct, 1, signed=True)} i programperioden.
+{fmt.number(key.employment_end)} i {end} ({fmt.percent(key.employment_change_pct, 1, signed=True)}). Målt mot
+utviklingen i sammenligningskommunene var endringen {fmt.percent(key.diff_in_diff_pct, 1, signed=True)} i programperioden.
 Et slikt anslag viser samvariasjon, ikke sikker årsak (se kapittel 4).
 
 Det ble fullført {fmt.number(key.dwellings_last_three_years)} boliger i de tre siste programårene,

@@ -35,7 +35,7 @@ start, end = config.programme.start, config.programme.end
 # %%
 Markdown(f"""
 Etter finanskrisen i 2008 mistet Raufoss-industrien om lag {fmt.number(key.jobs_lost)} arbeidsplasser i løpet av
-få måneder, om lag 17 % av arbeidsstyrken i Raufoss Industripark. I tillegg forsvant arbeidsplasser hos
+få måneder, om lag {fmt.percent(17, 0)} av arbeidsstyrken i Raufoss Industripark. I tillegg forsvant arbeidsplasser hos
 leverandører og i handel og tjenester. Samtidig var {config.municipality_name} kommune nær ved å bli
 registrert i ROBEK, statens register over kommuner i økonomisk ubalanse.
 

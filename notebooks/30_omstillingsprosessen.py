@@ -24,13 +24,13 @@ from evalreport import chapter, figures, indicators, summary, tables, texts
 
 # %%
 config, case, fmt = chapter.load(config_file)
-indicators.check_reconciliation(case.funding, case.spending)
 funding_by_source = indicators.summarise_funding_by_source(case.funding)
 funding_by_year = indicators.pivot_funding_by_year(case.funding)
 spending_by_area = indicators.summarise_spending_by_area(case.spending)
 projects_by_area = indicators.summarise_projects(case.projects, summary.ADMINISTRATION_AREAS)
 source_names = texts.fixed(config.language)["sources"]
-accounts = "Omstillingsprogrammets regnskap"
+accounts = summary.source_of(case, "funding", "spending", language=config.language)
+project_list = summary.source_of(case, "projects", language=config.language)
 
 # %% [markdown]
 # # 2 Omstillingsprosessen og ressursbruk
@@ -48,7 +48,7 @@ total = funding_by_source["amount_nok"].sum()
 largest = funding_by_source.iloc[0]
 Markdown(f"""
 Programmet fikk til sammen {fmt.mnok(total)} i perioden {fmt.years(config.programme.start, config.programme.end)}.
-Den største bidragsyteren var {source_names[largest["source"]].lower()} med {fmt.mnok(largest["amount_nok"])}
+Den største bidragsyteren var {source_names[largest["source"]]} med {fmt.mnok(largest["amount_nok"])}
 ({fmt.percent(largest["share_pct"])}). Tabell og figur nedenfor viser finansieringen etter kilde og år.
 """)
 
@@ -64,7 +64,8 @@ figures.plot_stacked_bars(
     source=accounts,
     alt=(f"Stablede søyler for hvert år fra {first} til {last}. Samlet finansiering var "
          f"{fmt.mnok(funding_by_year.loc[first, 'total'])} i {first} og {fmt.mnok(funding_by_year.loc[last, 'total'])} "
-         f"i {last}. {source_names[largest['source']]} var største kilde hvert år."),
+         f"i {last}. Til sammen: " + ", ".join(f"{source_names[s]} {fmt.mnok(a)}" for s, a in
+                                               zip(funding_by_source["source"], funding_by_source["amount_nok"])) + "."),
     y_label=texts.label(config.language, "mnok_axis"), scale=1e6, decimals=1,
 )
 
@@ -73,8 +74,7 @@ figures.plot_stacked_bars(
 
 # %%
 display(tables.table_spending_by_area(spending_by_area, fmt, "Forbruk etter innsatsområde", accounts))
-display(tables.table_projects(projects_by_area, fmt, "Prosjekter etter innsatsområde",
-                              "Programmets prosjektliste"))
+display(tables.table_projects(projects_by_area, fmt, "Prosjekter etter innsatsområde", project_list))
 
 # %%
 Markdown(f"""

@@ -19,14 +19,12 @@ config_file = "reports/vestre_toten.yaml"
 # %%
 from IPython.display import Markdown
 
-from evalreport import chapter, indicators, tables
+from evalreport import chapter, indicators, summary, tables
 
 # %%
 config, case, fmt = chapter.load(config_file)
 attainment = indicators.compute_goal_attainment(case.goals)
-jobs = indicators.count_jobs(case.goals)
-cost_per_job = indicators.compute_cost_per_job(case.funding, jobs)
-reached = attainment[attainment["pct_of_target"] >= 100]
+key = summary.compute_key_figures(config, case)
 
 # %% [markdown]
 # # 3 Måloppnåelse
@@ -34,14 +32,15 @@ reached = attainment[attainment["pct_of_target"] >= 100]
 # ## 3.1 Kvantitative mål
 
 # %%
-tables.table_goals(attainment, fmt, "Mål og resultater for omstillingsprogrammet", "Programmets resultatrapportering")
+tables.table_goals(attainment, fmt, "Mål og resultater for omstillingsprogrammet",
+                   summary.source_of(case, "goals", language=config.language))
 
 # %%
 Markdown(f"""
-Programmet nådde {fmt.number_word(len(reached))} av {fmt.number_word(len(attainment))} kvantitative mål.
-Til sammen rapporteres {fmt.number(jobs)} nye og sikrede arbeidsplasser. Med samlet offentlig
-finansiering på {fmt.mnok(case.funding.loc[case.funding["source"].isin(indicators.PUBLIC_SOURCES), "amount_nok"].sum())}
-tilsvarer det {fmt.nok(cost_per_job)} per arbeidsplass.
+Programmet nådde {fmt.number_word(indicators.count_goals_reached(attainment))} av
+{fmt.number_word(len(attainment))} kvantitative mål. Til sammen rapporteres {fmt.number(key.jobs_new_and_secured)} nye og
+sikrede arbeidsplasser. Med samlet offentlig finansiering på {fmt.mnok(indicators.sum_public_funding(case.funding))}
+tilsvarer det {fmt.nok(key.cost_per_job_nok)} per arbeidsplass.
 
 Tallene for arbeidsplasser er bedriftenes egne anslag ved prosjektslutt. De sier ikke hvor mange av
 arbeidsplassene som ville ha kommet også uten støtte, og de er ikke fulgt opp etter programslutt.

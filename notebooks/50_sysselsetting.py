@@ -32,7 +32,10 @@ employment_index = indicators.compute_index(employment, config.base_year)
 effect = summary.estimate_programme_effect(config, employment)
 unemployment_regions = [config.municipality] + [c for c in config.comparison if c in set(case.unemployment["region_code"])]
 unemployment = indicators.select_series(case.unemployment, "unemployed_pct", unemployment_regions)
-ssb = "SSB, sysselsatte etter arbeidssted 4. kvartal (tabell 13472 og eldre serier)"
+ssb = summary.source_of(case, "employment", language=config.language)
+nav = summary.source_of(case, "unemployment", language=config.language)
+controls = " og ".join(names[c] for c in config.effect_controls)
+left_out = " og ".join(names[c] for c in config.comparison if c not in config.effect_controls)
 
 # %% [markdown]
 # # 4 Sysselsetting og arbeidsledighet
@@ -70,23 +73,28 @@ tables.table_series(employment, names, fmt, "Sysselsatte etter arbeidssted, 4. k
 # ## 4.2 Hvordan utviklet sysselsettingen seg i forhold til sammenligningsområdene?
 
 # %%
-placebo_larger = effect.placebo_rank
 Markdown(f"""
 Fra {fmt.years(*effect.pre_years) if effect.pre_years[0] != effect.pre_years[1] else effect.pre_years[0]} til
 gjennomsnittet for programårene {fmt.years(*effect.post_years)} endret sysselsettingen i {municipality} seg med
-{fmt.percent(effect.treated_change_pct, 1, signed=True)}, mot {fmt.percent(effect.comparison_change_pct, 1, signed=True)} i gjennomsnitt
-for sammenligningsområdene. Forskjellen i forskjeller er dermed **{fmt.percent(effect.estimate_pct, 1, signed=True)}**.
+{fmt.percent(effect.treated_change_pct, 1, signed=True)}, mot {fmt.percent(effect.comparison_change_pct, 1, signed=True)}
+i gjennomsnitt for {controls}. Forskjellen i forskjeller er dermed **{fmt.percent(effect.estimate_pct, 1, signed=True)}**.
+{f"{left_out} er ikke med i denne sammenligningen, fordi {municipality} selv er en del av dem." if left_out else ""}
 
 **Hva tallet kan si:** at sysselsettingen i {municipality} i programperioden utviklet seg
-{"bedre" if effect.estimate_pct > 0 else "svakere"} enn i sammenligningsområdene, målt fra samme utgangspunkt.
+{"bedre" if effect.estimate_pct > 0 else "svakere"} enn i {controls}, målt fra samme utgangspunkt.
 
-**Hva tallet ikke kan si:** at forskjellen skyldes programmet. Når hvert sammenligningsområde i tur og orden
-behandles som om det hadde hatt et program, blir forskjellen minst like stor i {fmt.number_word(placebo_larger)} av
-{fmt.number_word(len(effect.placebo_pct))} tilfeller. Før programmet vokste sysselsettingen i {municipality}
-{fmt.number(abs(effect.pre_trend_gap_pct), 1)} prosentpoeng {"raskere" if effect.pre_trend_gap_pct > 0 else "saktere"}
-per år enn i sammenligningsområdene, blant annet fordi industrien mistet mange arbeidsplasser i 2008–2009.
-Forutsetningen om parallell utvikling holder derfor ikke fullt ut, og anslaget må leses med forsiktighet.
+**Hva tallet ikke kan si:** at forskjellen skyldes programmet. Når hver sammenligningskommune i tur og orden
+behandles som om den hadde hatt et program, blir forskjellen minst like stor i
+{fmt.number_word(effect.placebo_rank)} av {fmt.number_word(len(effect.placebo_pct))} tilfeller. Før programmet
+({fmt.years(*effect.trend_years)}) utviklet sysselsettingen i {municipality} seg
+{fmt.number(abs(effect.pre_trend_gap_pct), 1)} prosentpoeng {"sterkere" if effect.pre_trend_gap_pct > 0 else "svakere"}
+per år enn i {controls}.
 """)
+
+# %% [markdown]
+# I Vestre Toten skyldes forskjellen før programmet særlig at industrien mistet mange arbeidsplasser
+# i 2008–2009. Forutsetningen om parallell utvikling holder derfor ikke fullt ut, og anslaget må leses
+# med forsiktighet.
 
 # %% [markdown]
 # ## 4.3 Arbeidsledighet
@@ -95,9 +103,9 @@ Forutsetningen om parallell utvikling holder derfor ikke fullt ut, og anslaget m
 display(figures.plot_lines(
     unemployment, names, fmt,
     caption="Registrerte helt ledige i september, prosent av arbeidsstyrken",
-    source="NAV",
+    source=nav,
     alt=figures.describe_change("Ledigheten", municipality, unemployment[config.municipality].loc[start - 1:end], fmt, 1)
-    + " Figuren sammenligner med " + ", ".join(names[c] for c in unemployment.columns[1:]) + ".",
+    + "".join(f" I {names[c]} var den {fmt.percent(unemployment.loc[end, c])} i {end}." for c in unemployment.columns[1:]),
     y_label=texts.label(config.language, "unemployed_pct"), decimals=1, shade=(start, end),
 ))
-display(tables.table_series(unemployment, names, fmt, "Registrerte helt ledige i september (%)", "NAV", decimals=1))
+display(tables.table_series(unemployment, names, fmt, "Registrerte helt ledige i september (%)", nav, decimals=1))

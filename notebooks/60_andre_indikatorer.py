@@ -49,7 +49,7 @@ Folkemengden i {municipality} var {fmt.number(population.loc[start])} per {fmt.d
 
 # %%
 display(figures.plot_bars(
-    dwellings, fmt, caption="Fullførte boliger per år", source="SSB, byggeareal og boliger",
+    dwellings, fmt, caption="Fullførte boliger per år", source=summary.source_of(case, "dwellings", language=config.language),
     alt=f"Søyler for fullførte boliger per år {fmt.years(dwellings.index[0], dwellings.index[-1])}. "
         f"I {fmt.years(end - 2, end)} ble det fullført {fmt.number(dwellings_last_three)} boliger.",
     y_label=texts.label(config.language, "dwellings"), highlight=(start, end),
@@ -58,7 +58,8 @@ display(tables.table_series(
     population.to_frame().join(dwellings).join(enterprises),
     {"population": texts.label(config.language, "population"), "dwellings": texts.label(config.language, "dwellings"),
      "enterprises": texts.label(config.language, "new_enterprises")},
-    fmt, f"Befolkning, boligbygging og nyetableringer i {municipality}", "SSB",
+    fmt, f"Befolkning, boligbygging og nyetableringer i {municipality}",
+    summary.source_of(case, "population", "dwellings", "enterprises", language=config.language),
 ))
 
 # %% [markdown]
@@ -68,7 +69,7 @@ display(tables.table_series(
 
 # %%
 figures.plot_bars(
-    enterprises, fmt, caption="Nyetablerte foretak per år", source="SSB, etableringer",
+    enterprises, fmt, caption="Nyetablerte foretak per år", source=summary.source_of(case, "enterprises", language=config.language),
     alt=figures.describe_change("Tallet på nyetablerte foretak", municipality, enterprises.loc[start - 1:end], fmt),
     y_label=texts.label(config.language, "new_enterprises"), highlight=(start, end),
 )
@@ -88,5 +89,6 @@ Netto driftsresultat var {fmt.percent(finances.loc[start - 1, "netto_driftsresul
 tables.table_series(
     finances[["netto_driftsresultat_pct"]].rename(columns={"netto_driftsresultat_pct": code}),
     {code: texts.label(config.language, "netto_driftsresultat")}, fmt,
-    f"Netto driftsresultat i {municipality}", "SSB, KOSTRA (tabell 12134)", decimals=1,
+    f"Netto driftsresultat i {municipality}", summary.source_of(case, "municipal_finances", language=config.language),
+    decimals=1,
 )

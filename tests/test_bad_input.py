@@ -152,7 +152,7 @@ def test_failing_cell_names_notebook_and_cell_and_keeps_the_executed_notebook(pr
         build_report(CONFIG)
     message = str(caught.value)
     assert "notebooks/10_broken.py, cell 4: ZeroDivisionError: division by zero" in message
-    kept = project / "build" / ".work" / "vestre_toten" / "executed" / "10_broken.ipynb"
+    kept = project / "build" / ".work" / "vestre_toten" / "failed" / "10_broken.ipynb"
     assert kept.is_file() and str(kept.relative_to(project)) in message
     assert (project / "build" / "vestre_toten.pdf").read_bytes() == previous_pdf
 
@@ -184,3 +184,19 @@ def test_a_draft_that_fails_the_checks_is_written_with_a_loud_warning(project, p
     assert "DRAFT: this PDF is NOT fit to publish or archive" in caplog.text
     sidecar = json.loads((project / "build" / "vestre_toten.json").read_text(encoding="utf-8"))
     assert sidecar["pdf_checks"]["passed"] is False and sidecar["pdf_checks"]["draft"] is True
+
+
+def test_failing_cell_right_after_the_parameters_is_numbered_as_in_the_file(project):
+    for notebook in (project / "notebooks").glob("*.py"):
+        notebook.unlink()
+    (project / "notebooks" / "10_broken.py").write_text(
+        '# %% [markdown]\n# # Kapittel\n\n# %% tags=["parameters"]\nconfig_file = "reports/vestre_toten.yaml"\n\n'
+        "# %%\nimport evalreport.no_such_module\n", encoding="utf-8")
+    with pytest.raises(ChapterError, match=r"notebooks/10_broken.py, cell 3: ModuleNotFoundError"):
+        build_report(CONFIG)
+
+
+def test_spending_that_does_not_add_up_to_funding(project):
+    edit_line(project / CASE / "spending.csv", 2, "2011,Administrasjon og drift,525000", "2011,Administrasjon og drift,625000")
+    assert ("data/vestre_toten/funding.csv and data/vestre_toten/spending.csv: funding and spending do not "
+            "reconcile: spending exceeds funding by 100,000 NOK; correct the accounts") in problems_of(project)

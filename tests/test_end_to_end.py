@@ -35,7 +35,7 @@ PUBLISHED = [
     "sju år",
     "22,0 mill. kr",
     "3,6 mill. kr (16,4 %)",
-    "2,5 mill. kr i året i 2011 og 2012",
+    "2,5 mill. kr per år i 2011 og 2012",
     "fullført 150 boliger",
     "13 314",
     "1. januar 2018",

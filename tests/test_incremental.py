@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from evalreport.build import build_report
+from evalreport.errors import ChapterError
 
 from conftest import copy_project
 
@@ -86,3 +87,22 @@ def test_same_inputs_give_the_same_bytes(project, tmp_path, monkeypatch):
     result = build_report(CONFIG, jobs=1)  # other timing, other chapter order: same bytes
     assert result.pdf.read_bytes() == (project / "build" / "vestre_toten.pdf").read_bytes()
     assert result.html.read_bytes() == (project / "build" / "vestre_toten.html").read_bytes()
+
+
+def test_a_failed_build_leaves_nothing_a_later_build_would_reuse(project):
+    # A data edit and a failing chapter; then both are undone and only prose changes. The
+    # report must show the data as they are, not as the failed build saw them.
+    population = project / "data" / "vestre_toten" / "population.csv"
+    chapter = project / "notebooks" / "70_utviklingsevne.py"
+    original_population, original_chapter = population.read_bytes(), chapter.read_bytes()
+    population.write_text(population.read_text(encoding="utf-8").replace(
+        "0529,Vestre Toten,2018,13314,", "0529,Vestre Toten,2018,13999,"), encoding="utf-8")
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n# %%\n1 / 0\n", encoding="utf-8")
+    with pytest.raises(ChapterError):
+        build_report(CONFIG)
+    population.write_bytes(original_population)
+    chapter.write_bytes(original_chapter.replace(b"# Etter programslutt", b"# Rett etter programslutt"))
+    result = build_report(CONFIG)
+    text = pdf_text(result.pdf)
+    assert "13 314" in text and "13 999" not in text
+    assert "Rett etter programslutt" in text

@@ -34,6 +34,7 @@ BUILD_DIR = "build"
 STATE_VERSION = 2
 RESET_TAG = "evalreport-reset"
 INJECTED_TAG = "injected-parameters"
+PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"  # the markdown cells papermill adds around a failure
 REPORTED_VERSIONS = ["evalreport", "pandas", "numpy", "pandera", "matplotlib", "papermill", "nbconvert",
                      "jupytext", "ipykernel", "weasyprint", "pydantic", "openpyxl", "pikepdf", "page-validation",
                      "pdfua"]
@@ -199,7 +200,8 @@ class Kernels:
 def execute_chapter(source: Path, output: Path, parameters: dict, root: Path, kernels: Kernels) -> float:
     """Run one chapter with papermill in this thread's kernel, after resetting its namespace.
 
-    The executed notebook is written to `output` even when a cell fails.
+    The executed notebook replaces `output` only when every cell ran; a failed run is kept in
+    the work folder's failed/ for inspection, and the cache never holds it.
     """
     import nbformat
     import papermill
@@ -210,17 +212,22 @@ def execute_chapter(source: Path, output: Path, parameters: dict, root: Path, ke
     reset = nbformat.v4.new_code_cell("%reset -f", metadata={"tags": ["remove-cell", RESET_TAG]})
     reset["id"] = "evalreport-reset"
     notebook.cells.insert(0, reset)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    running = output.with_suffix(".running.ipynb")
+    running.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
-        papermill.execute_notebook(notebook, str(output), parameters=parameters, kernel_name="python3",
+        papermill.execute_notebook(notebook, str(running), parameters=parameters, kernel_name="python3",
                                    cwd=str(root), progress_bar=False, log_output=False, km=manager)
     except PapermillExecutionError as exc:
-        executed = nbformat.read(output, as_version=4)
+        failed = output.parent.parent / "failed" / output.name
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(running, failed)
+        executed = nbformat.read(failed, as_version=4)
         raise ChapterError(
             f"{source.relative_to(root)}, cell {_cell_number(executed, exc.cell_index)}: {exc.ename}: {exc.evalue}\n"
-            f"  The executed notebook is kept at {output.relative_to(root)}; open it to see the traceback."
+            f"  The executed notebook is kept at {failed.relative_to(root)}; open it to see the traceback."
         ) from None
+    os.replace(running, output)
     return time.perf_counter() - started
 
 
@@ -230,8 +237,13 @@ def _is_added(cell) -> bool:
 
 
 def _cell_number(notebook, index: int) -> int:
-    """The failing cell's number as the analyst counts it in the chapter's file."""
-    return index + 1 - sum(1 for c in notebook.cells[:index] if _is_added(c))
+    """The failing cell's number as the analyst counts it in the chapter's file.
+
+    papermill's `cell_index` counts the cells as they were run; the saved notebook also holds the
+    error notices papermill inserted afterwards, which are left out before counting.
+    """
+    cells = [c for c in notebook.cells if PAPERMILL_ERROR_TAG not in c.metadata.get("tags", [])]
+    return index + 1 - sum(1 for c in cells[:index] if _is_added(c))
 
 
 def read_chapter(path: Path):
@@ -245,6 +257,11 @@ def read_chapter(path: Path):
     # A chapter written by hand may lack the header jupytext writes; every chapter is Python.
     notebook.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     return notebook
+
+
+def reads_data(notebook) -> bool:
+    """Whether a chapter can read the report's data: any code cell beyond its parameters."""
+    return any(c.cell_type == "code" and "parameters" not in c.metadata.get("tags", []) for c in notebook.cells)
 
 
 def code_signature(notebook) -> str:
@@ -286,7 +303,9 @@ def _execute(pending: list[tuple[Path, Path]], plan: Plan, jobs: int, case_cache
            # The kernel is started as 'python' from PATH: make it this environment's Python.
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     if case_cache is not None:
-        env["EVALREPORT_CASE_CACHE"] = str(case_cache)
+        from evalreport.chapter import CASE_CACHE_VARIABLE
+
+        env[CASE_CACHE_VARIABLE] = str(case_cache)
     kernels = Kernels(plan.root, env)
     parameters = {"config_file": plan.config_arg}
     errors = {}
@@ -322,7 +341,7 @@ def render_fragment(plan: Plan, chapter: Path) -> str:
     cached = plan.work / "fragments" / f"{chapter.stem}.{key[:24]}.html"
     if cached.is_file():
         return cached.read_text(encoding="utf-8")
-    fragment = render.render_chapter(nbformat.read(executed, as_version=4))
+    fragment = render.render_chapter(nbformat.read(executed, as_version=4), plan.templates_key)
     cached.parent.mkdir(parents=True, exist_ok=True)
     for stale in cached.parent.glob(f"{chapter.stem}.*.html"):
         stale.unlink()
@@ -356,7 +375,7 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
     case_key = fingerprint.hash_text(plan.data_key, plan.inputs[plan.config_arg], plan.package_key,
                                      json.dumps(plan.environment, sort_keys=True))
     case_facts = state.get("case", {})
-    case_cache = plan.work / "case.pickle"
+    case_cache = plan.work / f"case-{case_key[:24]}.pickle"  # named by what it was validated from
     if case_facts.get("key") != case_key or not case_cache.is_file():
         from evalreport import chapter as chapter_module
         from evalreport.datasets import load_case
@@ -366,7 +385,9 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
         case_facts = {"key": case_key, "sample": case.is_sample,
                       "key_figures": compute_key_figures(config, case).as_dict()}
         # The chapters read the case this build validated instead of validating it again each.
-        chapter_module.store_case(case_cache, config, case)
+        for stale in plan.work.glob("case-*.pickle"):
+            stale.unlink()
+        chapter_module.store_case(case_cache, case_key, config, case)
 
     phases["check"] = time.perf_counter() - mark
     mark = time.perf_counter()
@@ -375,9 +396,12 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
     keys, pending, merged, reused = {}, [], [], []
     for chapter in chapters:
         source = read_chapter(chapter)
-        keys[chapter.stem] = plan.chapter_key(code_signature(source), "chapter.load" in chapter.read_text("utf-8"))
+        keys[chapter.stem] = plan.chapter_key(code_signature(source), reads_data(source))
         executed = plan.work / "executed" / f"{chapter.stem}.ipynb"
-        if previous.get(chapter.stem, {}).get("key") == keys[chapter.stem] and executed.is_file():
+        recorded = previous.get(chapter.stem, {})
+        # Reuse only the very file the last good build recorded: a failed build may have left others.
+        if (recorded.get("key") == keys[chapter.stem] and executed.is_file()
+                and recorded.get("sha256") == fingerprint.hash_file(executed)):
             merged.append((chapter, source, executed))
         else:
             pending.append((chapter, executed))
@@ -415,19 +439,30 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
 
         checks.append(pdfcheck.verify_pdf(tmp, config.language, title=config.title, draft=config.draft))
 
-    pages = render.write_pdf(html, plan.pdf, verify=verify)
+    # Every output is written aside first and moved into place only when all of them exist:
+    # a failure at any step leaves the last good PDF, HTML and sidecar together as they were.
+    staging = plan.work / "out"
+    staging.mkdir(parents=True, exist_ok=True)
+    staged = {plan.pdf: staging / plan.pdf.name, plan.html: staging / plan.html.name,
+              plan.sidecar: staging / plan.sidecar.name}
+    pages = render.write_pdf(html, staged[plan.pdf], verify=verify)
     phases["pdf"] = time.perf_counter() - mark
-    render.write_html_twin(html, plan.html)
+    render.write_html_twin(html, staged[plan.html])
     sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
                "key_figures": case_facts["key_figures"], "provenance": facts,
                "pdf_checks": {"passed": checks[0].passed, "checkers": checks[0].checkers,
                               "problems": [str(p) for p in checks[0].problems], "draft": config.draft}}
-    render.write_atomically(plan.sidecar, lambda tmp: tmp.write_text(
-        json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"))
+    staged[plan.sidecar].write_text(json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                                    encoding="utf-8")
+    render.install_assets(plan.root / BUILD_DIR)
+    for target, source in staged.items():
+        os.replace(source, target)
 
     new_state = {"version": STATE_VERSION, "document_key": plan.document_key, "pages": pages, "case": case_facts,
                  "pdf_sha256": fingerprint.hash_file(plan.pdf), "html_sha256": fingerprint.hash_file(plan.html),
-                 "chapters": {stem: {"key": key} for stem, key in keys.items()}}
+                 "chapters": {c.stem: {"key": keys[c.stem],
+                                       "sha256": fingerprint.hash_file(plan.work / "executed" / f"{c.stem}.ipynb")}
+                              for c in chapters}}
     plan.work.mkdir(parents=True, exist_ok=True)
     render.write_atomically(plan.work / "state.json", lambda tmp: tmp.write_text(
         json.dumps(new_state, indent=2, sort_keys=True), encoding="utf-8"))

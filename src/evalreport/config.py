@@ -64,6 +64,9 @@ class ReportConfig(_Strict):
     language: Literal["nb", "nn", "en"] = "nb"
     data_dir: str = Field(description="Folder of the report's input data, relative to the project root.")
     output_name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="File name of the PDF, without suffix.")
+    effect_pre_years: list[int] | None = Field(
+        None, description="Years before the programme that the effect estimate starts from "
+                          "(default: the year before the programme).")
     draft: bool = Field(False, description="A draft: a PDF failing the PDF/A-2a and PDF/UA-1 checks is kept "
                                            "with a loud warning instead of stopping the build.")
 
@@ -96,6 +99,9 @@ class ReportConfig(_Strict):
             raise ValueError("the programme's years must lie inside period")
         if not self.period.start <= self.base_year <= self.period.end:
             raise ValueError(f"base_year {self.base_year} is outside period {self.period.start}-{self.period.end}")
+        for year in self.effect_pre_years or []:
+            if not self.period.start <= year < self.programme.start:
+                raise ValueError(f"effect_pre_years: {year} must lie in the period and before the programme")
         if self.municipality in self.comparison:
             raise ValueError("the municipality itself cannot be one of its comparison areas")
         return self
@@ -103,6 +109,18 @@ class ReportConfig(_Strict):
     @property
     def municipality_name(self) -> str:
         return regions.region_name(self.municipality)
+
+    @property
+    def effect_controls(self) -> list[str]:
+        """The comparison areas the effect estimate compares with: the municipalities among them,
+        since a county or the nation contains the municipality itself; all of them if none is."""
+        municipalities = [c for c in self.comparison if len(c) == 4]
+        return municipalities or list(self.comparison)
+
+    @property
+    def pre_years(self) -> list[int]:
+        """The years the effect estimate starts from."""
+        return list(self.effect_pre_years or [self.programme.start - 1])
 
     @property
     def programme_years(self) -> list[int]:

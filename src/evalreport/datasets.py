@@ -285,6 +285,14 @@ def load_case(config: ReportConfig) -> Case:
         if "region_code" in frame:
             problems += _join_renumbered(name, frame, table)
         frames[name] = frame.reset_index(drop=True)
+    if "funding" in frames and "spending" in frames:
+        from evalreport.indicators import check_reconciliation
+
+        try:  # the accounts must account for every krone, administration included
+            check_reconciliation(frames["funding"], frames["spending"])
+        except ValueError as exc:
+            files = [_relative(data_dir / provenance[n].file) for n in ("funding", "spending") if n in provenance]
+            problems.append(f"{' and '.join(files)}: {exc}; correct the accounts")
     if problems:
         raise DatasetError(f"{len(problems)} problem(s) in the input data:\n" + "\n".join(f"  - {p}" for p in problems))
     log.info("validated %d datasets in %s", len(frames), data_dir)

@@ -151,18 +151,3 @@ def plot_bars(values: pd.Series, fmt: Formatter, caption: str, source: str, alt:
         ax.text(highlight[0] - 0.4, 1.0, texts.label(fmt.language, "programme_years"),
                 transform=ax.get_xaxis_transform(), va="top", fontsize=8, color=TEXT_COLOUR)
     return _figure(_to_svg(fig), alt, caption, source, fmt.language)
-
-
-def plot_horizontal_bars(values: pd.Series, fmt: Formatter, caption: str, source: str, alt: str,
-                         x_label: str = "", scale: float = 1.0, decimals: int = 1) -> Exhibit:
-    """Horizontal bars, largest on top, each labelled with its value."""
-    fig, ax = _new_axes()
-    ordered = (values / scale).sort_values()
-    ax.barh(ordered.index, ordered.values, color=PALETTE[0], height=0.6)
-    for y, value in enumerate(ordered.values):
-        ax.text(value, y, f" {fmt.number(value, decimals)}", va="center", fontsize=8.5, color=TEXT_COLOUR)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, 0)))
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    ax.set_xlabel(x_label)
-    return _figure(_to_svg(fig), alt, caption, source, fmt.language)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -31,7 +32,7 @@ def hash_file(path: Path) -> str:
 
 def hash_files(paths: list[Path], root: Path) -> dict[str, str]:
     """sha256 of each file, keyed by its path relative to `root`, in a stable order."""
-    return {p.relative_to(root).as_posix(): hash_file(p) for p in sorted(paths)}
+    return {Path(os.path.relpath(p, root)).as_posix(): hash_file(p) for p in sorted(paths)}
 
 
 def files_under(folder: Path) -> list[Path]:

@@ -62,6 +62,16 @@ def compute_goal_attainment(goals: pd.DataFrame) -> pd.DataFrame:
     return attainment
 
 
+def count_goals_reached(attainment: pd.DataFrame) -> int:
+    """How many goals reached at least 100 % of their target."""
+    return int((attainment["pct_of_target"] >= 100).sum())
+
+
+def sum_public_funding(funding: pd.DataFrame) -> float:
+    """Funding from the county, the municipality and Innovasjon Norge, in NOK."""
+    return float(funding.loc[funding["source"].isin(PUBLIC_SOURCES), "amount_nok"].sum())
+
+
 def count_jobs(goals: pd.DataFrame) -> float:
     """New and secured jobs achieved, together."""
     return float(goals.loc[goals["indicator"].isin(JOB_INDICATORS), "achieved"].sum())
@@ -71,8 +81,7 @@ def compute_cost_per_job(funding: pd.DataFrame, jobs: float) -> float:
     """Public funding (county, municipality, Innovasjon Norge) per new or secured job, in NOK."""
     if jobs <= 0:
         raise ValueError("cost per job needs at least one new or secured job")
-    public = funding.loc[funding["source"].isin(PUBLIC_SOURCES), "amount_nok"].sum()
-    return float(public) / jobs
+    return sum_public_funding(funding) / jobs
 
 
 def select_series(statistics: pd.DataFrame, value: str, regions: list[str]) -> pd.DataFrame:
@@ -110,6 +119,7 @@ class DiffInDiff:
     pre_years: tuple[int, int]
     post_years: tuple[int, int]
     pre_trend_gap_pct: float  # treated minus comparison growth per year before the programme
+    trend_years: tuple[int, int] | None = None  # the years the pre-trend gap is measured over
 
     @property
     def placebo_rank(self) -> int:
@@ -158,6 +168,7 @@ def estimate_diff_in_diff(levels: pd.DataFrame, treated: str, controls: list[str
         pre_years=(min(pre_years), max(pre_years)),
         post_years=(min(post_years), max(post_years)),
         pre_trend_gap_pct=gap,
+        trend_years=(before[0], before[-1]) if len(before) >= 2 else None,
     )
 
 

@@ -38,15 +38,19 @@ def templates_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _exporter(templates: str) -> HTMLExporter:
+def _exporter(templates: str, templates_key: str) -> HTMLExporter:
+    """One exporter per template version: nbconvert compiles the template once per exporter."""
     exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[templates])
     exporter.anchor_link_text = ""
     return exporter
 
 
-def render_chapter(notebook: nbformat.NotebookNode) -> str:
-    """Return one executed chapter as an HTML fragment: prose and outputs, no code."""
-    body, _ = _exporter(str(templates_dir())).from_notebook_node(notebook)
+def render_chapter(notebook: nbformat.NotebookNode, templates_key: str = "") -> str:
+    """Return one executed chapter as an HTML fragment: prose and outputs, no code.
+
+    `templates_key` fingerprints the template files, so that an edited template is compiled anew.
+    """
+    body, _ = _exporter(str(templates_dir()), templates_key).from_notebook_node(notebook)
     return body
 
 
@@ -332,11 +336,15 @@ def _header_cell_scopes(document) -> None:
             attributes.setdefault("Scope", scopes.get(box.element.get("scope", "col").lower(), "/Column"))
 
 
-def write_html_twin(html: str, target: Path) -> None:
-    """Write the HTML twin with its stylesheet and fonts beside it."""
-    assets = target.parent / "assets"
+def install_assets(folder: Path) -> None:
+    """Put the HTML twin's stylesheet and fonts in `folder`/assets."""
+    assets = folder / "assets"
     shutil.copytree(templates_dir() / "fonts", assets / "fonts", dirs_exist_ok=True)
     (assets / "evalreport").mkdir(parents=True, exist_ok=True)
     shutil.copy2(templates_dir() / TEMPLATE_NAME / "report.css", assets / "evalreport" / "report.css")
+
+
+def write_html_twin(html: str, target: Path) -> None:
+    """Write the HTML twin, which finds its stylesheet and fonts in assets/ beside it."""
     twin = html.replace('href="evalreport/report.css"', 'href="assets/evalreport/report.css"')
     write_atomically(target, lambda tmp: tmp.write_text(twin, encoding="utf-8"))

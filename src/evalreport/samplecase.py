@@ -77,9 +77,10 @@ def _round_to(values: np.ndarray, unit: int, total: int) -> np.ndarray:
 def build_funding() -> pd.DataFrame:
     """Funding by year and source: the published totals kept, the yearly split reconstructed."""
     county = np.array([2.5, 2.5, 2.3, 2.2, 2.0, 1.8, 1.5]) * 1_000_000
+    assert county[0] == county[1] == COUNTY_FUNDING_FIRST_YEARS_NOK
     municipality = np.array([0.6, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]) * 1_000_000
-    innovation_norway = TOTAL_FUNDING_NOK - county.sum() - municipality.sum()
-    innovation_norway = np.array([0.4, 0.5, 0.6, 0.6, 0.6, 0.5, 0.4]) / 3.6 * innovation_norway
+    weights = np.array([0.4, 0.5, 0.6, 0.6, 0.6, 0.5, 0.4])
+    innovation_norway = weights / weights.sum() * (TOTAL_FUNDING_NOK - county.sum() - municipality.sum())
     rows = []
     for source, amounts in (("fylkeskommunen", county), ("kommunen", municipality),
                             ("innovasjon_norge", innovation_norway)):
@@ -129,7 +130,7 @@ def build_spending(projects: pd.DataFrame) -> pd.DataFrame:
 
 def build_goals() -> pd.DataFrame:
     """Goals and results; the split of the 180 reported jobs is reconstructed."""
-    return pd.DataFrame([
+    goals = pd.DataFrame([
         {"goal_id": "M1", "indicator": "nye_arbeidsplasser", "description": "Nye arbeidsplasser",
          "target": 100, "achieved": 110},
         {"goal_id": "M2", "indicator": "sikrede_arbeidsplasser", "description": "Sikrede arbeidsplasser",
@@ -139,6 +140,9 @@ def build_goals() -> pd.DataFrame:
         {"goal_id": "M4", "indicator": "bedrifter_med_prosjekt",
          "description": "Bedrifter med utviklingsprosjekt", "target": 40, "achieved": 46},
     ])
+    jobs = goals.loc[goals["indicator"].isin(["nye_arbeidsplasser", "sikrede_arbeidsplasser"]), "achieved"].sum()
+    assert jobs == NEW_AND_SECURED_JOBS
+    return goals
 
 
 def _series(anchors: dict[int, float], growth: float, noise: float, rng: np.random.Generator,
@@ -332,7 +336,7 @@ PROVENANCE = {
         "licence": SAMPLE_LICENCE,
         "status": "synthetic",
         "method": ("Hvert års midler minus 15 % administrasjon er fordelt på 5–7 prosjekter med en "
-                   f"seeded Dirichlet-trekning (seed {SEED}); tilsagn og total kostnad er trukket rundt utbetalingen."),
+                   f"Dirichlet-trekning med fast frø ({SEED}); tilsagn og total kostnad er trukket rundt utbetalingen."),
     },
     "spending": {
         "title": "Forbruk etter år og innsatsområde",
@@ -353,17 +357,17 @@ PROVENANCE = {
     },
     "employment": {
         "title": "Sysselsatte etter arbeidssted, 4. kvartal",
-        "source": "SSB via Vestre Toten kommune og SSBs publiseringer; se kilde per rad",
+        "source": "SSB, sysselsatte etter arbeidssted (Vestre Toten 2010–2015 publisert; øvrige tall rekonstruert eller syntetiske)",
         "source_url": KOMMUNE_EMPLOYMENT_URL,
         "licence": SSB_LICENCE,
         "status": "reconstructed",
         "method": ("Vestre Toten 2010–2015 er publisert; 2016–2017 er regnet fra publiserte endringer "
                    "(−57 og +230). Sammenligningsområdene er forankret i publiserte endringer og nivåer og "
-                   "ellers syntetiske (seeded vekstrater). Statusen står på hver rad."),
+                   "ellers syntetiske (vekstrater trukket med fast frø). Statusen står på hver rad."),
     },
     "unemployment": {
         "title": "Registrerte helt ledige i september, prosent av arbeidsstyrken",
-        "source": "NAV via pressen der tallet er publisert; ellers syntetisk",
+        "source": "NAV, registrerte helt ledige (enkelte tall publisert, øvrige syntetiske)",
         "source_url": "",
         "licence": SAMPLE_LICENCE,
         "status": "synthetic",
@@ -371,7 +375,7 @@ PROVENANCE = {
     },
     "population": {
         "title": "Folkemengde 1. januar",
-        "source": "SSB; se kilde per rad",
+        "source": "SSB, folkemengde 1. januar (publiserte tall, resten interpolert eller syntetisk)",
         "source_url": "https://www.ssb.no/befolkning",
         "licence": SSB_LICENCE,
         "status": "reconstructed",
@@ -388,15 +392,15 @@ PROVENANCE = {
     },
     "enterprises": {
         "title": "Nyetablerte foretak",
-        "source": "Syntetisk",
+        "source": "Syntetiske tall i stedet for SSBs statistikk over nyetableringer",
         "source_url": "",
         "licence": SAMPLE_LICENCE,
         "status": "synthetic",
-        "method": f"Trukket jevnt mellom 55 og 89 per år (seed {SEED}).",
+        "method": f"Trukket jevnt mellom 55 og 89 per år, med fast frø ({SEED}).",
     },
     "municipal_finances": {
         "title": "Netto driftsresultat og ROBEK",
-        "source": "KMD (ROBEK-registeret) for 2017; ellers syntetisk",
+        "source": "Syntetisk netto driftsresultat; ROBEK-registeret (KMD) for 2017",
         "source_url": "https://www.regjeringen.no/no/tema/kommuner-og-regioner/kommuneokonomi/robek-2/",
         "licence": SAMPLE_LICENCE,
         "status": "synthetic",

@@ -46,10 +46,9 @@ def employment_levels(config: ReportConfig, case: Case):
 
 
 def estimate_programme_effect(config: ReportConfig, levels) -> indicators.DiffInDiff:
-    """Difference-in-differences with the pre-period from the base year to the year before the programme."""
-    start = config.programme.start
-    pre_years = [y for y in levels.index if config.base_year <= y < start] or [start - 1]
-    return indicators.estimate_diff_in_diff(levels, config.municipality, config.comparison, pre_years,
+    """Difference-in-differences from the configured pre-years to the programme's years, against
+    the comparison municipalities (see ReportConfig.effect_controls)."""
+    return indicators.estimate_diff_in_diff(levels, config.municipality, config.effect_controls, config.pre_years,
                                             config.programme_years)
 
 
@@ -91,3 +90,17 @@ def region_names(config: ReportConfig) -> dict[str, str]:
     from evalreport import regions
 
     return {code: regions.region_name(code) for code in [config.municipality, *config.comparison]}
+
+
+def source_of(case: Case, *names: str, language: str = "nb") -> str:
+    """The source line under a table or figure, from the datasets' provenance; a dataset that is
+    not (wholly) published says so, so that a sample is never read as a real evaluation."""
+    from evalreport import texts
+
+    status = texts.fixed(language)["status"]
+    parts = []
+    for name in names:
+        record = case.provenance[name]
+        note = "" if record.status == "published" else f" ({status[record.status]})"
+        parts.append(f"{record.source}{note}")
+    return "; ".join(dict.fromkeys(parts))

@@ -96,8 +96,7 @@ def table_funding_by_year(by_year: pd.DataFrame, fmt: Formatter, caption: str, s
     columns = [Column("year", texts.label(lang, "year"), numeric=False)]
     columns += [Column(c, texts.fixed(lang)["sources"].get(c, texts.fixed(lang)["total"]), _mnok(fmt))
                 for c in by_year.columns]
-    return make_table(frame, columns, caption, source, lang, total_label=texts.fixed(lang)["total"],
-                      note=texts.label(lang, "amount_mnok"))
+    return make_table(frame, columns, caption, source, lang, total_label=texts.fixed(lang)["total"])
 
 
 def table_spending_by_area(by_area: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
@@ -148,9 +147,14 @@ def table_key_figures(rows: list[tuple[str, str]], language: str, caption: str, 
 
 def table_datasets(provenance: dict, language: str, caption: str, source: str) -> Exhibit:
     """Every dataset with its source, licence, retrieval date and status."""
-    fixed = texts.fixed(language)
+    import datetime as dt
+
+    from evalreport.formatting import for_language
+
+    fixed, fmt = texts.fixed(language), for_language(language)
     frame = pd.DataFrame([{"title": f"{p.title} ({p.file})", "source": p.source, "licence": p.licence,
-                           "retrieved": p.retrieved, "status": fixed["status"][p.status]}
+                           "retrieved": fmt.date(dt.date.fromisoformat(p.retrieved)),
+                           "status": fixed["status"][p.status]}
                           for p in provenance.values()])
     columns = [Column("title", texts.label(language, "dataset"), numeric=False),
                Column("source", texts.label(language, "source_col"), numeric=False),

@@ -149,6 +149,7 @@ LABELS = {
         "source_col": "Kjelde",
         "focus_area": "Innsatsområde",
         "projects": "Prosjekt",
+        "target": "Mål (tal)",
         "granted_mnok": "Tilsegn (mill. kr)",
         "paid_share": "Utbetalt av tilsegn",
         "leverage": "Kostnad per tilskotskrone",

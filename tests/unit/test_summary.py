@@ -88,8 +88,8 @@ def test_compute_key_figures(case):
     assert figures.as_dict()["projects"] == 2
 
 
-def test_estimate_programme_effect_pre_years_from_base_year(case):
-    config = make_config()
+def test_estimate_programme_effect_pre_years_from_the_configuration(case):
+    config = make_config(effect_pre_years=[2009, 2010])
     levels = summary.employment_levels(config, case)
     assert list(levels.columns) == ["3443", "3442", "3407"]  # municipality first
     did = summary.estimate_programme_effect(config, levels)
@@ -97,12 +97,22 @@ def test_estimate_programme_effect_pre_years_from_base_year(case):
     assert did.post_years == (2011, 2012)
 
 
-def test_estimate_programme_effect_falls_back_to_year_before_programme(case):
-    config = make_config(base_year=2011)  # no year in [base_year, start)
+def test_estimate_programme_effect_starts_from_the_year_before_the_programme(case):
+    config = make_config(base_year=2009)  # the chart's index base does not move the estimate
     levels = summary.employment_levels(config, case)
     did = summary.estimate_programme_effect(config, levels)
     assert did.pre_years == (2010, 2010)
     assert did.estimate_pct == pytest.approx(10.0)  # 1000 -> 1100, controls flat
+
+
+def test_effect_compares_with_municipalities_not_areas_that_contain_the_municipality():
+    assert make_config(comparison=["0528", "05", "0"]).effect_controls == ["3442"]
+    assert make_config(comparison=["05", "0"]).effect_controls == ["05", "0"]  # nothing else to compare with
+
+
+def test_effect_pre_years_must_precede_the_programme():
+    with pytest.raises(ValueError, match="effect_pre_years: 2011 must lie in the period and before the programme"):
+        make_config(effect_pre_years=[2010, 2011])
 
 
 def test_region_names():
