@@ -106,3 +106,24 @@ def test_a_failed_build_leaves_nothing_a_later_build_would_reuse(project):
     text = pdf_text(result.pdf)
     assert "13 314" in text and "13 999" not in text
     assert "Rett etter programslutt" in text
+
+
+def test_template_edit_renders_again_in_the_same_process(project):
+    template = project / "report_templates" / "evalreport" / "index.html.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        '<section class="chapter">', '<section class="chapter" data-edition="2">'), encoding="utf-8")
+    result = build_report(CONFIG)
+    assert result.executed == [] and 'data-edition="2"' in result.html.read_text(encoding="utf-8")
+
+
+def test_data_folder_outside_the_project(project, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    for source in (project / "data" / "vestre_toten").iterdir():
+        (outside / source.name).write_bytes(source.read_bytes())
+    config = project / "reports" / "outside.yaml"
+    config.write_text((project / CONFIG).read_text(encoding="utf-8")
+                      .replace("data_dir: data/vestre_toten", f"data_dir: {outside}")
+                      .replace("output_name: vestre_toten", "output_name: outside"), encoding="utf-8")
+    result = build_report("reports/outside.yaml")
+    assert result.pdf.name == "outside.pdf" and "13 314" in pdf_text(result.pdf)

@@ -111,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except (ConfigError, DatasetError, ChapterError, PdfCheckError, FileNotFoundError) as exc:
-        print(f"\nThe build stopped; the last good report was not changed.\n{exc}", file=sys.stderr)
+        stopped = ("The build stopped; the last good report was not changed." if args.command == "build"
+                   else f"'evalreport {args.command}' stopped.")
+        print(f"\n{stopped}\n{exc}", file=sys.stderr)
         return 1
 
 
