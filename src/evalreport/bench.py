@@ -114,9 +114,10 @@ def _execute_in_process(notebook, parameters: dict):
     return notebook
 
 
-def build_without_kernels(config_file: str, out_pdf: Path) -> int:
+def build_without_kernels(config_file: str, out_pdf: Path, check: bool = False) -> int:
     """The lower bound: compute every table and chart with the package in one process and render
-    the same HTML to PDF. Returns the number of pages."""
+    the same HTML to PDF; with `check`, also run the PDF/A and PDF/UA checks every build runs.
+    Returns the number of pages."""
     from evalreport import build, colophon, fingerprint, render
     from evalreport.config import load_config
     from evalreport.datasets import load_case
@@ -132,7 +133,14 @@ def build_without_kernels(config_file: str, out_pdf: Path) -> int:
     facts = colophon.collect(plan, config, fingerprint.package_versions(build.REPORTED_VERSIONS))
     fragments.append(colophon.render_colophon(facts, config.language))
     html = render.compose_document(fragments, config, render.DocumentFacts(case.is_sample, plan.built_at))
-    return render.write_pdf(html, out_pdf)
+    verify = None
+    if check:
+        from evalreport import pdfcheck
+
+        def verify(tmp: Path) -> None:
+            pdfcheck.verify_pdf(tmp, config.language, title=config.title)
+
+    return render.write_pdf(html, out_pdf, verify=verify)
 
 
 # --- the naive chain: papermill CLI, nbconvert CLI, WeasyPrint CLI, notebook by notebook ----------
@@ -172,7 +180,8 @@ def run_benchmark(runs: int) -> str:
     env = {**os.environ, "EVALREPORT_ROOT": str(project),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     ours = [sys.executable, "-m", "evalreport.cli", "build", "--config", CONFIG]
-    results: dict[str, list[float]] = {"clean": [], "noop": [], "prose": [], "naive": [], "lower": []}
+    results: dict[str, list[float]] = {"clean": [], "noop": [], "prose": [], "naive": [], "lower": [],
+                                       "lower_checked": []}
     peaks = []
     try:
         for n in range(1, runs + 1):
@@ -185,6 +194,7 @@ def run_benchmark(runs: int) -> str:
             results["prose"].append(run_timed(ours, project, env)[0])
             lower = [sys.executable, "-m", "evalreport.bench", "--lower-bound", str(work / "lower.pdf")]
             results["lower"].append(run_timed(lower, project, env)[0])
+            results["lower_checked"].append(run_timed([*lower, "--check"], project, env)[0])
             started = time.perf_counter()
             run_naive_chain(project, env, work / f"naive-{n}")
             results["naive"].append(time.perf_counter() - started)
@@ -197,13 +207,15 @@ def run_benchmark(runs: int) -> str:
         ("our rebuild after a prose edit in one chapter", median["prose"]),
         ("naive chain (papermill, nbconvert, weasyprint CLIs, serial)", median["naive"]),
         ("lower bound (one process, no kernels)", median["lower"]),
+        ("lower bound with the PDF/A-2a and PDF/UA-1 checks every build runs", median["lower_checked"]),
     ]
     lines = [f"Benchmark of the bundled report, median of {runs} run(s), {os.cpu_count()} core(s)", "",
-             f"{'what':<62} {'seconds':>8} {'/ lower':>8} {'/ naive':>8}"]
+             f"{'what':<72} {'seconds':>8} {'/ lower':>8} {'/ naive':>8}"]
     for name, value in rows:
-        lines.append(f"{name:<62} {value:8.2f} {value / median['lower']:8.2f} {value / median['naive']:8.2f}")
+        lines.append(f"{name:<72} {value:8.2f} {value / median['lower']:8.2f} {value / median['naive']:8.2f}")
     lines += ["", f"peak memory of our clean build, all processes together: {max(peaks) / 2**20:.0f} MiB",
-              f"clean build vs lower bound: {median['clean'] / median['lower']:.2f} x (target <= 1.5)",
+              f"clean build vs lower bound: {median['clean'] / median['lower']:.2f} x (target <= 1.5); "
+              f"with the same PDF checks in both: {median['clean'] / median['lower_checked']:.2f} x",
               f"naive chain vs clean build: {median['naive'] / median['clean']:.2f} x faster (target >= 3)",
               f"no-op rebuild: {median['noop']:.2f} s (target < 0.5 s)",
               f"prose rebuild vs clean build: {median['prose'] / median['clean'] * 100:.0f} % (target <= 35 %)"]
@@ -214,9 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evalreport.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--lower-bound", metavar="PDF", help="build once without kernels into PDF (internal)")
+    parser.add_argument("--check", action="store_true", help="with --lower-bound: check the PDF as builds do")
     args = parser.parse_args(argv)
     if args.lower_bound:
-        build_without_kernels(CONFIG, Path(args.lower_bound))
+        build_without_kernels(CONFIG, Path(args.lower_bound), check=args.check)
         return 0
     print(run_benchmark(args.runs))
     return 0
