@@ -35,7 +35,7 @@ lab: $(READY) ## open JupyterLab on the chapter notebooks (installs JupyterLab o
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 data: $(READY) ## fetch SSB statistics for CONFIG into its data folder (the only target that uses the network; REFRESH=1, OUT=folder)
 	$(BIN)/evalreport data --config $(CONFIG) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh)
