@@ -139,3 +139,19 @@ def test_second_configuration_builds_from_the_same_notebooks(project):
     assert "indeks 2008 = 100" in text
     assert "Østre Toten" in text and "Gjøvik" in text
     assert "Hele landet" not in text
+
+
+def test_provenance_in_the_xmp_and_the_sidecar_match_the_inputs(built_project):
+    import hashlib
+    import html as html_module
+
+    funding = built_project / "data" / "vestre_toten" / "funding.csv"
+    expected = hashlib.sha256(funding.read_bytes()).hexdigest()
+    reader = PdfReader(built_project / "build" / "vestre_toten.pdf")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    inputs = json.loads(html_module.unescape(re.search(r"<evalreport:inputsSha256>(.*?)</", xmp).group(1)))
+    assert inputs["data/vestre_toten/funding.csv"] == expected
+    assert "<evalreport:versions>" in xmp and "<evalreport:builtAt>" in xmp
+    sidecar = json.loads((built_project / "build" / "vestre_toten.json").read_text(encoding="utf-8"))
+    assert sidecar["provenance"]["inputs_sha256"]["data/vestre_toten/funding.csv"] == expected
+    assert sidecar["pdf_checks"]["passed"] is True

@@ -427,8 +427,8 @@ def build_report(config_file: str, jobs: int | None = None) -> BuildResult:
 
     facts = colophon.collect(plan, config, fingerprint.package_versions(REPORTED_VERSIONS))
     fragments.append(colophon.render_colophon(facts, config.language))
-    html = render.compose_document(fragments, config, render.DocumentFacts(sample=case_facts["sample"],
-                                                                          created=plan.built_at))
+    html = render.compose_document(fragments, config, render.DocumentFacts(
+        sample=case_facts["sample"], created=plan.built_at, provenance=facts))
     phases["render"] = time.perf_counter() - mark
     mark = time.perf_counter()
     checks = []

@@ -7,6 +7,7 @@ figures and tables and writes the contents; WeasyPrint makes the PDF.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -60,6 +61,7 @@ class DocumentFacts:
 
     sample: bool
     created: str  # ISO 8601 date-time
+    provenance: dict | None = None  # the build's facts, carried into the PDF's XMP (see _complete_xmp)
 
 
 def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentFacts) -> str:
@@ -88,6 +90,7 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         page_label_before=before,
         page_label_middle=middle,
         stylesheet="evalreport/report.css",
+        provenance_json=json.dumps(facts.provenance, sort_keys=True, ensure_ascii=False) if facts.provenance else "",
         chapters=chapters,
     )
     return finish_document(html, config.language)
@@ -171,10 +174,8 @@ def write_pdf(html: str, target: Path, verify: Callable[[Path], object] | None =
 PDFUA_PART = 1
 
 # PDF/A-2 accepts XMP properties outside its predefined schemas only when an extension schema
-# describes them; pdfuaid is such a property.
-_PDFUA_XMP = f"""<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
-xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\
-<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\
+# describes them (all schemas in one pdfaExtension:schemas bag); pdfuaid is such a property.
+_PDFUA_SCHEMA = """<rdf:li rdf:parseType="Resource">\
 <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
 <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
 <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
@@ -182,9 +183,46 @@ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http:
 <pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
 <pdfaProperty:category>internal</pdfaProperty:category>\
 <pdfaProperty:description>Part of ISO 14289 to which the file conforms</pdfaProperty:description>\
-</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>\
-<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>{PDFUA_PART}</pdfuaid:part>\
-</rdf:Description>"""
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li>"""
+_PDFUA_VALUES = f"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\
+<pdfuaid:part>{PDFUA_PART}</pdfuaid:part></rdf:Description>"""
+
+
+def _extension_schemas(*schemas: str) -> str:
+    return ('<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+            'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+            'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+            f"<pdfaExtension:schemas><rdf:Bag>{''.join(schemas)}</rdf:Bag></pdfaExtension:schemas></rdf:Description>")
+
+
+PROVENANCE_NS = "urn:evalreport:provenance:1"
+_PROVENANCE_PROPERTIES = {  # XMP name: (fact, PDF/A value type, description)
+    "gitCommit": ("git_commit", "Text", "Git commit of the project the report was built from"),
+    "uncommittedChanges": ("uncommitted_changes", "Text", "Whether the project had uncommitted changes"),
+    "builtAt": ("built_at", "Date", "When the report was built, derived from its inputs"),
+    "versions": ("versions", "Text", "Library versions, as JSON"),
+    "parameters": ("parameters", "Text", "The report's parameters, as JSON"),
+    "inputsSha256": ("inputs_sha256", "Text", "SHA-256 of every input file, as JSON"),
+}
+
+
+def _provenance_xmp(facts: dict) -> tuple[str, str]:
+    """The build's provenance as XMP: (its extension schema entry, its values)."""
+    properties = "".join(
+        f'<rdf:li rdf:parseType="Resource"><pdfaProperty:name>{name}</pdfaProperty:name>'
+        f"<pdfaProperty:valueType>{kind}</pdfaProperty:valueType><pdfaProperty:category>external"
+        f"</pdfaProperty:category><pdfaProperty:description>{text}</pdfaProperty:description></rdf:li>"
+        for name, (_, kind, text) in _PROVENANCE_PROPERTIES.items())
+    schema = ('<rdf:li rdf:parseType="Resource"><pdfaSchema:schema>evalreport build provenance</pdfaSchema:schema>'
+              f"<pdfaSchema:namespaceURI>{PROVENANCE_NS}</pdfaSchema:namespaceURI>"
+              "<pdfaSchema:prefix>evalreport</pdfaSchema:prefix>"
+              f"<pdfaSchema:property><rdf:Seq>{properties}</rdf:Seq></pdfaSchema:property></rdf:li>")
+    values = ""
+    for name, (fact, _, _) in _PROVENANCE_PROPERTIES.items():
+        value = facts.get(fact)
+        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+        values += f"<evalreport:{name}>{xml_escape(text)}</evalreport:{name}>"
+    return schema, f'<rdf:Description rdf:about="" xmlns:evalreport="{PROVENANCE_NS}">{values}</rdf:Description>'
 
 
 def finish_pdf(document, pdf) -> None:
@@ -216,11 +254,17 @@ def _complete_xmp(document, pdf) -> None:
     """
     stream = _object(pdf, pdf.catalog["Metadata"])
     packet = b"".join(part if isinstance(part, bytes) else str(part).encode("utf-8") for part in stream.stream)
-    extra = _PDFUA_XMP
+    schemas, extra = [_PDFUA_SCHEMA], _PDFUA_VALUES
     publisher = document.metadata.custom.get("dcterms.publisher", "").strip()
     if publisher:
         extra += ('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:publisher>'
                   f"<rdf:Bag><rdf:li>{xml_escape(publisher)}</rdf:li></rdf:Bag></dc:publisher></rdf:Description>")
+    provenance = document.metadata.custom.get("evalreport.provenance", "").strip()
+    if provenance:
+        schema, values = _provenance_xmp(json.loads(provenance))
+        schemas.append(schema)
+        extra += values
+    extra = _extension_schemas(*schemas) + extra
     if packet.count(b"</rdf:RDF>") != 1:
         raise RuntimeError("WeasyPrint's XMP packet does not have exactly one rdf:RDF element; cannot add PDF/UA-1")
     stream.stream = [packet.replace(b"</rdf:RDF>", extra.encode("utf-8") + b"</rdf:RDF>")]
