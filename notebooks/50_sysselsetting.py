@@ -85,7 +85,7 @@ i gjennomsnitt for {controls}. Forskjellen i forskjeller er dermed **{fmt.percen
 
 **Hva tallet ikke kan si:** at forskjellen skyldes programmet. Når hver sammenligningskommune i tur og orden
 behandles som om den hadde hatt et program, blir forskjellen minst like stor i
-{fmt.number_word(effect.placebo_rank)} av {fmt.number_word(len(effect.placebo_pct))} tilfeller. Før programmet
+{fmt.number_word(effect.placebo_rank) if effect.placebo_rank else "ingen"} av {fmt.number_word(len(effect.placebo_pct))} tilfeller. Før programmet
 ({fmt.years(*effect.trend_years)}) utviklet sysselsettingen i {municipality} seg
 {fmt.number(abs(effect.pre_trend_gap_pct), 1)} prosentpoeng {"sterkere" if effect.pre_trend_gap_pct > 0 else "svakere"}
 per år enn i {controls}.
