@@ -17,7 +17,7 @@
 config_file = "reports/vestre_toten.yaml"
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import Markdown
 
 from evalreport import chapter, tables
 

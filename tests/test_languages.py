@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from pypdf import PdfReader
 
 from evalreport.build import build_report

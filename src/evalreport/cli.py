@@ -6,7 +6,6 @@ import argparse
 import logging
 import shutil
 import sys
-from pathlib import Path
 
 from evalreport import paths
 from evalreport.build import build_report
