@@ -1,23 +1,29 @@
 """Unit tests of evalreport.ssb: json-stat2 parsing, HTTP retries, rate limit, cache, metadata
-checks, renumbered regions and the statistics files. All offline: `fetch` is always a fake, and
-urllib is blocked so that a forgotten fake fails instead of calling SSB."""
+checks, renumbered regions, the statistics files and the donor pool. All offline: SSB is a
+requests transport adapter serving prepared bodies, or a scripted HTTP server on 127.0.0.1 for
+the retry tests (which run requests and urllib3 for real); any other address is refused, so a
+forgotten fake fails instead of calling SSB. The region register is a small hand-made one,
+installed through evalreport.regions' public functions."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import email.message
 import email.utils
 import hashlib
-import io
+import http.server
 import json
 import math
-import urllib.error
+import socket
+import threading
+import types
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import requests
+import urllib3.util.retry
 import yaml
 
 from evalreport import datasets, regions, ssb
@@ -33,13 +39,56 @@ POPULATION, EMPLOYMENT, DWELLINGS, ENTERPRISES, FINANCES = (
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """Any real request fails the test: tests never touch the network."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("a test tried to reach the network")
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    """Any address but this machine's fails the test: tests never touch the network."""
+    resolve = socket.getaddrinfo
+
+    def refuse(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "localhost"):
+            raise AssertionError(f"a test tried to reach {host}")
+        return resolve(host, *args, **kwargs)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
-# --- helpers: hand-made json-stat2 bodies, a fake SSB, a fake clock ---------------------------
+# --- helpers: a region register, json-stat2 bodies, a fake SSB, a fake clock -----------------
+
+# code, name, first year, last year (None: in use), successor ("?": split between several).
+# The facts for Toten are KLASS 131's (0528 -> 3442 and 0529 -> 3443 on 1 January 2020).
+TOTEN_REGISTER = [
+    ("0", "Hele landet", 1838, None, ""),
+    ("04", "Hedmark", 1919, 2019, ""), ("05", "Oppland", 1919, 2019, ""), ("34", "Innlandet", 2020, None, ""),
+    ("0528", "Østre Toten", 1838, 2019, "3442"), ("0529", "Vestre Toten", 1838, 2019, "3443"),
+    ("3442", "Østre Toten", 2020, None, ""), ("3443", "Vestre Toten", 2020, None, ""),
+]
+
+
+def install_register(monkeypatch, rows):
+    """Make evalreport.regions' public functions answer from `rows` (see TOTEN_REGISTER)."""
+    table = {code: (name, start, end, successor) for code, name, start, end, successor in rows}
+
+    def to_current_code(code):
+        code = str(code)
+        if code not in table:
+            raise KeyError(f"unknown region code {code!r}")
+        while table[code][3]:
+            if table[code][3] == "?":
+                raise ValueError(f"region code {code!r} was split")
+            code = table[code][3]
+        return code
+
+    def municipalities_in(year):
+        return [c for c, (_, start, end, _) in table.items()
+                if len(c) == 4 and start <= year <= (end if end is not None else 9999)]
+
+    monkeypatch.setattr(regions, "is_known", lambda code: str(code) in table)
+    monkeypatch.setattr(regions, "to_current_code", to_current_code)
+    monkeypatch.setattr(regions, "region_name", lambda code: table[to_current_code(code)][0])
+    monkeypatch.setattr(regions, "municipalities_in", municipalities_in, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def toten_register(monkeypatch):
+    install_register(monkeypatch, TOTEN_REGISTER)
+
 
 def make_dataset(dimensions, values=None, status=None, eliminable=()):
     """A json-stat2 dataset; `dimensions` is a list of (id, {code: label}); no `values` makes a
@@ -62,11 +111,7 @@ def make_dataset(dimensions, values=None, status=None, eliminable=()):
 
 
 def encode(body) -> bytes:
-    return json.dumps(body).encode("utf-8")
-
-
-def ok(body) -> ssb.HttpResponse:
-    return ssb.HttpResponse(200, encode(body) if not isinstance(body, bytes) else body, {})
+    return body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
 
 
 class FakeClock:
@@ -84,39 +129,41 @@ class FakeClock:
         self.now += seconds
 
 
-class SequenceFetch:
-    """Answers each call with the next response in turn; records the URLs."""
+class FakeSsb(requests.adapters.BaseAdapter):
+    """A requests transport that answers by table and endpoint (metadata or data) from prepared
+    bodies, or with `answer(url)` -> (status, body); records the URLs."""
 
-    def __init__(self, *responses):
-        self.responses = list(responses)
+    def __init__(self, bodies=None, answer=None):
+        super().__init__()
+        self.bodies = bodies or {}
+        self.answer = answer
         self.urls: list[str] = []
 
-    def __call__(self, url: str) -> ssb.HttpResponse:
-        self.urls.append(url)
-        response = self.responses.pop(0)
-        if isinstance(response, Exception):
-            raise response
+    def send(self, request, **kwargs):
+        # requests percent-encodes the brackets of `valueCodes[...]`; record the URL as built
+        self.urls.append(request.url.replace("%5B", "[").replace("%5D", "]"))
+        if self.answer is not None:
+            status, body = self.answer(self.urls[-1])
+        else:
+            assert self.urls[-1].startswith(ssb.API_ROOT + "/tables/")
+            table, endpoint = urllib.parse.urlsplit(self.urls[-1]).path.split("/")[-2:]
+            status, body = 200, self.bodies[(table, endpoint)]
+        response = requests.Response()
+        response.status_code, response._content, response.url, response.request = status, encode(body), request.url, request
         return response
 
-
-class FakeSsb:
-    """Answers by table and endpoint (metadata or data) from prepared bodies; records the URLs."""
-
-    def __init__(self, bodies):
-        self.bodies = bodies
-        self.urls: list[str] = []
-
-    def __call__(self, url: str) -> ssb.HttpResponse:
-        assert url.startswith(ssb.API_ROOT + "/tables/")
-        self.urls.append(url)
-        table, endpoint = urllib.parse.urlsplit(url).path.split("/")[-2:]
-        return ok(self.bodies[(table, endpoint)])
+    def close(self):
+        pass
 
 
-def make_client(tmp_path, fetch, clock=None, **kwargs) -> ssb.SsbClient:
+def make_client(tmp_path, fake=None, clock=None, session=None, **kwargs) -> ssb.SsbClient:
+    """A client on a fake clock; SSB is `fake` (a FakeSsb) unless a real `session` is given."""
     clock = clock or FakeClock()
-    return ssb.SsbClient(tmp_path / "cache", fetch=fetch, limiter=ssb.RateLimiter(clock=clock, sleep=clock.sleep),
-                         sleep=clock.sleep, now=lambda: FIXED_NOW, **kwargs)
+    if session is None:
+        session = requests.Session()
+        session.mount("https://", fake if fake is not None else FakeSsb())
+    return ssb.SsbClient(tmp_path / "cache", session=session,
+                         limiter=ssb.RateLimiter(clock=clock, sleep=clock.sleep), now=lambda: FIXED_NOW, **kwargs)
 
 
 # --- the parser on SSB's real response --------------------------------------------------------
@@ -145,12 +192,24 @@ def test_real_12134_dimensions_cannot_be_left_out():
         ("KOKkommuneregion0000", 3, False), ("ContentsCode", 1, False), ("Tid", 1, False)]
 
 
-def test_real_12134_regions_unknown_to_regions_csv_raise_naming_them():
-    # Oslo, Bergen and Trondheim are not in regions.csv: joining must stop, naming the codes.
+def test_real_12134_regions_unknown_to_the_register_raise_naming_them():
+    # Oslo, Bergen and Trondheim are not in the test's register: joining must stop, naming the codes.
     cells = ssb.parse_jsonstat(REAL_12134.read_bytes(), "12134")
     source = FINANCES.sources[0]
-    with pytest.raises(ssb.SsbError, match=r"12134.*'0301', '4601', '5001'.*regions\.csv"):
+    with pytest.raises(ssb.SsbError, match=r"12134.*'0301', '4601', '5001'.*region register"):
         ssb.join_renumbered(ssb.sum_cells(cells, source), source, additive=False)
+
+
+def test_real_12134_joins_when_the_register_knows_its_regions(monkeypatch):
+    # Values read by hand from the file (see test_parse_real_12134_response); KLASS 131: Oslo
+    # 0301 and Trondheim 5001 (since 2018), Bergen 4601 (since 2020), none renumbered since.
+    install_register(monkeypatch, [("0301", "Oslo", 1838, None, ""), ("4601", "Bergen", 2020, None, ""),
+                                   ("5001", "Trondheim", 2018, None, "")])
+    cells = ssb.parse_jsonstat(REAL_12134.read_bytes(), "12134")
+    source = FINANCES.sources[0]
+    series = ssb.join_renumbered(ssb.sum_cells(cells, source), source, additive=False)
+    assert series[["region_code", "year", "value"]].values.tolist() == [
+        ["0301", 2024, 81240.0], ["4601", 2024, 66605.0], ["5001", 2024, 62853.0]]
 
 
 # --- the parser on hand-made bodies -----------------------------------------------------------
@@ -309,14 +368,9 @@ def test_the_code_valid_that_year_wins_when_both_codes_have_a_value():
 
 
 def test_merged_municipalities_are_summed_for_counts_and_refused_for_ratios(monkeypatch):
-    # regions.csv has no merger of two municipalities into one, so the test brings its own
-    # region table through evalreport.regions' public functions.
-    table = pd.DataFrame({"code": ["0", "0101", "0102", "3001"], "name": ["Hele landet", "A", "B", "AB"],
-                          "valid_from": ["1838", "1838", "1838", "2020"], "valid_to": ["", "2019", "2019", ""],
-                          "successor": ["", "3001", "3001", ""]}, dtype=str).set_index("code")
-    monkeypatch.setattr(regions, "load_regions", lambda: table)
-    monkeypatch.setattr(regions, "is_known", lambda code: str(code) in table.index)
-    monkeypatch.setattr(regions, "to_current_code", lambda code: table.at[code, "successor"] or code)
+    # Two municipalities merged into one in 2020; the test brings its own region register.
+    install_register(monkeypatch, [("0", "Hele landet", 1838, None, ""), ("0101", "A", 1838, 2019, "3001"),
+                                   ("0102", "B", 1838, 2019, "3001"), ("3001", "AB", 2020, None, "")])
     frame = pd.DataFrame({"code": ["0101", "0102", "3001"], "year": [2019, 2019, 2020],
                           "value": [300.0, 200.0, 510.0], "status": [None, None, None]})
     counts = ssb.join_renumbered(frame, POPULATION.sources[0], additive=True)
@@ -332,32 +386,86 @@ def test_kostra_codes_map_back_to_the_report_codes():
     assert dict(zip(series["region_code"], series["value"])) == {"0": 1.9, "05": 1.2, "3443": 1.5}
 
 
-# --- HTTP: retries, errors --------------------------------------------------------------------
+# --- HTTP: retries, errors, against a scripted server on 127.0.0.1 ------------------------------
 
-URL = ssb.build_metadata_url("07459")
+class ScriptedServer:
+    """An HTTP server on 127.0.0.1 that answers each GET with the next (status, body, headers) of
+    its script and records each request's path and headers."""
+
+    def __init__(self):
+        self.script: list[tuple[int, bytes, dict]] = []
+        self.requests: list[tuple[str, dict]] = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests.append((self.path, dict(self.headers)))
+                status, body, headers = server.script.pop(0)
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.01,), daemon=True)
+        self.thread.start()
+
+    def url(self, path_and_query: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path_and_query}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
-def test_429_then_success_waits_as_retry_after_says(tmp_path):
-    clock = FakeClock()
-    fetch = SequenceFetch(ssb.HttpResponse(429, b"Too many requests", {"Retry-After": "7"}), ok({"a": 1}))
-    client = make_client(tmp_path, fetch, clock)
-    assert json.loads(client.get("07459", URL)) == {"a": 1}
-    assert len(fetch.urls) == 2
+@pytest.fixture
+def server():
+    scripted = ScriptedServer()
+    yield scripted
+    scripted.close()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A fake clock for the rate limiter and for urllib3's Retry, which sleeps and reads the time
+    through its module's `time`; its 'now' is FIXED_NOW."""
+    fake = FakeClock()
+    monkeypatch.setattr(urllib3.util.retry, "time",
+                        types.SimpleNamespace(sleep=fake.sleep, time=lambda: FIXED_NOW.timestamp()))
+    return fake
+
+
+PATH = urllib.parse.urlsplit(ssb.build_metadata_url("07459"))
+URL_PATH = f"{PATH.path}?{PATH.query}"
+
+
+def real_client(tmp_path, clock, **kwargs) -> ssb.SsbClient:
+    """A client with the real HTTP session (requests, urllib3's Retry) on a fake clock."""
+    retries = {k: kwargs.pop(k) for k in ("max_retries", "backoff") if k in kwargs}
+    return make_client(tmp_path, clock=clock, session=ssb.make_session(**retries), **kwargs)
+
+
+def test_429_then_success_waits_as_retry_after_says(tmp_path, server, clock):
+    server.script = [(429, b"Too many requests", {"Retry-After": "7"}), (200, b'{"a": 1}', {})]
+    assert json.loads(real_client(tmp_path, clock).get("07459", server.url(URL_PATH))) == {"a": 1}
+    assert len(server.requests) == 2
     assert clock.sleeps == [7.0]
 
 
-def test_429_and_503_without_retry_after_back_off_exponentially(tmp_path):
-    clock = FakeClock()
-    fetch = SequenceFetch(ssb.HttpResponse(429, b""), ssb.HttpResponse(503, b""), ok({"a": 1}))
-    make_client(tmp_path, fetch, clock).get("07459", URL)
+def test_429_and_503_without_retry_after_back_off_exponentially(tmp_path, server, clock):
+    server.script = [(429, b"", {}), (503, b"", {}), (200, b'{"a": 1}', {})]
+    real_client(tmp_path, clock).get("07459", server.url(URL_PATH))
     assert clock.sleeps == [2.0, 4.0]  # backoff 2 s, doubled each time
 
 
-def test_retry_after_as_a_date(tmp_path):
-    clock = FakeClock()
+def test_retry_after_as_a_date(tmp_path, server, clock):
     later = email_date(FIXED_NOW + dt.timedelta(seconds=30))
-    fetch = SequenceFetch(ssb.HttpResponse(503, b"", {"retry-after": later}), ok({"a": 1}))
-    make_client(tmp_path, fetch, clock).get("07459", URL)
+    server.script = [(503, b"", {"Retry-After": later}), (200, b'{"a": 1}', {})]
+    real_client(tmp_path, clock).get("07459", server.url(URL_PATH))
     assert clock.sleeps == [30.0]
 
 
@@ -365,82 +473,68 @@ def email_date(when: dt.datetime) -> str:
     return email.utils.format_datetime(when, usegmt=True)
 
 
-def test_429_every_time_gives_up_with_a_clear_error(tmp_path):
-    clock = FakeClock()
-    fetch = SequenceFetch(*[ssb.HttpResponse(429, b"") for _ in range(3)])
-    client = make_client(tmp_path, fetch, clock, max_retries=2)
+def test_429_every_time_gives_up_with_a_clear_error(tmp_path, server, clock):
+    server.script = [(429, b"", {}) for _ in range(3)]
+    client = real_client(tmp_path, clock, max_retries=2)
     with pytest.raises(ssb.SsbError, match=r"SSB table 07459: HTTP 429 .*wait a minute"):
-        client.get("07459", URL)
-    assert len(fetch.urls) == 3
+        client.get("07459", server.url(URL_PATH))
+    assert len(server.requests) == 3
     assert clock.sleeps == [2.0, 4.0]
 
 
-def test_404_names_table_url_and_status_and_is_not_retried(tmp_path):
-    clock = FakeClock()
-    fetch = SequenceFetch(ssb.HttpResponse(404, b'{"title":"Table not found"}'))
+def test_404_names_table_url_and_status_and_is_not_retried(tmp_path, server, clock):
+    server.script = [(404, b'{"title":"Table not found"}', {})]
+    url = server.url(URL_PATH)
     with pytest.raises(ssb.SsbError) as raised:
-        make_client(tmp_path, fetch, clock).get("07459", URL)
+        real_client(tmp_path, clock).get("07459", url)
     message = str(raised.value)
-    assert "SSB table 07459" in message and "HTTP 404" in message and URL in message
+    assert "SSB table 07459" in message and "HTTP 404" in message and url in message
     assert "check the table id" in message and "Table not found" in message
-    assert len(fetch.urls) == 1 and clock.sleeps == []
+    assert len(server.requests) == 1 and clock.sleeps == []
 
 
-def test_400_says_the_query_does_not_fit(tmp_path):
-    fetch = SequenceFetch(ssb.HttpResponse(400, b"Non-existent value"))
+def test_400_says_the_query_does_not_fit(tmp_path, server, clock):
+    server.script = [(400, b"Non-existent value", {})]
     with pytest.raises(ssb.SsbError, match=r"HTTP 400 .*does not fit the table.*Non-existent value"):
-        make_client(tmp_path, fetch).get("13472", URL)
+        real_client(tmp_path, clock).get("13472", server.url(URL_PATH))
 
 
-def test_500_is_an_error_without_retry(tmp_path):
-    fetch = SequenceFetch(ssb.HttpResponse(500, b""))
+def test_500_is_an_error_without_retry(tmp_path, server, clock):
+    server.script = [(500, b"", {})]
     with pytest.raises(ssb.SsbError, match=r"HTTP 500 .*try again later"):
-        make_client(tmp_path, fetch).get("07459", URL)
-    assert len(fetch.urls) == 1
+        real_client(tmp_path, clock).get("07459", server.url(URL_PATH))
+    assert len(server.requests) == 1
 
 
-def test_no_network_is_a_clear_error(tmp_path):
-    fetch = SequenceFetch(OSError("Name or service not known"))
-    with pytest.raises(ssb.SsbError, match=r"could not reach .*Name or service not known.*without --refresh"):
-        make_client(tmp_path, fetch).get("07459", URL)
+def test_no_network_is_a_clear_error(tmp_path, clock):
+    with socket.socket() as closed:  # a port that was free a moment ago: nothing listens on it
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with pytest.raises(ssb.SsbError, match=r"could not reach .*127\.0\.0\.1.*without --refresh"):
+        real_client(tmp_path, clock).get("07459", f"http://127.0.0.1:{port}{URL_PATH}")
 
 
-def test_a_body_that_is_not_json_is_refused_and_not_cached(tmp_path):
-    fetch = SequenceFetch(ssb.HttpResponse(200, b"<html>maintenance</html>"))
-    client = make_client(tmp_path, fetch)
+def test_a_body_that_is_not_json_is_refused_and_not_cached(tmp_path, server, clock):
+    server.script = [(200, b"<html>maintenance</html>", {})]
+    client = real_client(tmp_path, clock)
     with pytest.raises(ssb.SsbError, match=r"not JSON"):
-        client.get("07459", URL)
+        client.get("07459", server.url(URL_PATH))
     assert client.cache.entries() == []
 
 
-def test_fetch_url_returns_the_body_and_turns_http_errors_into_responses(monkeypatch):
-    class FakeResponse:
-        status = 200
-        headers = {"Content-Type": "application/json"}
-
-        def read(self):
-            return b'{"n": 1}'
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    requests = []
-
-    def fake_urlopen(request, timeout):
-        requests.append((request.full_url, request.get_header("Accept"), timeout))
-        if "missing" in request.full_url:
-            headers = email.message.Message()
-            headers["Retry-After"] = "3"
-            raise urllib.error.HTTPError(request.full_url, 429, "Too Many Requests", headers, io.BytesIO(b"slow"))
-        return FakeResponse()
-
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    assert ssb.fetch_url(URL, timeout=5) == ssb.HttpResponse(200, b'{"n": 1}', {"content-type": "application/json"})
-    assert ssb.fetch_url(URL + "&missing") == ssb.HttpResponse(429, b"slow", {"retry-after": "3"})
-    assert requests == [(URL, "application/json", 5), (URL + "&missing", "application/json", 60.0)]
+def test_the_server_reads_the_query_as_built_and_gets_the_headers_ssb_expects(tmp_path, server, clock):
+    # SSB's syntax: brackets around the dimension, and around a code that holds a comma; '+' in a
+    # code stays %2B. urllib3 percent-encodes the brackets, and a server decodes them back.
+    url = ssb.build_data_url("13472", {"Region": ["3443"], "Sektor": ["A+B+D+E.0-1+9"], "X": ["1,2"]})
+    path = url.removeprefix("https://data.ssb.no")
+    server.script = [(200, b'{"n": 1}', {})]
+    assert real_client(tmp_path, clock).get("13472", server.url(path)) == b'{"n": 1}'
+    [(received, headers)] = server.requests
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(received).query)
+    assert query["valueCodes[Region]"] == ["3443"]
+    assert query["valueCodes[Sektor]"] == ["A+B+D+E.0-1+9"]
+    assert query["valueCodes[X]"] == ["[1,2]"]
+    assert headers["Accept"] == "application/json"
 
 
 # --- rate limit -------------------------------------------------------------------------------
@@ -462,11 +556,11 @@ def test_client_calls_stay_within_the_limit(tmp_path):
     clock = FakeClock()
     call_times = []
 
-    def fetch(url):
+    def answer(url):
         call_times.append(clock.now)
-        return ok({"url": url})
+        return 200, {"url": url}
 
-    client = make_client(tmp_path, fetch, clock)
+    client = make_client(tmp_path, FakeSsb(answer=answer), clock)
     for i in range(31):
         client.get("07459", f"{URL}&n={i}")
     assert call_times[:30] == [0.0] * 30
@@ -476,26 +570,34 @@ def test_client_calls_stay_within_the_limit(tmp_path):
 
 # --- cache ------------------------------------------------------------------------------------
 
+URL = ssb.build_metadata_url("07459")
+
+
+def answer_in_turn(*bodies):
+    """A FakeSsb that answers each call with the next body, HTTP 200."""
+    remaining = list(bodies)
+    return FakeSsb(answer=lambda url: (200, remaining.pop(0)))
+
+
 def test_cache_is_read_on_a_second_call_and_replaced_on_refresh(tmp_path):
-    fetch = SequenceFetch(ok({"n": 1}), ok({"n": 2}))
-    client = make_client(tmp_path, fetch)
+    fake = answer_in_turn({"n": 1}, {"n": 2})
+    client = make_client(tmp_path, fake)
     assert json.loads(client.get("07459", URL)) == {"n": 1}
     assert json.loads(client.get("07459", URL)) == {"n": 1}
-    assert len(fetch.urls) == 1  # the second call read the disk
+    assert len(fake.urls) == 1  # the second call read the disk
 
-    again = make_client(tmp_path, fetch)  # a new run, same cache
+    again = make_client(tmp_path, fake)  # a new run, same cache
     assert json.loads(again.get("07459", URL)) == {"n": 1}
-    assert len(fetch.urls) == 1
+    assert len(fake.urls) == 1
 
-    fresh = make_client(tmp_path, fetch, refresh=True)
+    fresh = make_client(tmp_path, fake, refresh=True)
     assert json.loads(fresh.get("07459", URL)) == {"n": 2}
-    assert len(fetch.urls) == 2
+    assert len(fake.urls) == 2
     assert len(fresh.cache.entries()) == 1  # replaced, not added
 
 
 def test_manifest_records_table_url_query_time_and_a_sha256_that_matches_the_file(tmp_path):
-    fetch = SequenceFetch(ok({"n": 1}))
-    client = make_client(tmp_path, fetch)
+    client = make_client(tmp_path, answer_in_turn({"n": 1}))
     body = client.get("07459", URL)
     manifest = json.loads((tmp_path / "cache" / "manifest.json").read_text(encoding="utf-8"))
     [entry] = manifest["entries"]
@@ -510,12 +612,12 @@ def test_manifest_records_table_url_query_time_and_a_sha256_that_matches_the_fil
 
 
 def test_a_changed_cache_file_is_refused(tmp_path):
-    client = make_client(tmp_path, SequenceFetch(ok({"n": 1})))
+    client = make_client(tmp_path, answer_in_turn({"n": 1}))
     client.get("07459", URL)
     [entry] = client.cache.entries()
     (tmp_path / "cache" / entry["file"]).write_bytes(b'{"n": 999}')
     with pytest.raises(ssb.SsbError, match=r"does not match the sha256 in manifest\.json.*--refresh"):
-        make_client(tmp_path, SequenceFetch()).get("07459", URL)
+        make_client(tmp_path, answer_in_turn()).get("07459", URL)
 
 
 # --- queries and the metadata check -----------------------------------------------------------
@@ -730,7 +832,7 @@ def test_written_files_pass_the_report_schemas_and_provenance_reads_back(tmp_pat
         schemas[name].validate(raw, lazy=True)
 
     (tmp_path / "datasets.yaml").write_text(yaml.safe_dump(result.provenance, allow_unicode=True), encoding="utf-8")
-    records = datasets.read_provenance(tmp_path)
+    records = datasets.read_provenance(tmp_path, "datasets.yaml")
     assert set(records) == {"population", "employment", "dwellings", "enterprises", "municipal_finances"}
     population = records["population"]
     assert population.status == "published"

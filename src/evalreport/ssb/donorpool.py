@@ -1,0 +1,184 @@
+"""The synthetic control's donor pool: persons employed by place of work (4th quarter) in every
+municipality, one series per municipality under today's code, written as a long CSV.
+
+A series joins across renumberings (0529 until 2019, then 3443, is one unit). A municipality
+whose territory changed in the period or after it (two or more codes in use in one year lead to
+it: a merger) is left out and listed with the reason: its history would be the sum of its parts,
+and this table gives no such sum, so none is made here. Codes the region register cannot lead to
+one municipality (a municipality split between several) are listed as well. Border adjustments
+that kept every code are not seen: the register does not record them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evalreport import regions
+from evalreport.ssb.client import SsbClient, get_utc_time
+from evalreport.ssb.definitions import DONOR_POOL, SSB_LICENCE, StatisticDefinition
+from evalreport.ssb.errors import SsbError
+from evalreport.ssb.series import fetch_cells, follow_code, join_renumbered, list_municipalities, to_report_codes
+from evalreport.ssb.statistics import format_value
+
+log = logging.getLogger(__name__)
+
+LEFT_OUT_FILE = "donor_pool_left_out.csv"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A municipality whose territory is the same in every year: today's code, and the code in
+    use in each year."""
+
+    region_code: str
+    codes: dict[int, str]
+
+
+@dataclass
+class DonorPoolResult:
+    """What `write_donor_pool` did: the files written, the provenance record of the panel (the
+    keys of datasets.yaml), the municipalities left out with the reason, and the problems."""
+
+    written: list[Path] = field(default_factory=list)
+    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    left_out: list[dict[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _name(code: str) -> str:
+    try:
+        return regions.region_name(code)
+    except (KeyError, ValueError):
+        return ""
+
+
+def find_units(years: list[int]) -> tuple[list[Unit], list[dict[str, str]]]:
+    """Return the municipalities whose territory is unchanged over `years` (one code in use each
+    year, all leading to the same municipality today) and the others, each with the reason it
+    is left out (region_code, region_name, reason)."""
+    in_use = {year: list_municipalities(year) for year in years}
+    empty = [year for year, codes in in_use.items() if not codes]
+    if empty:
+        raise SsbError(f"the region register has no municipalities for {', '.join(map(str, empty))}; "
+                       "choose years it covers")
+    codes_of: dict[str, dict[int, list[str]]] = {}
+    split: dict[str, list[int]] = {}
+    for year, codes in in_use.items():
+        for code in sorted(codes):
+            current = follow_code(code)
+            if current is None:
+                split.setdefault(code, []).append(year)
+            else:
+                codes_of.setdefault(current, {}).setdefault(year, []).append(code)
+    units, left_out = [], []
+    for current in sorted(codes_of):
+        by_year = codes_of[current]
+        merged = {year: codes for year, codes in by_year.items() if len(codes) > 1}
+        absent = [year for year in years if year not in by_year]
+        if merged:
+            year = min(merged)
+            reason = (f"sammenslått: {' og '.join(merged[year])} var i bruk samtidig i {year}, og området "
+                      "er ikke det samme i hele perioden; SSB gir ingen sum av delene i tabellen")
+        elif absent:
+            reason = (f"ikke i bruk i {_describe_years(absent)}: kommunen er opprettet i perioden eller "
+                      "har fått et område som ikke kan føres tilbake")
+        else:
+            units.append(Unit(current, {year: codes[0] for year, codes in by_year.items()}))
+            continue
+        left_out.append({"region_code": current, "region_name": _name(current), "reason": reason})
+    for code, in_years in sorted(split.items()):
+        left_out.append({"region_code": code, "region_name": _name(code),
+                         "reason": f"delt mellom flere kommuner (i bruk i {_describe_years(in_years)}); "
+                                   "kan ikke føres over til én kommune i dag"})
+    return units, left_out
+
+
+def _describe_years(years: list[int]) -> str:
+    years = sorted(years)
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}" if years == list(
+        range(years[0], years[-1] + 1)) else ", ".join(map(str, years))
+
+
+def build_panel(summed: pd.DataFrame, units: list[Unit], years: list[int],
+                definition: StatisticDefinition) -> tuple[pd.DataFrame, list[str]]:
+    """Return the panel (one row per unit and year the table gives a value for) and the
+    unit-years it gives none for. `summed` holds the table's cells summed to one row per table
+    code and year (code, year, value, status)."""
+    source = definition.sources[0]
+    kept = {unit.region_code for unit in units}
+    current = to_report_codes(summed, source).map(follow_code)
+    series = join_renumbered(summed[current.isin(kept).to_numpy()], source, definition.additive)
+    found = {(r.region_code, int(r.year)): (r.value, r.status) for r in series.itertuples()}
+    rows, missing = [], []
+    for unit in units:
+        for year in years:
+            value, status = found.get((unit.region_code, year), (float("nan"), None))
+            if pd.isna(value):
+                missing.append(f"{unit.region_code} {year}" + (f" (status '{status}')" if status else ""))
+                continue
+            rows.append({"region_code": unit.region_code, "region_name": regions.region_name(unit.region_code),
+                         "year": year,
+                         definition.value_column: format_value(value, definition.integer,
+                                                               f"SSB table {source.table}, region "
+                                                               f"{unit.region_code} {year}"),
+                         "status": "published", "source_url": source.source_url})
+    columns = ["region_code", "region_name", "year", definition.value_column, "status", "source_url"]
+    return pd.DataFrame(rows, columns=columns), missing
+
+
+def write_donor_pool(first_year: int, last_year: int, out_dir: Path, *, client: SsbClient | None = None,
+                     cache_dir: Path | None = None, refresh: bool = False,
+                     definition: StatisticDefinition = DONOR_POOL) -> DonorPoolResult:
+    """Fetch employment by place of work for every municipality over the years and write
+    `<definition.name>.csv` (region_code, region_name, year, employed, status, source_url) and
+    donor_pool_left_out.csv (region_code, region_name, reason) to `out_dir`.
+
+    Years the table does not have and unit-years SSB gives no value for are left out of the file
+    and named in `problems` and in the provenance record's method. Raise SsbError when the table
+    cannot be fetched or does not fit its definition.
+    """
+    years = list(range(int(first_year), int(last_year) + 1))
+    out_dir = Path(out_dir)
+    if client is None:
+        client = SsbClient(cache_dir or out_dir / "ssb_cache", refresh=refresh)
+    source = definition.sources[0]
+    result = DonorPoolResult()
+    summed, record = fetch_cells(client, source, None, years)
+    covered = [year for year in years if year not in record["absent_years"]]
+    units, result.left_out = find_units(covered)
+    panel, missing = build_panel(summed, units, covered, definition)
+    if record["absent_years"]:
+        result.problems.append(f"{definition.name}: SSB table {source.table} has no figures for "
+                               f"{', '.join(map(str, record['absent_years']))}")
+    if missing:
+        result.problems.append(f"{definition.name}: SSB gives no value for {len(missing)} municipality-year(s), "
+                               f"left out of {definition.name}.csv: {'; '.join(missing)}")
+    for problem in result.problems:
+        log.warning(problem)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{definition.name}.csv"
+    panel.to_csv(path, index=False, lineterminator="\n")
+    left_out_path = out_dir / LEFT_OUT_FILE
+    pd.DataFrame(result.left_out, columns=["region_code", "region_name", "reason"]).to_csv(
+        left_out_path, index=False, lineterminator="\n")
+    result.written += [path, left_out_path]
+    log.info("wrote %s (%d municipalities, %d rows) and %s (%d left out)", path, len(units), len(panel),
+             left_out_path, len(result.left_out))
+    absent = (f" Tabell {source.table} har ikke tall for {', '.join(map(str, record['absent_years']))}."
+              if record["absent_years"] else "")
+    result.provenance[definition.name] = {
+        "file": path.name,
+        "title": definition.title,
+        "source": f"Statistisk sentralbyrå (SSB), Statistikkbanken tabell {source.table}, hentet med PxWebApi v2",
+        "source_url": source.source_url,
+        "licence": SSB_LICENCE,
+        "retrieved": (record["retrieved"] or get_utc_time().isoformat())[:10],
+        "status": "published",
+        "method": definition.method + f" {len(units)} kommuner er med, {len(result.left_out)} er utelatt." + absent
+                  + (f" Mangler i SSB: {'; '.join(missing)}." if missing else ""),
+    }
+    return result
