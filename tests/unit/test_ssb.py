@@ -871,3 +871,124 @@ def test_robek_flags_are_kept_from_the_existing_file(tmp_path):
         "0529,Vestre Toten,2019,-1.0,1,synthetic,\n"
         "0,Hele landet,2020,2.0,0,synthetic,\n", encoding="utf-8")
     assert ssb.read_robek(tmp_path / "municipal_finances.csv") == {("3443", 2019): 1, ("0", 2020): 0}
+
+
+# --- the donor pool: every municipality, joined across renumberings ---------------------------
+
+# The register of the donor-pool tests. 0529 Vestre Toten became 3443 in 2020 (KLASS 131); the
+# others are made up for the cases they stand for: 0101 and 0102 merged into 3001 in 2020, 1850
+# was split between several municipalities, 0301 kept its code.
+DONOR_REGISTER = [
+    ("0", "Hele landet", 1838, None, ""),
+    ("0101", "A", 1838, 2019, "3001"), ("0102", "B", 1838, 2019, "3001"), ("3001", "AB", 2020, None, ""),
+    ("0301", "Oslo", 1838, None, ""), ("0529", "Vestre Toten", 1838, 2019, "3443"),
+    ("3443", "Vestre Toten", 2020, None, ""), ("1850", "Tysfjord", 1869, 2019, "?"),
+]
+DONOR_REGIONS = {"0": "Hele landet", "0101": "A (-2019)", "0102": "B (-2019)", "0301": "Oslo",
+                 "0529": "Vestre Toten (-2019)", "1850": "Tysfjord (-2019)", "3001": "AB",
+                 "3443": "Vestre Toten", "9999": "Uoppgitt"}
+TWO_SECTORS = {"6100": "Statlig forvaltning", "A+B+D+E.0-1+9": "Privat sektor"}
+# Two of the five sectors, so that every sum below can be checked by hand.
+TWO_SECTOR_POOL = dataclasses.replace(ssb.DONOR_POOL, sources=(dataclasses.replace(
+    ssb.EMPLOYMENT_BY_WORKPLACE, fixed={"Sektor": tuple(TWO_SECTORS)}),))
+DONOR_DIMENSIONS = [("Region", DONOR_REGIONS), ("Sektor", TWO_SECTORS),
+                    ("ContentsCode", {"SysselEtterArbste": "Sysselsatte"}), ("Tid", YEARS)]
+# Cells: region x sector x year, the year fastest: (sector 6100: 2019, 2020, private: 2019, 2020).
+DONOR_VALUES = [
+    100000, 101000, 200000, 202000,  # 0: the country, not a municipality
+    300, None, 100, None,  # 0101, until 2019
+    200, None, 50, None,  # 0102, until 2019
+    400000, 410000, 50000, None,  # 0301: private 2020 confidential (':')
+    4000, None, 2200, None,  # 0529, until 2019
+    500, None, 300, None,  # 1850, until 2019
+    None, 700, None, 160,  # 3001, from 2020
+    None, 4100, None, 2150,  # 3443, from 2020
+    10, 12, 1, 2,  # 9999: unknown place of work, unknown to the register
+]
+DONOR_STATUS = {"15": ":", **{str(i): "." for i in (5, 7, 9, 11, 17, 19, 21, 23, 24, 26, 28, 30)}}
+FAKE_13472 = {
+    ("13472", "metadata"): make_dataset(DONOR_DIMENSIONS, eliminable=("NACE2007",)),
+    ("13472", "data"): make_dataset(DONOR_DIMENSIONS, values=DONOR_VALUES, status=DONOR_STATUS),
+}
+
+
+def test_donor_pool_joins_renumbered_municipalities_and_lists_merged_and_split_ones(tmp_path, monkeypatch):
+    install_register(monkeypatch, DONOR_REGISTER)
+    fake = FakeSsb(FAKE_13472)
+    result = ssb.write_donor_pool(2018, 2020, tmp_path / "out", client=make_client(tmp_path, fake),
+                                  definition=TWO_SECTOR_POOL)
+
+    # 0301 2019: 400000 + 50000; 2020 has a confidential part and is left out.
+    # 3443 2019 is 0529's 4000 + 2200 and 2020 is 3443's 4100 + 2150: one unit across 2020.
+    assert (tmp_path / "out" / "donor_pool_employment.csv").read_text(encoding="utf-8") == """\
+region_code,region_name,year,employed,status,source_url
+0301,Oslo,2019,450000,published,https://www.ssb.no/statbank/table/13472
+3443,Vestre Toten,2019,6200,published,https://www.ssb.no/statbank/table/13472
+3443,Vestre Toten,2020,6250,published,https://www.ssb.no/statbank/table/13472
+"""
+    assert (tmp_path / "out" / "donor_pool_left_out.csv").read_text(encoding="utf-8") == (
+        "region_code,region_name,reason\n"
+        "3001,AB,\"sammenslått: 0101 og 0102 var i bruk samtidig i 2019, og området er ikke det samme i hele "
+        "perioden; delene er ikke lagt sammen\"\n"  # quoted: the reason holds a comma
+        "1850,Tysfjord (-2019),delt mellom flere kommuner (i bruk i 2019); kan ikke føres over til én kommune i dag\n")
+    assert [p.name for p in result.written] == ["donor_pool_employment.csv", "donor_pool_left_out.csv"]
+    assert [row["region_code"] for row in result.left_out] == ["3001", "1850"]
+    assert result.problems == [
+        "donor_pool_employment: SSB table 13472 has no figures for 2018",
+        "donor_pool_employment: SSB gives no value for 1 municipality-year(s), left out of "
+        "donor_pool_employment.csv: 0301 2020 (status ':')",
+    ]
+    # every region at once, metadata first; 2018 is not asked for since the table lacks it
+    assert fake.urls == [
+        "https://data.ssb.no/api/pxwebapi/v2/tables/13472/metadata?lang=no&outputFormat=json-stat2",
+        "https://data.ssb.no/api/pxwebapi/v2/tables/13472/data?lang=no&outputFormat=json-stat2"
+        "&valueCodes[Region]=*&valueCodes[Tid]=2019,2020&valueCodes[ContentsCode]=SysselEtterArbste"
+        "&valueCodes[Sektor]=6100,A%2BB%2BD%2BE.0-1%2B9"]
+    record = result.provenance["donor_pool_employment"]
+    assert record["file"] == "donor_pool_employment.csv" and record["retrieved"] == "2026-11-26"
+    assert "2 kommuner er med, 2 er utelatt." in record["method"]
+    assert "Tabell 13472 har ikke tall for 2018." in record["method"]
+
+
+def test_donor_pool_from_the_cache_does_not_call_ssb(tmp_path, monkeypatch):
+    install_register(monkeypatch, DONOR_REGISTER)
+    first = ssb.write_donor_pool(2019, 2020, tmp_path / "a", client=make_client(tmp_path, FakeSsb(FAKE_13472)),
+                                 definition=TWO_SECTOR_POOL)
+    offline = FakeSsb({})
+    again = ssb.write_donor_pool(2019, 2020, tmp_path / "b", client=make_client(tmp_path, offline),
+                                 definition=TWO_SECTOR_POOL)
+    assert offline.urls == []
+    assert ((tmp_path / "b" / "donor_pool_employment.csv").read_text(encoding="utf-8")
+            == (tmp_path / "a" / "donor_pool_employment.csv").read_text(encoding="utf-8"))
+    assert again.left_out == first.left_out
+
+
+def test_find_units_leaves_out_a_merger_through_a_renumbered_code_and_a_municipality_new_in_the_period(
+        monkeypatch):
+    # KLASS 131: 1601 Trondheim became 5001 and 1662 Klæbu 5030 in 2018; 5030 merged into 5001 in
+    # 2020. 5061 (made up) is a municipality first in use in 2020, with no predecessor.
+    install_register(monkeypatch, [("1601", "Trondheim", 1838, 2017, "5001"), ("1662", "Klæbu", 1838, 2017, "5030"),
+                                   ("5030", "Klæbu", 2018, 2019, "5001"), ("5001", "Trondheim", 2018, None, ""),
+                                   ("5061", "Ny", 2020, None, ""), ("0301", "Oslo", 1838, None, "")])
+    units, left_out = ssb.find_units([2017, 2018, 2019, 2020])
+    assert units == [ssb.Unit("0301", {2017: "0301", 2018: "0301", 2019: "0301", 2020: "0301"})]
+    assert left_out == [
+        {"region_code": "5001", "region_name": "Trondheim",
+         "reason": "sammenslått: 1601 og 1662 var i bruk samtidig i 2017, og området er ikke det samme i hele "
+                   "perioden; delene er ikke lagt sammen"},
+        {"region_code": "5061", "region_name": "Ny",
+         "reason": "ikke i bruk i 2017–2019: kommunen er opprettet i perioden eller har fått et område som "
+                   "ikke kan føres tilbake"},
+    ]
+
+
+def test_find_units_refuses_years_the_register_does_not_cover():
+    with pytest.raises(ssb.SsbError, match=r"the region register has no municipalities for 1800"):
+        ssb.find_units([1800, 2019])
+
+
+def test_the_donor_pool_is_13472_employment_by_place_of_work():
+    [source] = ssb.DONOR_POOL.sources
+    assert (source.table, source.content_code) == ("13472", "SysselEtterArbste")
+    assert ssb.DONOR_POOL.value_column == "employed" and ssb.DONOR_POOL.additive
+    assert set(ssb.OLDER_EMPLOYMENT_TABLES) == {"03311", "03324", "09313"}

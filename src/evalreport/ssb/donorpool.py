@@ -4,9 +4,11 @@ municipality, one series per municipality under today's code, written as a long 
 A series joins across renumberings (0529 until 2019, then 3443, is one unit). A municipality
 whose territory changed in the period or after it (two or more codes in use in one year lead to
 it: a merger) is left out and listed with the reason: its history would be the sum of its parts,
-and this table gives no such sum, so none is made here. Codes the region register cannot lead to
-one municipality (a municipality split between several) are listed as well. Border adjustments
-that kept every code are not seen: the register does not record them.
+and we do not add them up ourselves. SSB publishes such sums through the grouping
+`agg_KommSummer` (codes K-3103 ...; seen used with 13472 in public scripts), which could bring
+the merged municipalities in once that query is verified. Codes the region register cannot lead
+to one municipality (a municipality split between several) are listed as well. Border
+adjustments that kept every code are not seen: the register does not record them.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def find_units(years: list[int]) -> tuple[list[Unit], list[dict[str, str]]]:
         if merged:
             year = min(merged)
             reason = (f"sammenslått: {' og '.join(merged[year])} var i bruk samtidig i {year}, og området "
-                      "er ikke det samme i hele perioden; SSB gir ingen sum av delene i tabellen")
+                      "er ikke det samme i hele perioden; delene er ikke lagt sammen")
         elif absent:
             reason = (f"ikke i bruk i {_describe_years(absent)}: kommunen er opprettet i perioden eller "
                       "har fått et område som ikke kan føres tilbake")
@@ -150,6 +152,10 @@ def write_donor_pool(first_year: int, last_year: int, out_dir: Path, *, client: 
     summed, record = fetch_cells(client, source, None, years)
     covered = [year for year in years if year not in record["absent_years"]]
     units, result.left_out = find_units(covered)
+    labels = next(dict(zip(d.codes, d.labels)) for d in client.read_metadata(source.table)
+                  if d.id == source.region_dimension)
+    for row in result.left_out:  # a split code has no name today: SSB's label says what it was
+        row["region_name"] = row["region_name"] or labels.get(row["region_code"], "")
     panel, missing = build_panel(summed, units, covered, definition)
     if record["absent_years"]:
         result.problems.append(f"{definition.name}: SSB table {source.table} has no figures for "
