@@ -11,77 +11,135 @@
 # ---
 
 # %% [markdown] tags=["remove-cell"]
-# Chapter 2: Omstillingsprosessen og ressursbruk. Funding by source and year, spending by focus
-# area, projects. Tables and charts are computed; the prose is the analyst's.
+# Standard chapter: Omstillingsprosessen og ressursbruk. Funding by funder and year, spending by focus
+# area, projects. The organisation and the examples of projects are the case's own prose
+# (prose/<case>/organisation.md and projects.md).
 
 # %% tags=["parameters"]
-config_file = "reports/vestre_toten.yaml"
+config_file = ""
+case_store = ""
+project_root = ""
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from evalreport import chapter, figures, indicators, summary, tables, texts
 
 # %%
-config, case, fmt = chapter.load(config_file)
-funding_by_source = indicators.summarise_funding_by_source(case.funding)
+report = chapter.load(config_file, case_store, project_root)
+config, case, fmt = report.config, report.case, report.fmt
+funding_by_funder = indicators.summarise_funding_by_funder(case.funding, case.funders)
 funding_by_year = indicators.pivot_funding_by_year(case.funding)
 spending_by_area = indicators.summarise_spending_by_area(case.spending)
-projects_by_area = indicators.summarise_projects(case.projects, summary.ADMINISTRATION_AREAS)
-source_names = texts.fixed(config.language)["sources"]
-accounts = summary.source_of(case, "funding", "spending", language=config.language)
-project_list = summary.source_of(case, "projects", language=config.language)
+projects_by_area = summary.programme_projects(config, case)
+funder_names = dict(zip(case.funders["funder_id"], case.funders["name"]))
+accounts = report.source("funders", "funding", "spending")
+project_list = report.source("projects")
+largest = funding_by_funder.iloc[0]
+total = projects_by_area.iloc[-1]
+report.glue(
+    funding_total=fmt.mnok(funding_by_funder["amount_nok"].sum()),
+    funding_first_year=str(funding_by_year.index[0]),
+    funding_last_year=str(funding_by_year.index[-1]),
+    largest_funder=str(largest["name"]),
+    largest_funder_amount=fmt.mnok(largest["amount_nok"]),
+    largest_funder_share=fmt.percent(largest["share_pct"]),
+    public_share=fmt.percent(indicators.sum_public_funding(case.funding, case.funders)
+                             / funding_by_funder["amount_nok"].sum() * 100),
+    projects_granted=fmt.count(int(total["projects"]), report.say("ett prosjekt", "eitt prosjekt", "one project"),
+                               report.say("prosjekter", "prosjekt", "projects")),
+    paid_share=fmt.percent(total["paid_pct"]),
+    leverage=fmt.number(total["leverage"], 2),
+    funding_by_year={funder: {str(year): fmt.mnok(amount) for year, amount in funding_by_year[funder].items()}
+                     for funder in funding_by_year.columns if funder != "total"},
+)
 
-# %% [markdown]
-# # 2 Omstillingsprosessen og ressursbruk
+# %% [markdown] tags=["lang-nb"]
+# # Omstillingsprosessen og ressursbruk
 #
-# ## 2.1 Organisering
+# ## Organisering
 #
-# Programmet ble organisert med et eget styre og en programleder, med kommunen som eier. Raufoss
-# Industripark, SINTEF Raufoss Manufacturing og Innovasjon Norge var sentrale samarbeidspartnere.
-# Programmet ble rettet mot bedrifter som allerede fantes, der grunnlaget for vekst var størst.
+# {{ prose("organisation") }}
 #
-# ## 2.2 Samlet ressursbruk
+# ## Samlet ressursbruk
+#
+# Programmet fikk til sammen {{ funding_total }} i årene {{ funding_first_year }}–{{ funding_last_year }}. Den største
+# bidragsyteren var {{ largest_funder }} med {{ largest_funder_amount }} ({{ largest_funder_share }}). Offentlige
+# midler utgjorde {{ public_share }} av finansieringen. Tabellene og figuren nedenfor viser finansieringen etter
+# bidragsyter og år.
+
+# %% [markdown] tags=["lang-nn"]
+# # Omstillingsprosessen og ressursbruk
+#
+# ## Organisering
+#
+# {{ prose("organisation") }}
+#
+# ## Samla ressursbruk
+#
+# Programmet fekk til saman {{ funding_total }} i åra {{ funding_first_year }}–{{ funding_last_year }}. Den største
+# bidragsytaren var {{ largest_funder }} med {{ largest_funder_amount }} ({{ largest_funder_share }}). Offentlege
+# midlar utgjorde {{ public_share }} av finansieringa. Tabellane og figuren nedanfor viser finansieringa etter
+# bidragsytar og år.
+
+# %% [markdown] tags=["lang-en"]
+# # The restructuring process and its resources
+#
+# ## Organisation
+#
+# {{ prose("organisation") }}
+#
+# ## Total resources
+#
+# The programme received {{ funding_total }} in all in {{ funding_first_year }}–{{ funding_last_year }}. The largest
+# funder was {{ largest_funder }} with {{ largest_funder_amount }} ({{ largest_funder_share }}). Public money made up
+# {{ public_share }} of the funding. The tables and the figure below show the funding by funder and year.
 
 # %%
-total = funding_by_source["amount_nok"].sum()
-largest = funding_by_source.iloc[0]
-Markdown(f"""
-Programmet fikk til sammen {fmt.mnok(total)} i perioden {fmt.years(config.programme.start, config.programme.end)}.
-Den største bidragsyteren var {source_names[largest["source"]]} med {fmt.mnok(largest["amount_nok"])}
-({fmt.percent(largest["share_pct"])}). Tabell og figur nedenfor viser finansieringen etter kilde og år.
-""")
+display(tables.table_funding_by_funder(
+    funding_by_funder, fmt, report.say("Finansiering etter bidragsyter", "Finansiering etter bidragsytar",
+                                       "Funding by funder"), accounts))
+display(tables.table_funding_by_year(
+    funding_by_year, funder_names, fmt,
+    report.say("Finansiering etter år og bidragsyter (mill. kr)", "Finansiering etter år og bidragsytar (mill. kr)",
+               "Funding by year and funder (NOK million)"), accounts))
 
 # %%
-display(tables.table_funding_by_source(funding_by_source, fmt, "Finansiering etter kilde", accounts))
-display(tables.table_funding_by_year(funding_by_year, fmt, "Finansiering etter år og kilde (mill. kr)", accounts))
-
-# %%
-first, last = funding_by_year.index[0], funding_by_year.index[-1]
 figures.plot_stacked_bars(
-    funding_by_year.drop(columns="total"), source_names, fmt,
-    caption="Finansiering etter år og kilde",
+    funding_by_year.drop(columns="total"), funder_names, fmt,
+    caption=report.say("Finansiering etter år og bidragsyter", "Finansiering etter år og bidragsytar",
+                       "Funding by year and funder"),
     source=accounts,
-    alt=(f"Stablede søyler for hvert år fra {first} til {last}. Samlet finansiering var "
-         f"{fmt.mnok(funding_by_year.loc[first, 'total'])} i {first} og {fmt.mnok(funding_by_year.loc[last, 'total'])} "
-         f"i {last}. Til sammen: " + ", ".join(f"{source_names[s]} {fmt.mnok(a)}" for s, a in
-                                               zip(funding_by_source["source"], funding_by_source["amount_nok"])) + "."),
+    alt=figures.describe_stacked_funding(funding_by_year, funding_by_funder, fmt),
     y_label=texts.label(config.language, "mnok_axis"), scale=1e6, decimals=1,
 )
 
+# %% [markdown] tags=["lang-nb"]
+# ## Innsatsområder og prosjekter
+#
+# Programmet ga tilsagn til {{ projects_granted }}. Av tilsagnene ble {{ paid_share }} utbetalt. For hver krone i
+# tilskudd hadde prosjektene en samlet kostnad på {{ leverage }} kroner; resten kom fra bedriftene og andre partnere.
+
+# %% [markdown] tags=["lang-nn"]
+# ## Innsatsområde og prosjekt
+#
+# Programmet gav tilsegn til {{ projects_granted }}. Av tilsegna vart {{ paid_share }} utbetalte. For kvar krone i
+# tilskot hadde prosjekta ein samla kostnad på {{ leverage }} kroner; resten kom frå bedriftene og andre partnarar.
+
+# %% [markdown] tags=["lang-en"]
+# ## Focus areas and projects
+#
+# The programme granted support to {{ projects_granted }}. Of the grants, {{ paid_share }} was paid out. For each
+# krone of grant the projects had a total cost of NOK {{ leverage }}; the rest came from the businesses and other
+# partners.
+
+# %%
+display(tables.table_spending_by_area(
+    spending_by_area, fmt, report.say("Forbruk etter innsatsområde", "Forbruk etter innsatsområde",
+                                      "Spending by focus area"), accounts))
+display(tables.table_projects(
+    projects_by_area, fmt, report.say("Prosjekter etter innsatsområde", "Prosjekt etter innsatsområde",
+                                      "Projects by focus area"), project_list))
+
 # %% [markdown]
-# ## 2.3 Innsatsområder og prosjekter
-
-# %%
-display(tables.table_spending_by_area(spending_by_area, fmt, "Forbruk etter innsatsområde", accounts))
-display(tables.table_projects(projects_by_area, fmt, "Prosjekter etter innsatsområde", project_list))
-
-# %%
-Markdown(f"""
-Programmet ga tilsagn til {fmt.number(projects_by_area["projects"].iloc[-1])} prosjekter. Av tilsagnene ble
-{fmt.percent(projects_by_area["paid_pct"].iloc[-1])} utbetalt. For hver krone i tilskudd hadde prosjektene
-en samlet kostnad på {fmt.number(projects_by_area["leverage"].iloc[-1], 2)} kroner, det vil si at bedriftene og
-andre partnere bidro med resten. Blant prosjektene var et forskningsprosjekt ved Steffensrud
-rehabiliteringssenter, som ga et nytt behandlingstilbud for slagpasienter og en avtale med Helse Sør-Øst,
-og kompetanseutvikling i Pedersen Sveis AS på Bøverbru.
-""")
+# {{ prose("projects") }}

@@ -11,28 +11,55 @@
 # ---
 
 # %% [markdown] tags=["remove-cell"]
-# Chapter 6: Utviklingsevne og overføringsverdi. The analyst's prose; no computation.
+# Standard chapter: Utviklingsevne og overføringsverdi. The case's own judgement, in its prose files
+# (prose/<case>/capacity.md, permanent_work.md and lessons.md); no computation.
 
 # %% tags=["parameters"]
-config_file = "reports/vestre_toten.yaml"
+config_file = ""
+case_store = ""
+project_root = ""
 
-# %% [markdown]
-# # 6 Utviklingsevne og overføringsverdi
+# %% [markdown] tags=["lang-nb"]
+# # Utviklingsevne og overføringsverdi
 #
-# ## 6.1 Kommunens og næringslivets utviklingsevne
+# ## Kommunens og næringslivets utviklingsevne
 #
-# Programmet har gitt kommunen et tettere samarbeid med industrimiljøet i Raufoss Industripark og med
-# SINTEF Raufoss Manufacturing. Kommunen har fått bedre kjennskap til hva industrien trenger, og
-# bedriftene har fått erfaring med å søke og gjennomføre utviklingsprosjekter med offentlig støtte.
+# {{ prose("capacity") }}
 #
-# ## 6.2 Fra omstillingsorganisasjon til varig utviklingsarbeid
+# ## Fra omstillingsorganisasjon til varig utviklingsarbeid
 #
-# Etter programslutt videreføres utviklingsarbeidet i kommunens ordinære næringsarbeid. Nettverkene
-# som programmet støttet, lever videre med egen finansiering.
+# {{ prose("permanent_work") }}
 #
-# ## 6.3 Overføringsverdi
+# ## Overføringsverdi
 #
-# - Det er enklere å skape vekst der det allerede finnes et solid industrielt grunnlag.
-# - Et lite og ubyråkratisk program kan virke som katalysator når det samarbeider tett med
-#   industriparker og kunnskapsmiljøer.
-# - Resultatmål bør følges opp etter programslutt, og sammenlignes med utviklingen i andre kommuner.
+# {{ prose("lessons") }}
+
+# %% [markdown] tags=["lang-nn"]
+# # Utviklingsevne og overføringsverdi
+#
+# ## Utviklingsevna til kommunen og næringslivet
+#
+# {{ prose("capacity") }}
+#
+# ## Frå omstillingsorganisasjon til varig utviklingsarbeid
+#
+# {{ prose("permanent_work") }}
+#
+# ## Overføringsverdi
+#
+# {{ prose("lessons") }}
+
+# %% [markdown] tags=["lang-en"]
+# # Development capacity and lessons
+#
+# ## The development capacity of the municipality and its businesses
+#
+# {{ prose("capacity") }}
+#
+# ## From restructuring organisation to lasting development work
+#
+# {{ prose("permanent_work") }}
+#
+# ## Lessons for others
+#
+# {{ prose("lessons") }}

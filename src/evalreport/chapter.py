@@ -1,42 +1,114 @@
-"""What every chapter notebook starts with: the checked configuration, the validated data and
-the formatter of the report's language."""
+"""What every chapter notebook starts with: its report's configuration, validated data and language.
+
+A chapter's parameters cell names the report (`config_file`), the case this build validated
+(`case_store`) and the project (`project_root`); the build passes all three as papermill
+parameters. Run on its own (in JupyterLab) a chapter reads the configuration that `make lab
+CASE=<name>` chose, and validates the data itself.
+
+Chapters write their numbers into prose through `glue`: a named value, formatted in the report's
+language, that markdown in any chapter or in the case's prose names as `{{ name }}`.
+"""
 
 from __future__ import annotations
 
 import os
-import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalreport import regions, texts
 from evalreport.config import ReportConfig, load_config
-from evalreport.formatting import for_language
+from evalreport.datasets import Case
+from evalreport.errors import ConfigError
+from evalreport.formatting import Formatter, for_language
 
-CASE_CACHE_VARIABLE = "EVALREPORT_CASE_CACHE"
-
-
-def store_case(path: Path, key: str, config: ReportConfig, case) -> None:
-    """Keep a validated case for the chapters of this build (see load); `key` fingerprints the
-    data, configuration and code it was validated from."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickle.dump({"key": key, "config": config, "case": case}, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+GLUE_MIMETYPE = "application/vnd.evalreport.glue+json"
+CONFIG_VARIABLE = "EVALREPORT_CONFIG"  # set by `make lab CASE=...` for chapters run by hand
+LANGUAGES = ("nb", "nn", "en")
 
 
-def load(config_file: str):
-    """Return (config, case, fmt) for the report configured in `config_file`.
+@dataclass
+class ChapterContext:
+    """One report as a chapter sees it."""
 
-    Under `make report` the build has validated the case already and says where it keeps it (a
-    file named by the fingerprint of what it was validated from); a chapter run on its own (in
-    JupyterLab) reads and validates the data itself.
-    """
-    config = load_config(config_file)
-    cached = os.environ.get(CASE_CACHE_VARIABLE)
-    if cached and Path(cached).is_file():
-        with open(cached, "rb") as f:
-            payload = pickle.load(f)  # noqa: S301 - written by this build, in its own work folder
-        if payload["config"] == config and Path(cached).stem == f"case-{payload['key'][:24]}":
-            return config, payload["case"], for_language(config.language)
+    config: ReportConfig
+    case: Case
+    project_root: Path
+    fmt: Formatter = field(init=False)
+
+    def __post_init__(self):
+        self.fmt = for_language(self.config.language)
+
+    @property
+    def language(self) -> str:
+        return self.config.language
+
+    def say(self, nb: str, nn: str, en: str) -> str:
+        """The text in the report's language: every caption and label a chapter writes comes in all three."""
+        return {"nb": nb, "nn": nn, "en": en}[self.language]
+
+    def name(self, code: str) -> str:
+        """A region's name in the report's language (Hele landet / Heile landet / Norway)."""
+        return regions.region_name(code, self.language)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Names of the municipality and its comparison areas, by code."""
+        return {code: self.name(code) for code in [self.config.municipality, *self.config.comparison]}
+
+    def source(self, *datasets: str) -> str:
+        """The source line under a table or figure, from the datasets' provenance; a dataset that is
+        not (wholly) published says so, so that a sample is never read as a real evaluation."""
+        status = texts.fixed(self.language)["status"]
+        parts = []
+        for name in datasets:
+            record = self.case.provenance[name]
+            note = "" if record.status == "published" else f" ({status[record.status]})"
+            parts.append(f"{record.source}{note}")
+        return "; ".join(dict.fromkeys(parts))
+
+    def glue(self, **values) -> None:
+        """Record named values for the prose: text (already formatted), or yes/no, numbers, lists and
+        mappings of them for conditions (`{% if in_robek %}`). The build reads them back from the
+        executed notebook; they also go to the JSON sidecar as the report's key figures."""
+        from IPython.display import display
+
+        checked = {name: _plain(name, value) for name, value in values.items()}
+        summary = "\n".join(f"{name} = {value!r}" for name, value in checked.items())
+        display({GLUE_MIMETYPE: checked, "text/plain": f"glued for the prose:\n{summary}"}, raw=True)
+
+
+def _plain(name: str, value):
+    """A glued value as JSON can hold it; anything else is a mistake in the chapter."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value) if isinstance(value, float) else int(value)
+    if hasattr(value, "item"):  # a numpy number
+        return _plain(name, value.item())
+    if isinstance(value, (list, tuple)):
+        return [_plain(name, v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(name, v) for k, v in value.items()}
+    raise TypeError(f"glue: '{name}' is a {type(value).__name__}; glue text, numbers, yes/no, lists or mappings")
+
+
+def load(config_file: str = "", case_store: str = "", project_root: str = "") -> ChapterContext:
+    """Return the chapter's context for the report configured in `config_file`."""
+    from evalreport import figures
+    from evalreport.pipeline.project import Project
+
+    project = Project(Path(project_root).resolve()) if project_root else Project.find()
+    config_file = config_file or os.environ.get(CONFIG_VARIABLE, "")
+    if not config_file:
+        raise ConfigError("this chapter does not know which report it belongs to: open it with "
+                          "'make lab CASE=<name>', or set config_file in its parameters cell")
+    figures.configure_matplotlib(project.fonts)
+    if case_store:
+        from evalreport import casestore
+
+        config, case, _ = casestore.read(Path(case_store))
+        return ChapterContext(config, case, project.root)
     from evalreport.datasets import load_case
 
-    return config, load_case(config), for_language(config.language)
+    config = load_config(project.resolve(config_file))
+    return ChapterContext(config, load_case(config, project.resolve(config.data_dir), project.relative), project.root)

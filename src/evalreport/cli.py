@@ -1,119 +1,194 @@
-"""The one command-line interface; the Makefile's targets call it."""
+"""evalreport: final evaluation reports of Norwegian municipal restructuring programmes.
+
+The one command-line interface; the Makefile's targets call it. Every command names its report
+with --case <name> (reports/<name>.yaml) or --config <file>.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import sys
+from pathlib import Path
 
-from evalreport import paths
-from evalreport.build import build_report
-from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError
+from evalreport import __version__
+from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError, ProseError
 
-DEFAULT_CONFIG = "reports/vestre_toten.yaml"
+DEFAULT_CASE = "vestre_toten"  # the bundled sample, built when no case is named
+EXPECTED_ERRORS = (ConfigError, DatasetError, ChapterError, PdfCheckError, ProseError)
+
+
+def _project():
+    from evalreport.pipeline.project import Project
+
+    return Project.find()
+
+
+def _config_path(project, args) -> Path:
+    if not args.case and not args.config:
+        return project.config_path(case=DEFAULT_CASE)
+    return project.config_path(case=args.case, config=args.config)
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build_report(args.config, jobs=args.jobs)
-    print(f"The report is ready: {result.pdf} ({result.pages} pages); HTML twin: {result.html}")
+    from evalreport.pipeline.build import build_report
+
+    project = _project()
+    result = build_report(project, _config_path(project, args), jobs=args.jobs, draft=args.draft)
+    print(f"The report is ready: {project.relative(result.pdf)} ({result.pages} pages); "
+          f"HTML twin: {project.relative(result.html)}")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    from evalreport.config import load_config
-    from evalreport.datasets import load_case
+    from evalreport.pipeline.build import check_report
 
-    config = load_config(args.config)
-    load_case(config)
-    print(f"{args.config}: configuration and data are valid")
+    project = _project()
+    path = _config_path(project, args)
+    check_report(project, path)
+    print(f"{project.relative(path)}: the configuration and the data are valid")
+    return 0
+
+
+def _new_case(args: argparse.Namespace) -> int:
+    from evalreport.tools import newcase
+
+    project = _project()
+    written = newcase.scaffold(project, args.case, args.municipality, args.start, args.end, args.language)
+    print(newcase.next_steps(project, args.case, written))
+    return 0
+
+
+def _data_dictionary(args: argparse.Namespace) -> int:
+    from evalreport.tools import datadict
+
+    project = _project()
+    path = datadict.write(project.root / datadict.PATH)
+    print(f"wrote {project.relative(path)}")
     return 0
 
 
 def _data(args: argparse.Namespace) -> int:
     """Fetch the public statistics from SSB into the data folder; the only command that uses the network."""
-    import yaml
+    from evalreport.tools import fetch
 
-    from evalreport import ssb
-    from evalreport.config import load_config
-
-    config = load_config(args.config)
-    out_dir = paths.resolve(args.out or config.data_dir)
-    provenance_path = out_dir / "datasets.yaml"
-    records = (yaml.safe_load(provenance_path.read_text(encoding="utf-8")) or {}) if provenance_path.is_file() else {}
-    names = [d.name for d in ssb.DEFINITIONS]
-    sample = [n for n in names if (records.get(n) or {}).get("status", "published") != "published"]
-    if sample and not args.force:
-        print(f"{out_dir}: {', '.join(sample)} hold sample (synthetic or reconstructed) data; give --out for "
-              "another folder, or --force to replace them with SSB's figures", file=sys.stderr)
-        return 1
-    try:
-        result = ssb.write_statistics([config.municipality, *config.comparison], config.period.start,
-                                      config.period.end, out_dir, cache_dir=paths.resolve(args.cache),
-                                      refresh=args.refresh)
-    except ssb.SsbError as exc:
-        print(f"\nFetching from SSB stopped:\n{exc}", file=sys.stderr)
-        return 1
-    if result.provenance:
-        records.update(result.provenance)
-        provenance_path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=100),
-                                   encoding="utf-8")
-    for path in result.written:
-        print(f"wrote {path}")
-    for problem in result.problems:
-        print(f"  - {problem}", file=sys.stderr)
-    left_out = [n for n in names if n not in result.provenance]
-    if left_out:
-        print(f"Not written: {', '.join(left_out)} (see above)", file=sys.stderr)
-    return 1 if left_out else 0
+    project = _project()
+    return fetch.fetch_statistics(project, _config_path(project, args), out=args.out, cache=args.cache,
+                                  refresh=args.refresh, force=args.force)
 
 
 def _sample_data(args: argparse.Namespace) -> int:
-    from evalreport import samplecase
+    from evalreport.tools import samplecase
 
-    root = paths.find_project_root()
-    for path in samplecase.write_case(root / "data" / "reference", root / "data" / "vestre_toten"):
-        print(f"wrote {path.relative_to(root)}")
+    project = _project()
+    for path in samplecase.write_case(project.root / "data" / "reference", project.root / "data" / DEFAULT_CASE):
+        print(f"wrote {project.relative(path)}")
     return 0
 
 
 def _clean(args: argparse.Namespace) -> int:
-    build = paths.find_project_root() / "build"
+    import shutil
+
+    build = _project().build_dir
     shutil.rmtree(build, ignore_errors=True)
     print(f"removed {build}")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="evalreport", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of chapters to run side by side, found {text!r}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more (found {value})")
+    return value
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--case", help=f"the case's name: reports/<name>.yaml (default: {DEFAULT_CASE})")
+    which.add_argument("--config", help="the report's YAML file, instead of --case")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="evalreport", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"evalreport {__version__}")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="say only what went wrong, and where the report is")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="say more about each step")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
     build = sub.add_parser("build", help="build the report's PDF and HTML twin")
-    build.add_argument("--config", default=DEFAULT_CONFIG, help="the report's YAML file")
-    build.add_argument("--jobs", type=int, default=None, help="chapters run side by side (default: one per core)")
+    _add_report_options(build)
+    build.add_argument("--jobs", type=_jobs, default=None, help="chapters run side by side (default: one per core)")
+    build.add_argument("--draft", action="store_true", help="build as a draft, whatever the configuration says")
     build.set_defaults(run=_build)
+
     check = sub.add_parser("check", help="check the configuration and the input data only")
-    check.add_argument("--config", default=DEFAULT_CONFIG)
+    _add_report_options(check)
     check.set_defaults(run=_check)
+
+    new_case = sub.add_parser("new-case", help="start a new case: configuration, data templates, prose files")
+    new_case.add_argument("--case", required=True, help="the case's name (letters, digits, '_' and '-')")
+    new_case.add_argument("--municipality", required=True, help="kommunenummer, old or current (e.g. 1563)")
+    new_case.add_argument("--start", required=True, type=int, help="the programme's first year")
+    new_case.add_argument("--end", required=True, type=int, help="the programme's last year")
+    new_case.add_argument("--language", default="nb", choices=["nb", "nn", "en"], help="the report's language")
+    new_case.set_defaults(run=_new_case)
+
     data = sub.add_parser("data", help="fetch the public statistics from SSB (PxWebApi v2) into the data folder")
-    data.add_argument("--config", default=DEFAULT_CONFIG, help="the report's YAML file")
+    _add_report_options(data)
     data.add_argument("--out", default=None, help="folder to write (default: the configuration's data_dir)")
     data.add_argument("--cache", default="data/ssb_cache", help="folder of SSB's raw responses and manifest.json")
     data.add_argument("--refresh", action="store_true", help="fetch again instead of reading the cache")
     data.add_argument("--force", action="store_true", help="replace sample statistics in the data folder")
     data.set_defaults(run=_data)
+
+    sub.add_parser("data-dictionary", help="write docs/data-dictionary.md from the schemas").set_defaults(
+        run=_data_dictionary)
     sub.add_parser("sample-data", help="write the bundled Vestre Toten case again").set_defaults(run=_sample_data)
     sub.add_parser("clean", help="remove everything the build made").set_defaults(run=_clean)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for noisy in ("fontTools", "weasyprint", "papermill", "traitlets", "matplotlib", "pikepdf"):
+    return parser
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s")
+    for noisy in ("fontTools", "weasyprint", "papermill", "traitlets", "matplotlib", "pikepdf", "asyncio",
+                  "urllib3", "blib2to3", "nbconvert"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args)
     try:
         return args.run(args)
-    except (ConfigError, DatasetError, ChapterError, PdfCheckError, FileNotFoundError) as exc:
-        stopped = ("The build stopped; the last good report was not changed." if args.command == "build"
-                   else f"'evalreport {args.command}' stopped.")
-        print(f"\n{stopped}\n{exc}", file=sys.stderr)
-        return 1
+    except EXPECTED_ERRORS as exc:
+        return _stopped(args, str(exc))
+    except KeyboardInterrupt:
+        return _stopped(args, "interrupted", code=130)
+    except OSError as exc:
+        # A full disk, a read-only folder, a file that vanished: what happened and where, in one line.
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return _stopped(args, f"{exc.strerror or exc}{where}")
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for the analyst
+        from evalreport.pipeline.pdf import RenderingError
+
+        if isinstance(exc, RenderingError):
+            return _stopped(args, str(exc))
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        return _stopped(args, f"an unexpected error: {type(exc).__name__}: {exc}\n"
+                              "This is a fault in evalreport, not in your files; run again with -v and report it.")
+
+
+def _stopped(args: argparse.Namespace, message: str, code: int = 1) -> int:
+    stopped = ("The build stopped; the last good report was not changed." if args.command == "build"
+               else f"'evalreport {args.command}' stopped.")
+    print(f"\n{stopped}\n{message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from evalreport import paths, regions
-from evalreport.errors import ConfigError
+from evalreport import regions
+from evalreport.errors import ConfigError, excerpt
+
+JOB_KINDS = ("new_jobs", "secured_jobs", "other")
 
 
 class _Strict(BaseModel):
@@ -22,16 +24,16 @@ class _Strict(BaseModel):
 class Programme(_Strict):
     """The restructuring programme's own years."""
 
-    start: int = Field(description="First year of the programme.")
-    end: int = Field(description="Last year of the programme.")
-    status_applied: int = Field(description="Year the municipality applied for restructuring status.")
-    jobs_lost: int = Field(ge=0, description="Jobs lost in the shock that triggered the status.")
+    start: int = Field(ge=1980, le=2100, description="First year of the programme.")
+    end: int = Field(ge=1980, le=2100, description="Last year of the programme.")
+    status_applied: int | None = Field(None, description="Year the municipality applied for restructuring status.")
+    jobs_lost: int | None = Field(None, ge=0, description="Jobs lost in the shock that triggered the status.")
 
     @model_validator(mode="after")
     def _check_order(self) -> Programme:
         if self.end < self.start:
             raise ValueError(f"programme.end ({self.end}) is before programme.start ({self.start})")
-        if self.status_applied > self.start:
+        if self.status_applied is not None and self.status_applied > self.start:
             raise ValueError("programme.status_applied must not be after programme.start")
         return self
 
@@ -39,8 +41,8 @@ class Programme(_Strict):
 class Period(_Strict):
     """The years of statistics the report shows."""
 
-    start: int
-    end: int
+    start: int = Field(ge=1980, le=2100)
+    end: int = Field(ge=1980, le=2100)
 
     @model_validator(mode="after")
     def _check_order(self) -> Period:
@@ -52,18 +54,27 @@ class Period(_Strict):
 class ReportConfig(_Strict):
     """Everything that makes one report differ from another built from the same notebooks."""
 
-    title: str
+    title: str = Field(min_length=1)
     municipality: str = Field(description="Kommunenummer, old or current (0529 or 3443).")
     programme: Programme
     period: Period
     base_year: int = Field(description="Year that is 100 in the employment index.")
     comparison: list[str] = Field(min_length=1, description="Region codes to compare with.")
-    author: str
-    organisation: str
+    author: str = Field(min_length=1)
+    organisation: str = Field(min_length=1)
     report_date: dt.date
     language: Literal["nb", "nn", "en"] = "nb"
     data_dir: str = Field(description="Folder of the report's input data, relative to the project root.")
-    output_name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="File name of the PDF, without suffix.")
+    prose_dir: str | None = Field(None, description="Folder of the case's own prose and chapters, relative to the "
+                                                     "project root (default: prose/<name of this file>).")
+    output_name: str = Field(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$", max_length=100,
+                             description="File name of the PDF, without suffix.")
+    administration_area: str | None = Field(
+        None, min_length=1, description="The focus area in spending.csv and projects.csv that is the programme's own "
+                                        "administration: counted in spending, not as projects.")
+    goal_indicators: dict[str, Literal["new_jobs", "secured_jobs", "other"]] = Field(
+        default_factory=dict, description="Every indicator used in goals.csv, and whether it counts new jobs, "
+                                          "secured jobs or something else.")
     effect_pre_years: list[int] | None = Field(
         None, description="Years before the programme that the effect estimate starts from "
                           "(default: the year before the programme).")
@@ -81,8 +92,8 @@ class ReportConfig(_Strict):
     @field_validator("municipality")
     @classmethod
     def _known_municipality(cls, code: str) -> str:
-        if not regions.is_known(code):
-            raise ValueError(f"unknown kommunenummer {code!r}; write it with four digits, e.g. '3443'")
+        if not regions.is_known(code) or len(code) != 4:
+            raise ValueError(f"unknown kommunenummer {code!r}{_suggestions(code)}")
         return regions.to_current_code(code)
 
     @field_validator("comparison")
@@ -90,8 +101,21 @@ class ReportConfig(_Strict):
     def _known_comparison(cls, codes: list[str]) -> list[str]:
         unknown = [c for c in codes if not regions.is_known(c)]
         if unknown:
-            raise ValueError(f"unknown region code(s) {unknown}; use kommunenummer, fylkesnummer or '0' for Norway")
-        return [regions.to_current_code(c) for c in codes]
+            raise ValueError("; ".join(f"unknown region code {c!r}{_suggestions(c)}" for c in unknown)
+                             + " (use a kommunenummer, a fylkesnummer or '0' for the whole country)")
+        current = [regions.to_current_code(c) for c in codes]
+        repeated = sorted({c for c in current if current.count(c) > 1})
+        if repeated:
+            raise ValueError(f"region(s) {repeated} appear more than once (an old and a new number count as one); "
+                             "list each once")
+        return current
+
+    @field_validator("output_name")
+    @classmethod
+    def _not_only_dots(cls, name: str) -> str:
+        if set(name) <= {"."}:
+            raise ValueError("must be a file name, not '.' or '..'")
+        return name
 
     @model_validator(mode="after")
     def _check_years(self) -> ReportConfig:
@@ -108,7 +132,12 @@ class ReportConfig(_Strict):
 
     @property
     def municipality_name(self) -> str:
-        return regions.region_name(self.municipality)
+        return regions.region_name(self.municipality, self.language)
+
+    @property
+    def jobs_indicators(self) -> dict[str, list[str]]:
+        """The goal indicators that count new jobs and secured jobs."""
+        return {kind: [i for i, k in self.goal_indicators.items() if k == kind] for kind in ("new_jobs", "secured_jobs")}
 
     @property
     def effect_controls(self) -> list[str]:
@@ -126,9 +155,14 @@ class ReportConfig(_Strict):
     def programme_years(self) -> list[int]:
         return list(range(self.programme.start, self.programme.end + 1))
 
-    def data_path(self, name: str) -> Path:
-        """Return the path of one input file of this report."""
-        return paths.resolve(self.data_dir) / name
+
+def _suggestions(code: str) -> str:
+    """Near matches for an unknown code, for the message."""
+    try:
+        near = regions.suggest(code)
+    except AttributeError:  # a register without suggestions
+        return ""
+    return f"; did you mean {', '.join(str(n) for n in near)}?" if near else ""
 
 
 class _CodeLoader(yaml.SafeLoader):
@@ -141,8 +175,16 @@ class _CodeLoader(yaml.SafeLoader):
             return value
         return super().construct_yaml_int(node)
 
+    def construct_yaml_timestamp(self, node):
+        # An impossible date (2018-13-01) stays text, so that the schema names the key it belongs to.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
 
 _CodeLoader.add_constructor("tag:yaml.org,2002:int", _CodeLoader.construct_yaml_int)
+_CodeLoader.add_constructor("tag:yaml.org,2002:timestamp", _CodeLoader.construct_yaml_timestamp)
 
 
 def _describe(error: dict) -> str:
@@ -151,22 +193,27 @@ def _describe(error: dict) -> str:
         return f"unknown key '{where}': remove it or check its spelling"
     if error["type"] == "missing":
         return f"missing key '{where}'"
-    return f"key '{where}': {error['msg']} (found {error.get('input')!r})"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"key '{where}': {message} (found {excerpt(repr(error.get('input')), 60)})"
 
 
-def load_config(path: str | Path) -> ReportConfig:
-    """Read and check the report's YAML file; raise ConfigError listing every problem."""
-    path = paths.resolve(path)
+def load_config(path: Path, label: str | None = None) -> ReportConfig:
+    """Read and check the report's YAML file; raise ConfigError listing every problem.
+
+    `label` names the file in messages as the analyst sees it (default: its path).
+    """
+    path = Path(path)
+    label = label or str(path)
     if not path.is_file():
-        raise ConfigError(f"{path}: the report configuration file does not exist")
+        raise ConfigError(f"{label}: the report configuration file does not exist")
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CodeLoader)  # noqa: S506 - a SafeLoader
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{label}: not valid YAML: {excerpt(exc, 300)}") from None
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of keys to values at the top level")
+        raise ConfigError(f"{label}: expected a mapping of keys to values at the top level")
     try:
         return ReportConfig.model_validate(raw)
     except ValidationError as exc:
         problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
-        raise ConfigError(f"{path}: {exc.error_count()} problem(s) in the report configuration:\n{problems}") from None
+        raise ConfigError(f"{label}: {exc.error_count()} problem(s) in the report configuration:\n{problems}") from None

@@ -16,14 +16,16 @@ import pandera.pandas as pa
 import yaml
 from pandera.errors import SchemaErrors
 
-from evalreport import paths, readers, regions
+from evalreport import readers, regions
 from evalreport.config import ReportConfig
-from evalreport.errors import DatasetError
+from evalreport.errors import DatasetError, excerpt
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("published", "reconstructed", "synthetic")
-FUNDING_SOURCES = ("fylkeskommunen", "kommunen", "innovasjon_norge", "andre")
+TEMPLATE_STATUS = "template"  # what `make new-case` writes: a dataset still to be filled in
+FUNDER_KINDS = ("fylkeskommune", "kommune", "innovasjon_norge", "stat", "privat", "annen")
+YES_NO = {"yes": True, "ja": True, "true": True, "1": True, "no": False, "nei": False, "false": False, "0": False}
 STATISTICS = ("employment", "unemployment", "population", "dwellings", "enterprises", "municipal_finances")
 
 
@@ -47,6 +49,7 @@ class Provenance:
 class Case:
     """Every validated input of one report, with its provenance."""
 
+    funders: pd.DataFrame
     funding: pd.DataFrame
     spending: pd.DataFrame
     projects: pd.DataFrame
@@ -83,7 +86,8 @@ def _one_of(values: tuple[str, ...]) -> pa.Check:
 
 def _known_region() -> pa.Check:
     return pa.Check(lambda s: s.map(regions.is_known), element_wise=False,
-                    error="must be a known kommunenummer or fylkesnummer (see src/evalreport/resources/regions.csv)")
+                    error="must be a kommunenummer or fylkesnummer in use at some time since 1994, or 0 for the "
+                          "whole country (see docs/data-dictionary.md)")
 
 
 def _statistics_schema(value_column: str, dtype, config: ReportConfig, checks: list[pa.Check]) -> pa.DataFrameSchema:
@@ -103,16 +107,26 @@ def _statistics_schema(value_column: str, dtype, config: ReportConfig, checks: l
 
 
 def schemas(config: ReportConfig) -> dict[str, pa.DataFrameSchema]:
-    """Return the schema of every dataset, with the years and codes of this report."""
-    start, end = config.programme.start, config.programme.end
+    """Return the schema of every dataset, with the years and rules of this report."""
+    start, end = config.period.start, config.period.end
+    indicators = tuple(config.goal_indicators)
     return {
+        "funders": pa.DataFrameSchema(
+            {"funder_id": pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9_-]+$", error=(
+                "must be a short id of letters, digits, '_' or '-'")), unique=True, coerce=True),
+             "name": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
+             "kind": pa.Column(str, _one_of(FUNDER_KINDS), coerce=True),
+             "public": pa.Column(str, pa.Check(lambda s: s.str.strip().str.lower().isin(list(YES_NO)),
+                                               error="must be yes or no (ja/nei, true/false and 1/0 also do)"),
+                                 coerce=True)},
+            strict=True),
         "funding": pa.DataFrameSchema(
-            {"year": _year(start, end, "the programme"),
-             "source": pa.Column(str, _one_of(FUNDING_SOURCES), coerce=True),
+            {"year": _year(start, end, "the report's period"),
+             "funder_id": pa.Column(str, coerce=True),
              "amount_nok": _amount("amount_nok")},
-            unique=["year", "source"], strict=True),
+            unique=["year", "funder_id"], strict=True),
         "spending": pa.DataFrameSchema(
-            {"year": _year(start, end, "the programme"),
+            {"year": _year(start, end, "the report's period"),
              "focus_area": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
              "amount_nok": _amount("amount_nok")},
             unique=["year", "focus_area"], strict=True),
@@ -120,7 +134,7 @@ def schemas(config: ReportConfig) -> dict[str, pa.DataFrameSchema]:
             {"project_id": pa.Column(str, unique=True, coerce=True),
              "name": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
              "focus_area": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
-             "start_year": _year(start, end, "the programme"),
+             "start_year": _year(start, end, "the report's period"),
              "granted_nok": _amount("granted_nok"),
              "paid_nok": _amount("paid_nok"),
              "total_cost_nok": _amount("total_cost_nok")},
@@ -131,7 +145,10 @@ def schemas(config: ReportConfig) -> dict[str, pa.DataFrameSchema]:
             strict=True),
         "goals": pa.DataFrameSchema(
             {"goal_id": pa.Column(str, unique=True, coerce=True),
-             "indicator": pa.Column(str, coerce=True),
+             "indicator": pa.Column(str, pa.Check.isin(indicators, error=(
+                 f"must be an indicator declared under goal_indicators in the report's configuration "
+                 f"(declared: {', '.join(indicators) or 'none'}); declare it there with new_jobs, secured_jobs "
+                 "or other")), coerce=True),
              "description": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
              "target": pa.Column(float, pa.Check.gt(0, error="must be above zero"), coerce=True),
              "achieved": pa.Column(float, pa.Check.ge(0, error="must be zero or more"), coerce=True)},
@@ -205,36 +222,39 @@ def _describe_failures(table: readers.RawTable, errors: SchemaErrors) -> list[st
     return problems
 
 
-def read_provenance(data_dir: Path) -> dict[str, Provenance]:
-    """Read `datasets.yaml`, the provenance record of every dataset."""
+def read_provenance(data_dir: Path, label: str) -> dict[str, Provenance]:
+    """Read `datasets.yaml`, the provenance record of every dataset; `label` names it in messages."""
     path = data_dir / "datasets.yaml"
     if not path.is_file():
-        raise DatasetError(f"{path}: missing; every data folder needs a provenance record per dataset")
-    records = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raise DatasetError(f"{label}: missing; every data folder needs a provenance record per dataset "
+                           "('make new-case' writes one)")
+    try:
+        records = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"{label}: not valid YAML ({excerpt(str(exc), 200)})") from None
+    if not isinstance(records, dict):
+        raise DatasetError(f"{label}: expected one entry per dataset (name: its record)")
     provenance = {}
     problems = []
     fields = set(Provenance.__dataclass_fields__) - {"name"}
     optional = {"sheet"}
     for name, record in records.items():
-        missing = sorted(fields - optional - set(record or {}))
-        unknown = sorted(set(record or {}) - fields)
+        if not isinstance(record, dict):
+            problems.append(f"{label}: dataset '{name}': expected its keys {sorted(fields - optional)}")
+            continue
+        missing = sorted(fields - optional - set(record))
+        unknown = sorted(set(record) - fields)
         if missing or unknown:
-            problems.append(f"{path}: dataset '{name}': missing keys {missing}, unknown keys {unknown}")
+            problems.append(f"{label}: dataset '{name}': missing keys {missing}, unknown keys {unknown}")
             continue
-        if record["status"] not in STATUSES:
-            problems.append(f"{path}: dataset '{name}': status must be one of {STATUSES} (found {record['status']!r})")
+        if record["status"] not in (*STATUSES, TEMPLATE_STATUS):
+            problems.append(f"{label}: dataset '{name}': status must be one of {', '.join(STATUSES)} "
+                            f"(found {excerpt(record['status'])!r})")
             continue
-        provenance[name] = Provenance(name=name, **{k: str(v or "") for k, v in record.items()})
+        provenance[name] = Provenance(name=name, **{k: str(v if v is not None else "") for k, v in record.items()})
     if problems:
         raise DatasetError("\n".join(problems))
     return provenance
-
-
-def _relative(path: Path) -> str:
-    try:
-        return str(path.relative_to(paths.find_project_root()))
-    except ValueError:
-        return str(path)
 
 
 def layout_of(schema: pa.DataFrameSchema) -> readers.Layout:
@@ -255,18 +275,41 @@ def _join_renumbered(name: str, frame: pd.DataFrame, table: readers.RawTable) ->
             for i in clashes.index]
 
 
-def load_case(config: ReportConfig) -> Case:
-    """Read and validate every input of the report; raise DatasetError listing all problems."""
-    data_dir = paths.resolve(config.data_dir)
-    provenance = read_provenance(data_dir)
+def _dataset_path(data_dir: Path, record: Provenance | None, name: str) -> Path | str:
+    """The file of a dataset, which must lie inside the case's data folder; else a problem."""
+    written = record.file if record else f"{name}.csv"
+    path = (data_dir / written).resolve()
+    if not path.is_relative_to(data_dir.resolve()):
+        return (f"dataset '{name}': file '{excerpt(written, 80)}' lies outside the case's data folder; copy it into "
+                "the folder and name it relative to it")
+    return data_dir / written
+
+
+def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
+    """Read and validate every input of the report; raise DatasetError listing all problems.
+
+    `relative(path)` writes a path as the analyst sees it in messages (relative to the project).
+    """
+    datasets_label = relative(data_dir / "datasets.yaml")
+    if not data_dir.is_dir():
+        raise DatasetError(f"{relative(data_dir)}: the data folder does not exist (data_dir in the configuration)")
+    provenance = read_provenance(data_dir, datasets_label)
     frames: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
+    templates = []
+    tables: dict[str, readers.RawTable] = {}
     for name, schema in schemas(config).items():
         record = provenance.get(name)
         if record is None:
-            problems.append(f"{_relative(data_dir / 'datasets.yaml')}: no provenance record for dataset '{name}'")
-        path = data_dir / (record.file if record else f"{name}.csv")
-        label = _relative(path)
+            problems.append(f"{datasets_label}: no provenance record for dataset '{name}'")
+        path = _dataset_path(data_dir, record, name)
+        if isinstance(path, str):
+            problems.append(f"{datasets_label}: {path}")
+            continue
+        label = relative(path)
+        if record is not None and record.status == TEMPLATE_STATUS:
+            templates.append(label)
+            continue
         if not path.is_file():
             problems.append(f"{label}: missing file")
             continue
@@ -284,16 +327,47 @@ def load_case(config: ReportConfig) -> Case:
             continue
         if "region_code" in frame:
             problems += _join_renumbered(name, frame, table)
-        frames[name] = frame.reset_index(drop=True)
+        frames[name], tables[name] = frame, table
+    if templates:
+        problems.insert(0, "fill in these files: they are still the templates 'make new-case' wrote, then set each "
+                           f"one's status in {datasets_label} (published, reconstructed or synthetic): "
+                           + ", ".join(templates))
+    problems += _check_across(config, frames, tables)
+    if problems:
+        raise DatasetError(f"{len(problems)} problem(s) in the input data:\n" + "\n".join(f"  - {p}" for p in problems))
+    if "funders" in frames:
+        frames["funders"]["public"] = frames["funders"]["public"].str.strip().str.lower().map(YES_NO)
+    log.info("validated %d datasets in %s", len(frames), relative(data_dir))
+    return Case(provenance=provenance, **{k: v.reset_index(drop=True) for k, v in frames.items()})
+
+
+def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
+                  tables: dict[str, readers.RawTable]) -> list[str]:
+    """Rules that join two datasets, or a dataset and the configuration."""
+    problems = []
+    if "funding" in frames and "funders" in frames:
+        funding, known = frames["funding"], set(frames["funders"]["funder_id"])
+        for i in funding.index[~funding["funder_id"].isin(known)]:
+            problems.append(f"{tables['funding'].label}: column 'funder_id', row {tables['funding'].row(i)}: "
+                            f"'{excerpt(funding.at[i, 'funder_id'])}' is not a funder in "
+                            f"{tables['funders'].label} (known: {', '.join(sorted(known))}); add it there")
+    area = config.administration_area
+    if area is not None and "spending" in frames and area not in set(frames["spending"]["focus_area"]):
+        spending = frames["spending"]
+        problems.append(f"{tables['spending'].label}: no focus area '{excerpt(area, 80)}', which the configuration names "
+                        f"as administration_area; the file has {', '.join(sorted(set(spending['focus_area'])))}. "
+                        "Correct administration_area, or remove it if the programme had no administration costs")
+    if "goals" in frames and config.goal_indicators:
+        jobs = set(config.jobs_indicators["new_jobs"]) | set(config.jobs_indicators["secured_jobs"])
+        if not set(frames["goals"]["indicator"]) & jobs:
+            problems.append(f"{tables['goals'].label}: no goal counts jobs (indicators declared as new_jobs or "
+                            "secured_jobs under goal_indicators); the report's cost per job needs at least one")
     if "funding" in frames and "spending" in frames:
         from evalreport.indicators import check_reconciliation
 
         try:  # the accounts must account for every krone, administration included
             check_reconciliation(frames["funding"], frames["spending"])
         except ValueError as exc:
-            files = [_relative(data_dir / provenance[n].file) for n in ("funding", "spending") if n in provenance]
-            problems.append(f"{' and '.join(files)}: {exc}; correct the accounts")
-    if problems:
-        raise DatasetError(f"{len(problems)} problem(s) in the input data:\n" + "\n".join(f"  - {p}" for p in problems))
-    log.info("validated %d datasets in %s", len(frames), data_dir)
-    return Case(provenance=provenance, **frames)
+            problems.append(f"{tables['funding'].label} and {tables['spending'].label}: {exc}; "
+                            "correct the accounts")
+    return problems

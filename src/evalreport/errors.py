@@ -16,3 +16,17 @@ class ChapterError(RuntimeError):
 
 class PdfCheckError(RuntimeError):
     """The final PDF is not an accessible, archival PDF (PDF/A-2a, PDF/UA-1)."""
+
+
+def excerpt(text: object, limit: int = 40) -> str:
+    """A short, safe piece of a value for a message: control characters made visible, cut to `limit`.
+
+    A message must never echo a whole line of someone's file (it may hold a secret) or a terminal
+    escape sequence.
+    """
+    text = "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ProseError(ValueError):
+    """Prose names a value no chapter computed, or is not valid markup."""

@@ -16,7 +16,9 @@ import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from evalreport import paths, texts  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from evalreport import texts  # noqa: E402
 from evalreport.exhibits import Exhibit  # noqa: E402
 from evalreport.formatting import Formatter  # noqa: E402
 
@@ -33,10 +35,9 @@ TEXT_COLOUR = "#222222"
 CONTEXT_COLOUR = "#767676"  # bars outside the programme's years: grey, hatched, still 4.5:1 on white
 
 
-@lru_cache(maxsize=1)
-def configure_matplotlib() -> None:
-    """Use the report's shipped font and a quiet, reproducible style."""
-    fonts_dir = paths.find_project_root() / paths.TEMPLATES_DIR_NAME / "fonts"
+@lru_cache(maxsize=4)
+def configure_matplotlib(fonts_dir: Path) -> None:
+    """Use the report's shipped font (from `fonts_dir`) and a quiet, reproducible style."""
     for font in sorted(fonts_dir.glob("*.ttf")):
         font_manager.fontManager.addfont(str(font))
     plt.rcParams.update({
@@ -79,21 +80,58 @@ def _number_axis(ax, fmt: Formatter, decimals: int = 0) -> None:
 
 
 def _new_axes() -> tuple[plt.Figure, plt.Axes]:
-    configure_matplotlib()
     return plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
 
 
 def describe_change(subject: str, region: str, series: pd.Series, fmt: Formatter, decimals: int = 0) -> str:
-    """One sentence from the data, e.g. 'Sysselsettingen i Vestre Toten økte fra 6 206 i 2010 til 6 539 i 2015.'"""
+    """One sentence from the data, e.g. 'Sysselsettingen i Vestre Toten økte fra 6 206 i 2010 til 6 539 i 2015.'
+
+    Years without a value are skipped: the sentence names the first and last years that have one.
+    """
+    series = series.dropna()
+    if series.empty:
+        return ""
     first, last = series.index[0], series.index[-1]
     a, b = series.iloc[0], series.iloc[-1]
-    lang = fmt.language
-    if lang == "en":
-        verb = "rose" if b > a else "fell" if b < a else "was unchanged"
-        return f"{subject} in {region} {verb} from {fmt.number(a, decimals)} in {first} to {fmt.number(b, decimals)} in {last}."
-    verb = {"nb": ("økte", "falt", "var uendret"), "nn": ("auka", "fall", "var uendra")}[lang]
-    verb = verb[0] if b > a else verb[1] if b < a else verb[2]
-    return f"{subject} i {region} {verb} fra {fmt.number(a, decimals)} i {first} til {fmt.number(b, decimals)} i {last}."
+    verb = texts.change_verb(fmt.language, a, b)
+    words = {"nb": ("i", "fra", "til"), "nn": ("i", "frå", "til"), "en": ("in", "from", "to")}[fmt.language]
+    return (f"{subject} {words[0]} {region} {verb} {words[1]} {fmt.number(a, decimals)} {words[0]} {first} "
+            f"{words[2]} {fmt.number(b, decimals)} {words[0]} {last}.")
+
+
+def describe_index(region: str, index: pd.Series, fmt: Formatter) -> str:
+    """'Indeksen for Gjøvik var 104,2 i 2017.', for the last year with a value."""
+    index = index.dropna()
+    if index.empty:
+        return ""
+    year, value = index.index[-1], fmt.number(index.iloc[-1], 1)
+    return {"nb": f"Indeksen for {region} var {value} i {year}.", "nn": f"Indeksen for {region} var {value} i {year}.",
+            "en": f"The index for {region} was {value} in {year}."}[fmt.language]
+
+
+def describe_latest(region: str, series: pd.Series, fmt: Formatter, decimals: int = 0) -> str:
+    """'I Oppland var den 2,1 i 2017.', the last year with a value."""
+    series = series.dropna()
+    if series.empty:
+        return ""
+    year, value = series.index[-1], fmt.number(series.iloc[-1], decimals)
+    return {"nb": f"I {region} var den {value} i {year}.", "nn": f"I {region} var han {value} i {year}.",
+            "en": f"In {region} it was {value} in {year}."}[fmt.language]
+
+
+def describe_stacked_funding(by_year: pd.DataFrame, by_funder: pd.DataFrame, fmt: Formatter) -> str:
+    """Alternative text for the funding chart: the years, the first and last year's totals, each funder's sum."""
+    first, last = by_year.index[0], by_year.index[-1]
+    parts = ", ".join(f"{name} {fmt.mnok(amount)}" for name, amount in zip(by_funder["name"], by_funder["amount_nok"]))
+    total_first, total_last = fmt.mnok(by_year.loc[first, "total"]), fmt.mnok(by_year.loc[last, "total"])
+    return {
+        "nb": f"Stablede søyler for hvert år fra {first} til {last}. Samlet finansiering var {total_first} i {first} "
+              f"og {total_last} i {last}. Til sammen: {parts}.",
+        "nn": f"Stabla søyler for kvart år frå {first} til {last}. Samla finansiering var {total_first} i {first} "
+              f"og {total_last} i {last}. Til saman: {parts}.",
+        "en": f"Stacked bars for each year from {first} to {last}. Total funding was {total_first} in {first} "
+              f"and {total_last} in {last}. In all: {parts}.",
+    }[fmt.language]
 
 
 def plot_lines(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, caption: str, source: str,

@@ -71,6 +71,20 @@ class Formatter:
         """2011, 2017 -> '2011–2017' (with an en dash)."""
         return f"{first}\u2013{last}"
 
+    def date_of_year(self, year: int) -> str:
+        """1 January of `year`, the date of SSB's population figures: '1. januar 2018'."""
+        return self.date(dt.date(int(year), 1, 1))
+
+    def count(self, value: int, one: str, many: str) -> str:
+        """A count with its noun: `one` is the whole phrase for 1 ('ett prosjekt', 'én bidragsyter', since
+        Norwegian numerals agree with the noun's gender); 'sju prosjekter', '23 prosjekter'."""
+        return one if value == 1 else f"{self.number_word(int(value))} {many}"
+
+    def join(self, items: list[str], conjunction: str) -> str:
+        """'a', 'a og b', 'a, b og c' (no comma before the last, as Norwegian and the report write it)."""
+        items = [str(i) for i in items]
+        return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}" if items else ""
+
     def number_word(self, value: int) -> str:
         """Small whole numbers as words (sju år), as Norwegian style asks below 13."""
         words = texts.NUMBER_WORDS[self.language]

@@ -7,24 +7,36 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-PUBLIC_SOURCES = ("fylkeskommunen", "kommunen", "innovasjon_norge")
-JOB_INDICATORS = ("nye_arbeidsplasser", "sikrede_arbeidsplasser")
+def summarise_funding_by_funder(funding: pd.DataFrame, funders: pd.DataFrame) -> pd.DataFrame:
+    """Total funding per funder (id, name, kind, public) and its share of all funding, largest first.
 
-
-def summarise_funding_by_source(funding: pd.DataFrame) -> pd.DataFrame:
-    """Total funding per source and its share of all funding, largest first."""
-    by_source = funding.groupby("source", as_index=False)["amount_nok"].sum()
-    by_source["share_pct"] = by_source["amount_nok"] / by_source["amount_nok"].sum() * 100
-    return by_source.sort_values(["amount_nok", "source"], ascending=[False, True]).reset_index(drop=True)
+    Funders without funding are left out.
+    """
+    by_funder = funding.groupby("funder_id", as_index=False)["amount_nok"].sum()
+    by_funder = by_funder.merge(funders, on="funder_id", how="left", validate="one_to_one")
+    by_funder["share_pct"] = by_funder["amount_nok"] / by_funder["amount_nok"].sum() * 100
+    by_funder = by_funder.sort_values(["amount_nok", "funder_id"], ascending=[False, True]).reset_index(drop=True)
+    return by_funder[["funder_id", "name", "kind", "public", "amount_nok", "share_pct"]]
 
 
 def pivot_funding_by_year(funding: pd.DataFrame) -> pd.DataFrame:
-    """Funding with one row per year and one column per source, plus a 'total' column."""
-    by_year = funding.pivot_table(index="year", columns="source", values="amount_nok", aggfunc="sum", fill_value=0)
-    by_year = by_year[[s for s in summarise_funding_by_source(funding)["source"]]]
+    """Funding with one row per year (every year from the first to the last with funding) and one
+    column per funder id, largest funder first, plus a 'total' column."""
+    by_year = funding.pivot_table(index="year", columns="funder_id", values="amount_nok", aggfunc="sum", fill_value=0)
+    order = funding.groupby("funder_id")["amount_nok"].sum().reset_index()
+    order = order.sort_values(["amount_nok", "funder_id"], ascending=[False, True])["funder_id"]
+    years = range(int(by_year.index.min()), int(by_year.index.max()) + 1)
+    by_year = by_year.reindex(index=years, columns=list(order), fill_value=0)
+    by_year.index.name = "year"
     by_year["total"] = by_year.sum(axis=1)
     by_year.columns.name = None
     return by_year
+
+
+def sum_funding_of_kind(funding: pd.DataFrame, funders: pd.DataFrame, kind: str) -> float:
+    """Funding from every funder of one kind (e.g. 'kommune'), in NOK."""
+    ids = funders.loc[funders["kind"] == kind, "funder_id"]
+    return float(funding.loc[funding["funder_id"].isin(ids), "amount_nok"].sum())
 
 
 def summarise_spending_by_area(spending: pd.DataFrame) -> pd.DataFrame:
@@ -67,30 +79,35 @@ def count_goals_reached(attainment: pd.DataFrame) -> int:
     return int((attainment["pct_of_target"] >= 100).sum())
 
 
-def sum_public_funding(funding: pd.DataFrame) -> float:
-    """Funding from the county, the municipality and Innovasjon Norge, in NOK."""
-    return float(funding.loc[funding["source"].isin(PUBLIC_SOURCES), "amount_nok"].sum())
+def sum_public_funding(funding: pd.DataFrame, funders: pd.DataFrame) -> float:
+    """Funding from the funders marked public, in NOK."""
+    public = funders.loc[funders["public"].astype(bool), "funder_id"]
+    return float(funding.loc[funding["funder_id"].isin(public), "amount_nok"].sum())
 
 
-def count_jobs(goals: pd.DataFrame) -> float:
-    """New and secured jobs achieved, together."""
-    return float(goals.loc[goals["indicator"].isin(JOB_INDICATORS), "achieved"].sum())
+def count_jobs(goals: pd.DataFrame, indicators: list[str]) -> float:
+    """Jobs achieved under the given goal indicators (those declared as counting new or secured jobs)."""
+    return float(goals.loc[goals["indicator"].isin(indicators), "achieved"].sum())
 
 
-def compute_cost_per_job(funding: pd.DataFrame, jobs: float) -> float:
-    """Public funding (county, municipality, Innovasjon Norge) per new or secured job, in NOK."""
-    if jobs <= 0:
-        raise ValueError("cost per job needs at least one new or secured job")
-    return sum_public_funding(funding) / jobs
+def compute_cost_per_job(public_funding_nok: float, jobs: float) -> float | None:
+    """Public funding per job, in NOK; None when no job was reported (there is no such cost)."""
+    return public_funding_nok / jobs if jobs > 0 else None
 
 
-def select_series(statistics: pd.DataFrame, value: str, regions: list[str]) -> pd.DataFrame:
-    """One column per region (in the order given), one row per year."""
+def select_series(statistics: pd.DataFrame, value: str, regions: list[str], years=None) -> pd.DataFrame:
+    """One column per region (in the order given), one row per year; a year without a value is NaN.
+
+    With `years`, every one of them is a row (a year missing from the data shows as a gap).
+    """
     wide = statistics.pivot_table(index="year", columns="region_code", values=value, aggfunc="sum")
     missing = [r for r in regions if r not in wide.columns]
     if missing:
         raise KeyError(f"no '{value}' series for region(s) {missing}")
     wide = wide[regions]
+    if years is not None:
+        wide = wide.reindex(list(years))
+    wide.index.name = "year"
     wide.columns.name = None
     return wide
 
@@ -120,6 +137,7 @@ class DiffInDiff:
     post_years: tuple[int, int]
     pre_trend_gap_pct: float  # treated minus comparison growth per year before the programme
     trend_years: tuple[int, int] | None = None  # the years the pre-trend gap is measured over
+    controls: tuple[str, ...] = ()  # the comparison areas
 
     @property
     def placebo_rank(self) -> int:
@@ -169,6 +187,7 @@ def estimate_diff_in_diff(levels: pd.DataFrame, treated: str, controls: list[str
         post_years=(min(post_years), max(post_years)),
         pre_trend_gap_pct=gap,
         trend_years=(before[0], before[-1]) if len(before) >= 2 else None,
+        controls=tuple(controls),
     )
 
 

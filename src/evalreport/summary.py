@@ -1,106 +1,166 @@
-"""The report's key figures, computed once from the validated case.
-
-The summary chapter presents them, and the build writes them to the JSON sidecar so that two
-versions of a report can be compared.
-"""
+"""The report's headline figures, computed from the validated case, with what a sentence about them
+needs to stay true for any data: which years a value is for, and None where the data has none."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
+
+import pandas as pd
 
 from evalreport import indicators
 from evalreport.config import ReportConfig
 from evalreport.datasets import Case
 
-ADMINISTRATION_AREAS = ("Administrasjon og drift",)
+
+@dataclass(frozen=True)
+class Observation:
+    """A value and the year it is for."""
+
+    value: float
+    year: int
 
 
 @dataclass(frozen=True)
 class KeyFigures:
     """Numbers a council member should find on the summary page."""
 
-    jobs_lost: int
     programme_years: int
     total_funding_nok: float
+    public_funding_nok: float
     municipal_funding_nok: float
     municipal_share_pct: float
-    county_funding_first_year_nok: float
-    county_funding_second_year_nok: float
+    county_funding_nok: float
+    funding_before_start_nok: float  # granted in years before the programme's first year
+    funding_after_end_nok: float
+    funders: int
     projects: int
-    jobs_new_and_secured: float
-    cost_per_job_nok: float
-    employment_before: float
-    employment_end: float
-    employment_change_pct: float
-    diff_in_diff_pct: float
-    population_after: float
-    dwellings_last_three_years: float
+    jobs_new: float
+    jobs_secured: float
+    cost_per_job_nok: float | None  # public funding per new or secured job
+    cost_per_new_job_nok: float | None
+    employment_before: Observation | None
+    employment_end: Observation | None
+    population_after: Observation | None
+    dwellings_last_three_years: float | None
+
+    @property
+    def jobs(self) -> float:
+        return self.jobs_new + self.jobs_secured
+
+    @property
+    def employment_change_pct(self) -> float | None:
+        if self.employment_before is None or self.employment_end is None:
+            return None
+        return (self.employment_end.value / self.employment_before.value - 1) * 100
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def employment_levels(config: ReportConfig, case: Case):
-    """Employment by place of work: the municipality first, then its comparison areas."""
-    return indicators.select_series(case.employment, "employed", [config.municipality, *config.comparison])
+def employment_levels(config: ReportConfig, case: Case) -> pd.DataFrame:
+    """Employment by place of work, one column per region (the municipality first), every year of the period."""
+    return indicators.select_series(case.employment, "employed", [config.municipality, *config.comparison],
+                                    years=range(config.period.start, config.period.end + 1))
 
 
-def estimate_programme_effect(config: ReportConfig, levels) -> indicators.DiffInDiff:
-    """Difference-in-differences from the configured pre-years to the programme's years, against
-    the comparison municipalities (see ReportConfig.effect_controls)."""
+def estimate_programme_effect(config: ReportConfig, levels: pd.DataFrame) -> indicators.DiffInDiff:
+    """Difference-in-differences from the configured pre-years to the programme's years, against the
+    comparison municipalities (see ReportConfig.effect_controls)."""
     return indicators.estimate_diff_in_diff(levels, config.municipality, config.effect_controls, config.pre_years,
                                             config.programme_years)
+
+
+def programme_projects(config: ReportConfig, case: Case) -> pd.DataFrame:
+    """Projects per focus area (the administration area left out), with a total row."""
+    excluded = (config.administration_area,) if config.administration_area else ()
+    return indicators.summarise_projects(case.projects, excluded)
+
+
+def observation(series: pd.Series, year: int, direction: int) -> Observation | None:
+    """The value in `year`, or else the nearest year with a value in `direction` (-1 earlier, +1 later)."""
+    present = series.dropna()
+    candidates = present[present.index <= year] if direction < 0 else present[present.index >= year]
+    if candidates.empty:
+        return None
+    chosen = candidates.index.max() if direction < 0 else candidates.index.min()
+    return Observation(float(candidates.loc[chosen]), int(chosen))
 
 
 def compute_key_figures(config: ReportConfig, case: Case) -> KeyFigures:
     """Compute the key figures of the report."""
     start, end = config.programme.start, config.programme.end
-    by_source = indicators.summarise_funding_by_source(case.funding).set_index("source")
-    by_year = indicators.pivot_funding_by_year(case.funding)
-    county = by_year["fylkeskommunen"] if "fylkeskommunen" in by_year else by_year["total"] * 0
-    projects = indicators.summarise_projects(case.projects, ADMINISTRATION_AREAS)
-    jobs = indicators.count_jobs(case.goals)
-    levels = employment_levels(config, case)
-    municipality = levels[config.municipality]
-    _, change_pct = indicators.compute_change(municipality, start - 1, end)
-    did = estimate_programme_effect(config, levels)
+    funding = case.funding
+    total = float(funding["amount_nok"].sum())
+    municipal = indicators.sum_funding_of_kind(funding, case.funders, "kommune")
+    public = indicators.sum_public_funding(funding, case.funders)
+    jobs = config.jobs_indicators
+    jobs_new = indicators.count_jobs(case.goals, jobs["new_jobs"])
+    jobs_secured = indicators.count_jobs(case.goals, jobs["secured_jobs"])
+    own = case.employment[case.employment["region_code"] == config.municipality].set_index("year")["employed"]
+    population = case.population[case.population["region_code"] == config.municipality].set_index("year")
+    dwellings = case.dwellings[(case.dwellings["region_code"] == config.municipality)
+                               & case.dwellings["year"].between(end - 2, end)]
+    projects = programme_projects(config, case)
     return KeyFigures(
-        jobs_lost=config.programme.jobs_lost,
         programme_years=end - start + 1,
-        total_funding_nok=float(case.funding["amount_nok"].sum()),
-        municipal_funding_nok=float(by_source["amount_nok"].get("kommunen", 0.0)),
-        municipal_share_pct=float(by_source["share_pct"].get("kommunen", 0.0)),
-        county_funding_first_year_nok=float(county.get(start, 0.0)),
-        county_funding_second_year_nok=float(county.get(start + 1, 0.0)),
-        projects=int(projects.loc[projects["focus_area"] == "total", "projects"].iloc[0]),
-        jobs_new_and_secured=jobs,
-        cost_per_job_nok=indicators.compute_cost_per_job(case.funding, jobs),
-        employment_before=float(municipality.loc[start - 1]),
-        employment_end=float(municipality.loc[end]),
-        employment_change_pct=change_pct,
-        diff_in_diff_pct=did.estimate_pct,
-        population_after=indicators.value_in(case.population, "population", config.municipality, end + 1),
-        dwellings_last_three_years=indicators.sum_over_years(case.dwellings, "dwellings_completed",
-                                                             config.municipality, end - 2, end),
+        total_funding_nok=total,
+        public_funding_nok=public,
+        municipal_funding_nok=municipal,
+        municipal_share_pct=municipal / total * 100 if total else 0.0,
+        county_funding_nok=indicators.sum_funding_of_kind(funding, case.funders, "fylkeskommune"),
+        funding_before_start_nok=float(funding.loc[funding["year"] < start, "amount_nok"].sum()),
+        funding_after_end_nok=float(funding.loc[funding["year"] > end, "amount_nok"].sum()),
+        funders=int(funding.loc[funding["amount_nok"] > 0, "funder_id"].nunique()),
+        projects=int(projects.loc[projects["focus_area"] == "total", "projects"].iloc[0]) if len(projects) else 0,
+        jobs_new=jobs_new,
+        jobs_secured=jobs_secured,
+        cost_per_job_nok=indicators.compute_cost_per_job(public, jobs_new + jobs_secured),
+        cost_per_new_job_nok=indicators.compute_cost_per_job(public, jobs_new),
+        employment_before=observation(own, start - 1, -1),
+        employment_end=observation(own, end, -1),
+        population_after=observation(population["population"], end + 1, -1) if len(population) else None,
+        dwellings_last_three_years=(float(dwellings["dwellings_completed"].sum())
+                                    if dwellings["year"].nunique() == 3 else None),
     )
 
 
-def region_names(config: ReportConfig) -> dict[str, str]:
-    """Display names of the municipality and its comparison areas, by current code."""
-    from evalreport import regions
+def round_to_significant(value: float, digits: int = 2) -> float:
+    """Round to the precision the inputs support: 122 222 with two significant digits is 120 000."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
 
-    return {code: regions.region_name(code) for code in [config.municipality, *config.comparison]}
 
+def key_figure_rows(key: KeyFigures, config: ReportConfig, say) -> list[tuple[str, str]]:
+    """The summary's table of key figures: (what, value) in the report's language, rows without data left out."""
+    from evalreport.formatting import for_language
 
-def source_of(case: Case, *names: str, language: str = "nb") -> str:
-    """The source line under a table or figure, from the datasets' provenance; a dataset that is
-    not (wholly) published says so, so that a sample is never read as a real evaluation."""
-    from evalreport import texts
-
-    status = texts.fixed(language)["status"]
-    parts = []
-    for name in names:
-        record = case.provenance[name]
-        note = "" if record.status == "published" else f" ({status[record.status]})"
-        parts.append(f"{record.source}{note}")
-    return "; ".join(dict.fromkeys(parts))
+    fmt = for_language(config.language)
+    about = say("om lag ", "om lag ", "about ")
+    start, end = config.programme.start, config.programme.end
+    rows = []
+    if config.programme.jobs_lost:
+        rows.append((say("Tapte arbeidsplasser før programmet", "Tapte arbeidsplassar før programmet",
+                         "Jobs lost before the programme"), about + fmt.number(config.programme.jobs_lost)))
+    rows += [
+        (say("Programperiode", "Programperiode", "Programme period"),
+         f"{fmt.years(start, end)} ({fmt.number_word(key.programme_years)} {say('år', 'år', 'years')})"),
+        (say("Samlet finansiering", "Samla finansiering", "Total funding"), fmt.mnok(key.total_funding_nok)),
+        (say("Herav fra kommunen", "Av dette frå kommunen", "Of which from the municipality"),
+         f"{fmt.mnok(key.municipal_funding_nok)} ({fmt.percent(key.municipal_share_pct)})"),
+        (say("Prosjekter", "Prosjekt", "Projects"), fmt.number(key.projects)),
+        (say("Nye arbeidsplasser", "Nye arbeidsplassar", "New jobs"), fmt.number(key.jobs_new)),
+        (say("Sikrede arbeidsplasser", "Sikra arbeidsplassar", "Secured jobs"), fmt.number(key.jobs_secured)),
+    ]
+    if key.cost_per_job_nok:
+        rows.append((say("Offentlige midler per ny eller sikret arbeidsplass",
+                         "Offentlege midlar per ny eller sikra arbeidsplass", "Public money per new or secured job"),
+                     about + fmt.nok(round_to_significant(key.cost_per_job_nok))))
+    if key.employment_end:
+        rows.append((say("Sysselsatte (arbeidssted) ", "Sysselsette (arbeidsstad) ", "Employed (place of work) ")
+                     + str(key.employment_end.year), fmt.number(key.employment_end.value)))
+    if key.population_after:
+        rows.append((say("Folkemengde ", "Folketal ", "Population ") + fmt.date_of_year(key.population_after.year),
+                     fmt.number(key.population_after.value)))
+    return rows

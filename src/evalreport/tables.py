@@ -81,21 +81,19 @@ def _table_of_shares(frame: pd.DataFrame, label_field: str, header: str, fmt: Fo
     return make_table(frame, columns, caption, source, lang, total_label=texts.fixed(lang)["total"])
 
 
-def table_funding_by_source(by_source: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
-    """Funding per source with shares and a total row."""
-    names = texts.fixed(fmt.language)["sources"]
-    frame = by_source.assign(label=[names.get(s, s) for s in by_source["source"]])
-    return _table_of_shares(frame, "label", texts.label(fmt.language, "source_col"), fmt, caption, source)
+def table_funding_by_funder(by_funder: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
+    """Funding per funder (under the name the data gives it) with shares and a total row."""
+    return _table_of_shares(by_funder, "name", texts.label(fmt.language, "funder"), fmt, caption, source)
 
 
-def table_funding_by_year(by_year: pd.DataFrame, fmt: Formatter, caption: str, source: str) -> Exhibit:
-    """Funding per year (rows) and source (columns), in NOK million, with totals."""
+def table_funding_by_year(by_year: pd.DataFrame, names: dict[str, str], fmt: Formatter, caption: str,
+                          source: str) -> Exhibit:
+    """Funding per year (rows) and funder (columns, by id, headed by `names`), in NOK million, with totals."""
     lang = fmt.language
     frame = by_year.reset_index()
     frame = with_total(frame, "year", [c for c in by_year.columns])
     columns = [Column("year", texts.label(lang, "year"), numeric=False)]
-    columns += [Column(c, texts.fixed(lang)["sources"].get(c, texts.fixed(lang)["total"]), _mnok(fmt))
-                for c in by_year.columns]
+    columns += [Column(c, names.get(c, texts.fixed(lang)["total"]), _mnok(fmt)) for c in by_year.columns]
     return make_table(frame, columns, caption, source, lang, total_label=texts.fixed(lang)["total"])
 
 

@@ -37,12 +37,6 @@ FIXED = {
             "verktøyet, og kan ikke brukes som fakta. Vedlegget viser status for hvert datasett."
         ),
         "total": "Sum",
-        "sources": {
-            "fylkeskommunen": "Fylkeskommunen",
-            "kommunen": "Kommunen",
-            "innovasjon_norge": "Innovasjon Norge",
-            "andre": "Andre",
-        },
         "status": {"published": "publisert", "reconstructed": "rekonstruert", "synthetic": "syntetisk"},
     },
     "nn": {
@@ -63,12 +57,6 @@ FIXED = {
             "verktøyet, og kan ikkje brukast som fakta. Vedlegget viser status for kvart datasett."
         ),
         "total": "Sum",
-        "sources": {
-            "fylkeskommunen": "Fylkeskommunen",
-            "kommunen": "Kommunen",
-            "innovasjon_norge": "Innovasjon Noreg",
-            "andre": "Andre",
-        },
         "status": {"published": "publisert", "reconstructed": "rekonstruert", "synthetic": "syntetisk"},
     },
     "en": {
@@ -89,15 +77,37 @@ FIXED = {
             "the tool and must not be used as facts. The appendix gives each dataset's status."
         ),
         "total": "Total",
-        "sources": {
-            "fylkeskommunen": "County council",
-            "kommunen": "Municipality",
-            "innovasjon_norge": "Innovation Norway",
-            "andre": "Others",
-        },
         "status": {"published": "published", "reconstructed": "reconstructed", "synthetic": "synthetic"},
     },
 }
+
+
+CHANGE_VERBS = {"nb": ("økte", "falt", "var uendret"), "nn": ("auka", "fall", "var uendra"),
+                "en": ("rose", "fell", "was unchanged")}
+
+
+def change_verb(language: str, before: float, after: float) -> str:
+    """The verb for a change from `before` to `after`: økte, falt or var uendret."""
+    rose, fell, same = CHANGE_VERBS[language]
+    return rose if after > before else fell if after < before else same
+
+
+# Studies of the restructuring scheme as a whole, which a report may cite only if they were
+# published before its date (a 2018 report cannot cite a 2022 study).
+REFERENCES = [
+    {"published": "2022-12-31",
+     "nb": "Telemarksforskings evaluering av omstillingsordningen som helhet for departementet (2022) fant ingen "
+           "varig sysselsettingseffekt av ordningen.",
+     "nn": "Telemarksforsking si evaluering av omstillingsordninga som heilskap for departementet (2022) fann "
+           "ingen varig sysselsetjingseffekt av ordninga.",
+     "en": "Telemarksforsking's evaluation of the restructuring scheme as a whole for the ministry (2022) found "
+           "no lasting employment effect of the scheme."},
+]
+
+
+def references_before(language: str, date) -> list[dict]:
+    """The studies of the whole scheme published by `date`, each as {nb, nn, en} text."""
+    return [r for r in REFERENCES if r["published"] <= date.isoformat()]
 
 
 def fixed(language: str) -> dict:
@@ -109,6 +119,7 @@ LABELS = {
     "nb": {
         "amount_mnok": "Beløp (mill. kr)",
         "share": "Andel",
+        "funder": "Bidragsyter",
         "source_col": "Kilde",
         "year": "År",
         "focus_area": "Innsatsområde",
@@ -146,6 +157,7 @@ LABELS = {
     "nn": {
         "amount_mnok": "Beløp (mill. kr)",
         "share": "Del",
+        "funder": "Bidragsytar",
         "source_col": "Kjelde",
         "focus_area": "Innsatsområde",
         "projects": "Prosjekt",
@@ -171,6 +183,7 @@ LABELS = {
     "en": {
         "amount_mnok": "Amount (NOK million)",
         "share": "Share",
+        "funder": "Funder",
         "source_col": "Source",
         "year": "Year",
         "focus_area": "Focus area",

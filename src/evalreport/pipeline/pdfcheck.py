@@ -80,6 +80,7 @@ class CheckResult:
     problems: tuple[Problem, ...]
     notes: tuple[str, ...] = ()  # what a checker could not check, and what covers it instead
     checkers: tuple[str, ...] = ()  # which checkers ran, with their versions and profiles
+    label: str | None = None  # the file as the analyst knows it (the checked file is a temporary one)
 
     @property
     def passed(self) -> bool:
@@ -87,13 +88,14 @@ class CheckResult:
 
     def report(self) -> str:
         """Every problem on a line of its own, under a heading that says how many."""
-        head = (f"{self.path.name} passes {', '.join(self.checkers)}" if self.passed else
-                f"{self.path.name}: {len(self.problems)} problem(s) found by {', '.join(self.checkers)}")
+        name = self.label or self.path.name
+        head = (f"{name} passes {', '.join(self.checkers)}" if self.passed else
+                f"{name}: {len(self.problems)} problem(s) found by {', '.join(self.checkers)}")
         return "\n".join([head, *(f"  {p}" for p in self.problems), *(f"  note: {n}" for n in self.notes)])
 
 
 def check_pdf(path: str | Path, language: str, *, title: str | None = None,
-              validators: bool = True) -> CheckResult:
+              validators: bool = True, label: str | None = None) -> CheckResult:
     """Check the PDF at `path`; `language` is the expected /Lang, `title` the expected title if given.
 
     With `validators=False` only our own structural checks run (fast; for tests of them).
@@ -121,7 +123,7 @@ def check_pdf(path: str | Path, language: str, *, title: str | None = None,
             problems += found
             notes += skipped
             checkers += ran
-    result = CheckResult(path, tuple(problems), tuple(notes), tuple(checkers))
+    result = CheckResult(path, tuple(problems), tuple(notes), tuple(checkers), label)
     log.info("%s", result.report().splitlines()[0])  # the problems themselves: enforce, or the caller
     for note in result.notes:
         log.info("  note: %s", note)
@@ -140,9 +142,10 @@ def enforce(result: CheckResult, *, draft: bool = False) -> None:
                 banner, text, banner)
 
 
-def verify_pdf(path: str | Path, language: str, *, title: str | None = None, draft: bool = False) -> CheckResult:
-    """check_pdf, then enforce: the one call a build needs."""
-    result = check_pdf(path, language, title=title)
+def verify_pdf(path: str | Path, language: str, *, title: str | None = None, draft: bool = False,
+               label: str | None = None) -> CheckResult:
+    """check_pdf, then enforce: the one call a build needs; `label` names the file in messages."""
+    result = check_pdf(path, language, title=title, label=label)
     enforce(result, draft=draft)
     return result
 

@@ -1,170 +1,144 @@
-"""Render executed chapter notebooks to one HTML document and to the council's PDF.
+"""The council's PDF: an archival, tagged PDF/A-2a claiming PDF/UA-1, written by WeasyPrint.
 
-nbconvert renders each chapter through `report_templates/evalreport/index.html.j2`; the
-chapters are composed with `report.html.j2` (title page, contents); a last pass numbers the
-figures and tables and writes the contents; WeasyPrint makes the PDF.
+WeasyPrint lays the composed HTML out; the `finisher` hook completes what WeasyPrint 70 leaves
+undone; the file is checked before it may replace the last good one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
-import shutil
-import tempfile
-from dataclasses import dataclass
-from functools import lru_cache
+import threading
 from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
-import jinja2
-import nbformat
-from bs4 import BeautifulSoup
-from nbconvert import HTMLExporter
+from evalreport.pipeline.files import write_atomically
 
-from evalreport import __version__, paths, texts
-from evalreport.config import ReportConfig
-from evalreport.formatting import for_language
-
-log = logging.getLogger(__name__)
-
-TEMPLATE_NAME = "evalreport"
 PDF_VARIANT = "pdf/a-2a"
 
 
-def templates_dir() -> Path:
-    return paths.find_project_root() / paths.TEMPLATES_DIR_NAME
+class RenderingError(RuntimeError):
+    """WeasyPrint could not draw part of the report (a chart, an image, a font) or was interrupted."""
 
 
-@lru_cache(maxsize=4)
-def _exporter(templates: str, templates_key: str) -> HTMLExporter:
-    """One exporter per template version: nbconvert compiles the template once per exporter."""
-    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[templates])
-    exporter.anchor_link_text = ""
-    return exporter
+class _Failures(logging.Handler):
+    """Collects what WeasyPrint logs as errors: it catches every exception while drawing an image
+    (even an interrupt) and only logs it, so a log record is the one trace of a damaged page."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
-def render_chapter(notebook: nbformat.NotebookNode, templates_key: str = "") -> str:
-    """Return one executed chapter as an HTML fragment: prose and outputs, no code.
+class _QuietSubsetter(logging.Filter):
+    """WeasyPrint warns at every font that fontTools subsets it; we chose fontTools (see write_pdf)."""
 
-    `templates_key` fingerprints the template files, so that an edited template is compiled anew.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Using fontTools instead of HarfBuzz-Subset")
+
+
+def _confined_fetcher(templates: Path):
+    """A URL fetcher that reads only `data:` URLs and the project's own templates and fonts: a link,
+    an image or an attachment anywhere else (a local file, the network) stops the build."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    allowed = templates.resolve()
+
+    class ConfinedFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "file":
+                from urllib.request import url2pathname
+
+                path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+                if path.is_relative_to(allowed) and path.is_file():
+                    return super().fetch(url, headers)
+            elif scheme == "data":
+                return super().fetch(url, headers)
+            raise FatalURLFetchingError(f"the report refers to {url[:80]!r}, which is neither part of the report "
+                                        "nor of its templates; only those may be embedded")
+
+    return ConfinedFetcher(allowed_protocols={"file", "data"}, timeout=5)
+
+
+_SUBSETTER_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _font_subsetting(epoch: int | None):
+    """Subset fonts with fontTools, dated by the build, whatever the machine has.
+
+    WeasyPrint subsets with HarfBuzz where the system has libharfbuzz-subset and else with fontTools,
+    which writes the wall clock into every font it saves: the same inputs gave other bytes on other
+    machines and at other times. fontTools is pinned in the lock file, and reads SOURCE_DATE_EPOCH
+    for that date; the environment variable is set only while the PDF is written, under a lock.
     """
-    body, _ = _exporter(str(templates_dir()), templates_key).from_notebook_node(notebook)
-    return body
+    from weasyprint.pdf import fonts
+
+    with _SUBSETTER_LOCK:
+        saved_subsetter, saved_epoch = fonts.harfbuzz_subset, os.environ.get("SOURCE_DATE_EPOCH")
+        fonts.harfbuzz_subset = None
+        if epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        try:
+            yield
+        finally:
+            fonts.harfbuzz_subset = saved_subsetter
+            if saved_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
 
 
-@dataclass(frozen=True)
-class DocumentFacts:
-    """What the title page and the PDF's metadata say about the report."""
-
-    sample: bool
-    created: str  # ISO 8601 date-time
-    provenance: dict | None = None  # the build's facts, carried into the PDF's XMP (see _complete_xmp)
-
-
-def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentFacts) -> str:
-    """Return the whole report as one HTML document, exhibits numbered and contents written."""
-    fmt = for_language(config.language)
-    fixed = texts.fixed(config.language)
-    before, _, after = fixed["page"].partition("{page}")
-    middle = after.split("{pages}")[0]
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / TEMPLATE_NAME),
-                                     autoescape=jinja2.select_autoescape(["html", "j2"]))
-    html = environment.get_template("report.html.j2").render(
-        language=config.language,
-        title=config.title,
-        short_title=f"{fixed['final_evaluation']} – {config.municipality_name}",
-        subject=f"{fixed['final_evaluation']}: {config.municipality_name} {fmt.years(config.programme.start, config.programme.end)}",
-        keywords=", ".join(["omstillingsprogram", "sluttevaluering", config.municipality_name]),
-        author=config.author,
-        organisation=config.organisation,
-        municipality=config.municipality_name,
-        programme_period=fmt.years(config.programme.start, config.programme.end),
-        report_date=fmt.date(config.report_date),
-        version=__version__,
-        created=facts.created,
-        sample=facts.sample,
-        fixed=fixed,
-        page_label_before=before,
-        page_label_middle=middle,
-        stylesheet="evalreport/report.css",
-        provenance_json=json.dumps(facts.provenance, sort_keys=True, ensure_ascii=False) if facts.provenance else "",
-        chapters=chapters,
-    )
-    return finish_document(html, config.language)
-
-
-def _slug(text: str) -> str:
-    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "seksjon"
-
-
-def finish_document(html: str, language: str) -> str:
-    """Number exhibits, give headings unique ids, and write the table of contents."""
-    soup = BeautifulSoup(html, "html.parser")
-    for link in soup.select("a.anchor-link"):
-        link.decompose()
-    fixed = texts.fixed(language)
-    counters = {"figure": 0, "table": 0}
-    for label in soup.select("span.er-label"):
-        kind = label["data-kind"]
-        counters[kind] += 1
-        label.string = f"{fixed[kind]} {counters[kind]}: "
-    seen: set[str] = set()
-    entries = []
-    for heading in soup.select("section.chapter h1, section.chapter h2"):
-        base = _slug(heading.get_text())
-        anchor, n = base, 2
-        while anchor in seen:
-            anchor, n = f"{base}-{n}", n + 1
-        seen.add(anchor)
-        heading["id"] = anchor
-        entries.append((int(heading.name[1]), heading.get_text(strip=True), anchor))
-    toc = soup.new_tag("ul")
-    for level, text, anchor in entries:
-        item = soup.new_tag("li", attrs={"class": f"toc-level-{level}"})
-        link = soup.new_tag("a", href=f"#{anchor}")
-        link.string = text
-        item.append(link)
-        toc.append(item)
-    nav = soup.select_one("nav.toc")
-    for comment in nav.find_all(string=lambda s: s.strip() == "toc"):
-        comment.replace_with(toc)
-    return str(soup)
-
-
-def write_atomically(target: Path, write) -> None:
-    """Call write(tmp_path), then move the result into place; on failure the old file stays."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_pdf(html: str, target: Path, verify: Callable[[Path], object] | None = None) -> int:
+def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None,
+              verify: Callable[[Path], object] | None = None) -> int:
     """Write the report as an archival, tagged PDF (PDF/A-2a claiming PDF/UA-1), replacing `target` only on success.
 
     `verify(tmp_path)`, when given, is called on the finished file before it replaces `target`;
-    if it raises, the last good PDF stays where it was. Returns the number of pages.
+    if it raises, the last good PDF stays where it was. Anything WeasyPrint logs as an error while
+    it lays out or writes the document fails the build. Returns the number of pages.
     """
     from weasyprint import HTML  # slow to import; only the render step needs it
 
-    document = HTML(string=html, base_url=str(templates_dir()) + "/").render(pdf_tags=True)
+    failures, quiet = _Failures(), _QuietSubsetter()
+    weasy_log = logging.getLogger("weasyprint")
+    saved = weasy_log.level, weasy_log.propagate
+    weasy_log.setLevel(min(weasy_log.getEffectiveLevel(), logging.ERROR))
+    weasy_log.propagate = False  # its errors become our one message, below
+    weasy_log.addHandler(failures)
+    weasy_log.addFilter(quiet)
+    try:
+        with _font_subsetting(epoch):
+            document = HTML(string=html, base_url=str(templates) + "/",
+                            url_fetcher=_confined_fetcher(templates)).render(pdf_tags=True)
+            _raise_failures(failures)
 
-    def write(tmp: Path) -> None:
-        document.write_pdf(tmp, finisher=finish_pdf, pdf_variant=PDF_VARIANT, pdf_tags=True)
-        if verify is not None:
-            verify(tmp)
+            def write(tmp: Path) -> None:
+                document.write_pdf(tmp, finisher=finish_pdf, pdf_variant=PDF_VARIANT, pdf_tags=True)
+                _raise_failures(failures)
+                if verify is not None:
+                    verify(tmp)
 
-    write_atomically(target, write)
+            write_atomically(target, write)
+    finally:
+        weasy_log.removeHandler(failures)
+        weasy_log.removeFilter(quiet)
+        weasy_log.setLevel(saved[0])
+        weasy_log.propagate = saved[1]
     return len(document.pages)
+
+
+def _raise_failures(failures: _Failures) -> None:
+    if failures.messages:
+        shown = "; ".join(dict.fromkeys(m[:200] for m in failures.messages))
+        raise RenderingError(f"the PDF could not be drawn completely: {shown}")
 
 
 # What WeasyPrint 70 leaves for us to do before the PDF is written (the `finisher` hook: the
@@ -380,15 +354,3 @@ def _header_cell_scopes(document) -> None:
             attributes.setdefault("Scope", scopes.get(box.element.get("scope", "col").lower(), "/Column"))
 
 
-def install_assets(folder: Path) -> None:
-    """Put the HTML twin's stylesheet and fonts in `folder`/assets."""
-    assets = folder / "assets"
-    shutil.copytree(templates_dir() / "fonts", assets / "fonts", dirs_exist_ok=True)
-    (assets / "evalreport").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(templates_dir() / TEMPLATE_NAME / "report.css", assets / "evalreport" / "report.css")
-
-
-def write_html_twin(html: str, target: Path) -> None:
-    """Write the HTML twin, which finds its stylesheet and fonts in assets/ beside it."""
-    twin = html.replace('href="evalreport/report.css"', 'href="assets/evalreport/report.css"')
-    write_atomically(target, lambda tmp: tmp.write_text(twin, encoding="utf-8"))

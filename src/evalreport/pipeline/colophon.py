@@ -11,7 +11,6 @@ import html
 import pandas as pd
 
 from evalreport import __version__, tables
-from evalreport.config import ReportConfig
 from evalreport.formatting import for_language
 
 WORDS = {
@@ -36,8 +35,9 @@ WORDS = {
 }
 
 
-def collect(plan, config: ReportConfig, versions: dict[str, str]) -> dict:
+def collect(plan, versions: dict[str, str]) -> dict:
     """The build's provenance facts, as plain data."""
+    config = plan.config
     return {
         "git_commit": plan.git.get("commit"),
         "uncommitted_changes": plan.git.get("dirty"),

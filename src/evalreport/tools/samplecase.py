@@ -82,14 +82,23 @@ def build_funding() -> pd.DataFrame:
     weights = np.array([0.4, 0.5, 0.6, 0.6, 0.6, 0.5, 0.4])
     innovation_norway = weights / weights.sum() * (TOTAL_FUNDING_NOK - county.sum() - municipality.sum())
     rows = []
-    for source, amounts in (("fylkeskommunen", county), ("kommunen", municipality),
+    for funder, amounts in (("fylkeskommunen", county), ("kommunen", municipality),
                             ("innovasjon_norge", innovation_norway)):
         for year, amount in zip(PROGRAMME_YEARS, amounts):
-            rows.append({"year": year, "source": source, "amount_nok": int(round(amount))})
+            rows.append({"year": year, "funder_id": funder, "amount_nok": int(round(amount))})
     funding = pd.DataFrame(rows)
     assert funding["amount_nok"].sum() == TOTAL_FUNDING_NOK
-    assert funding.loc[funding["source"] == "kommunen", "amount_nok"].sum() == MUNICIPAL_FUNDING_NOK
+    assert funding.loc[funding["funder_id"] == "kommunen", "amount_nok"].sum() == MUNICIPAL_FUNDING_NOK
     return funding
+
+
+def build_funders() -> pd.DataFrame:
+    """The programme's three funders, all public, as the newspaper report names them."""
+    return pd.DataFrame([
+        {"funder_id": "fylkeskommunen", "name": "Oppland fylkeskommune", "kind": "fylkeskommune", "public": "ja"},
+        {"funder_id": "kommunen", "name": "Vestre Toten kommune", "kind": "kommune", "public": "ja"},
+        {"funder_id": "innovasjon_norge", "name": "Innovasjon Norge", "kind": "innovasjon_norge", "public": "ja"},
+    ])
 
 
 def build_projects(funding: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -305,6 +314,7 @@ def build_case(reference_dir: Path) -> dict[str, pd.DataFrame]:
     funding = build_funding()
     projects = build_projects(funding, rng)
     return {
+        "funders": build_funders(),
         "funding": funding,
         "projects": projects,
         "spending": build_spending(projects),
@@ -319,6 +329,14 @@ def build_case(reference_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 PROVENANCE = {
+    "funders": {
+        "title": "Bidragsytere til omstillingsprogrammet",
+        "source": "Avisoppslag om sluttrapporten (2018)",
+        "source_url": ARTICLE_URL,
+        "licence": SAMPLE_LICENCE,
+        "status": "published",
+        "method": "Fylkeskommunen, kommunen og Innovasjon Norge er nevnt som bidragsytere; alle er offentlige.",
+    },
     "funding": {
         "title": "Finansiering av omstillingsprogrammet etter kilde og år",
         "source": "Avisoppslag om sluttrapporten (2018); fordelingen på år er rekonstruert",
@@ -420,7 +438,7 @@ def write_case(reference_dir: Path, out_dir: Path) -> list[Path]:
     metadata = {name: {"file": f"{name}.csv", **record, "retrieved": RETRIEVED}
                 for name, record in PROVENANCE.items()}
     header = ("# Provenance of every input of the bundled Vestre Toten case.\n"
-              "# Written by `evalreport sample-data` (src/evalreport/samplecase.py); edit that, not this.\n")
+              "# Written by `evalreport sample-data` (src/evalreport/tools/samplecase.py); edit that, not this.\n")
     path = out_dir / "datasets.yaml"
     path.write_text(header + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=100),
                     encoding="utf-8")

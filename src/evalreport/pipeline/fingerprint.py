@@ -35,15 +35,16 @@ def hash_files(paths: list[Path], root: Path) -> dict[str, str]:
     return {Path(os.path.relpath(p, root)).as_posix(): hash_file(p) for p in sorted(paths)}
 
 
-def files_under(folder: Path) -> list[Path]:
-    """Every regular file below `folder`, caches and hidden files left out."""
+def files_under(folder: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
+    """Every regular file below `folder`, caches, hidden files and the top-level names in `exclude` left out."""
     return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."))
+                  if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+                  and p.relative_to(folder).parts[0] not in exclude)
 
 
-def hash_tree(folder: Path) -> str:
+def hash_tree(folder: Path, exclude: tuple[str, ...] = ()) -> str:
     """One fingerprint for the content of every file below `folder` (names included)."""
-    return hash_text(json.dumps(hash_files(files_under(folder), folder), sort_keys=True))
+    return hash_text(json.dumps(hash_files(files_under(folder, exclude), folder), sort_keys=True))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,93 @@
+"""A validated case kept for the chapters of one build, as JSON.
+
+The build validates the data once and hands every chapter the file (a papermill parameter), so
+that the chapters don't read and validate the same files again. JSON, not pickle: a file in the
+work folder must never be able to run code. The file's name carries the SHA-256 of its content,
+so that a damaged or altered file is noticed before it is used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from evalreport.config import ReportConfig
+from evalreport.datasets import Case, Provenance
+
+FORMAT = 1
+
+
+class DamagedStore(ValueError):
+    """The stored case does not match its digest or cannot be read."""
+
+
+def _frame_to_json(frame: pd.DataFrame) -> dict:
+    def plain(value):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value.item() if hasattr(value, "item") else value
+
+    return {"columns": list(frame.columns), "dtypes": {c: str(t) for c, t in frame.dtypes.items()},
+            "data": [[plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]}
+
+
+def _frame_from_json(stored: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(stored["data"], columns=stored["columns"])
+    for column, dtype in stored["dtypes"].items():
+        if dtype in ("int64", "float64", "bool"):
+            frame[column] = frame[column].astype(dtype)
+        else:
+            frame[column] = frame[column].astype("str").where(frame[column].notna(), None)
+    return frame
+
+
+def write(folder: Path, key: str, config: ReportConfig, case: Case) -> Path:
+    """Write the case into `folder` atomically; return its path (named by its digest)."""
+    payload = {
+        "format": FORMAT, "key": key, "config": config.model_dump(mode="json"),
+        "provenance": {name: dataclasses.asdict(p) for name, p in case.provenance.items()},
+        "frames": {f.name: _frame_to_json(getattr(case, f.name)) for f in dataclasses.fields(Case)
+                   if f.name != "provenance"},
+    }
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"case-{digest}.json"
+    if not (target.is_file() and _digest(target) == digest):
+        handle, tmp = tempfile.mkstemp(prefix=".case-", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    return target
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verify(path: Path) -> bool:
+    """Whether the stored case is intact: its content matches the digest in its name."""
+    try:
+        return path.name == f"case-{_digest(path)}.json"
+    except OSError:
+        return False
+
+
+def read(path: Path) -> tuple[ReportConfig, Case, str]:
+    """Return (config, case, key) from a stored case; raise DamagedStore if it was altered."""
+    if not verify(path):
+        raise DamagedStore(f"{path.name}: the stored case is damaged or was changed after it was written")
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    if payload.get("format") != FORMAT:
+        raise DamagedStore(f"{path.name}: written by another version of evalreport")
+    config = ReportConfig.model_validate(payload["config"])
+    frames = {name: _frame_from_json(stored) for name, stored in payload["frames"].items()}
+    provenance = {name: Provenance(**record) for name, record in payload["provenance"].items()}
+    return config, Case(provenance=provenance, **frames), payload["key"]

@@ -1,0 +1,44 @@
+"""Writing files so that a reader never sees half of one, and the last good file survives a failure."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    # Read once, before any thread starts: os.umask can only be read by setting it.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a new file gets under this process's umask (a temporary file gets 0600 instead)."""
+    return 0o666 & ~_umask()
+
+
+def write_atomically(target: Path, write) -> None:
+    """Call write(tmp_path), then move the result into place; on failure the old file stays.
+
+    The file gets the mode any new file gets (the umask's), not the temporary file's 0600: the
+    council's PDF on a shared drive must be readable by others.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(target: Path, text: str) -> None:
+    """Write text atomically (UTF-8)."""
+    write_atomically(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -1,0 +1,178 @@
+"""Prose: markdown that names computed values, turned into safe HTML.
+
+Markdown in a chapter, or in a case's prose file, is a Jinja template (sandboxed, every name must
+exist): `{{ total_funding }}` prints a value a chapter glued, `{% if in_robek %}...{% endif %}`
+chooses a sentence by the data, `{{ prose("background") }}` includes the case's
+`prose/<case>/background.md`. The result goes through markdown and a sanitiser that keeps a safe
+subset of HTML (no script, no event handlers, no javascript: URLs).
+
+Text from data is never markdown: each printed value becomes an opaque token before markdown runs,
+and the escaped value replaces the token afterwards, so `*`, `<` or `[..](..)` in a name prints as
+itself.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import nh3
+from jinja2.sandbox import SandboxedEnvironment
+
+from evalreport.errors import ProseError, excerpt
+
+TOKEN = "\ue000{}\ue001"  # private-use characters: markdown leaves them alone
+TOKEN_PATTERN = re.compile("\ue000(\\d+)\ue001")
+
+# The HTML that may reach the report: prose, and the tables and figures the package builds.
+ALLOWED_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub",
+                "sup", "small", "mark", "abbr", "q", "cite", "code", "pre", "blockquote", "ul", "ol", "li", "dl",
+                "dt", "dd", "a", "span", "div", "figure", "figcaption", "img", "table", "caption", "colgroup", "col",
+                "thead", "tbody", "tfoot", "tr", "th", "td", "section"}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "span": {"data-kind"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "data"}
+
+
+def sanitise(markup: str) -> str:
+    """Keep the safe subset of HTML: tags and attributes above, no scripts or handlers; `data:` only
+    for images the package drew."""
+    clean = nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                      link_rel=None, strip_comments=True,
+                      attribute_filter=_only_images_from_data)
+    return clean
+
+
+def _only_images_from_data(tag: str, attribute: str, value: str) -> str | None:
+    # data: URLs carry the package's charts as <img>; a link to data: could carry a page of its own.
+    if attribute == "href" and value.strip().lower().startswith("data:"):
+        return None
+    if tag == "img" and attribute == "src" and not value.startswith("data:image/"):
+        return None
+    return value
+
+
+class _Values(Mapping):
+    """Glued mappings, indexable by number or text (years are keys: `{{ county_by_year[2011] }}`)."""
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    def __getitem__(self, key):
+        return _wrap(self._data[str(key)])
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
+def _wrap(value):
+    if isinstance(value, dict):
+        return _Values(value)
+    if isinstance(value, list):
+        return [_wrap(v) for v in value]
+    return value
+
+
+class _Prose(str):
+    """Rendered markdown of a prose file: printed as markdown, not as a value."""
+
+
+@dataclass
+class ProseRenderer:
+    """Renders the markdown of one report, with its glued values and its case's prose folder."""
+
+    values: dict
+    prose_dir: Path | None
+    relative: object = str  # path -> how the analyst sees it
+    _tokens: list[str] = field(default_factory=list)
+    _including: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                                 finalize=self._finalize, keep_trailing_newline=True)
+        self._environment.globals.update({"prose": self._include})
+
+    def _finalize(self, value):
+        if isinstance(value, _Prose):
+            return value
+        if isinstance(value, str):
+            self._tokens.append(value)
+            return TOKEN.format(len(self._tokens) - 1)
+        raise ProseError(f"a value printed into the text is not text but {type(value).__name__} "
+                         f"({excerpt(value)}); glue it formatted (for example with fmt.number) to print it")
+
+    def _include(self, name: str) -> _Prose:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", str(name)):
+            raise ProseError(f"prose({name!r}): a prose file is named by letters, digits, '_' and '-'")
+        if self.prose_dir is None:
+            raise ProseError(f"prose({name!r}): this report has no prose folder")
+        path = self.prose_dir / f"{name}.md"
+        if not path.is_file():
+            raise ProseError(f"{self.relative(path)}: missing; write the case's text for this section there "
+                             "('make new-case' writes every prose file a case needs)")
+        if str(path) in self._including:
+            raise ProseError(f"{self.relative(path)}: includes itself")
+        self._including.append(str(path))
+        try:
+            return _Prose(self._render(path.read_text(encoding="utf-8"), self.relative(path), 1))
+        finally:
+            self._including.pop()
+
+    def _render(self, source: str, where: str, first_line: int) -> str:
+        """Jinja over one piece of markdown; every error names the file and the line."""
+        try:
+            template = self._environment.from_string(source)
+            return template.render(**{k: _wrap(v) for k, v in self.values.items()})
+        except _Located:
+            raise
+        except jinja2.TemplateSyntaxError as exc:
+            raise _Located(f"{where}, line {first_line + exc.lineno - 1}: {exc.message}") from None
+        except jinja2.UndefinedError as exc:
+            name = re.search(r"'([^']+)' is undefined", str(exc))
+            what = (f"unknown name '{name.group(1)}' (known names: {', '.join(sorted(self.values)) or 'none'})"
+                    if name else str(exc))
+            raise _Located(f"{_line(exc, where, first_line)}: {what}") from None
+        except (ProseError, jinja2.TemplateError) as exc:
+            raise _Located(f"{_line(exc, where, first_line)}: {exc}") from None
+
+    def markdown_to_html(self, source: str, where: str, first_line: int = 1) -> str:
+        """One markdown cell or file as safe HTML, values in place."""
+        from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+        markup = sanitise(markdown2html_mistune(self._render(source, where, first_line)))
+        return TOKEN_PATTERN.sub(lambda m: html.escape(self._tokens[int(m.group(1))], quote=True), markup)
+
+
+class _Located(ProseError):
+    """A prose error that already names its file and line."""
+
+
+def _line(exc: Exception, where: str, first_line: int) -> str:
+    """'file, line N' from the template frame of a Jinja error (Jinja keeps template lines in the traceback)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
+    return f"{where}, line {first_line + lines[-1] - 1}" if lines else where
+
+
+@lru_cache(maxsize=64)
+def markdown_cell_lines(path: Path, mtime_ns: int) -> list[int]:
+    """The line in a jupytext percent file where each cell's text starts (the line after `# %%`),
+    by cell position, so that a message names the line the analyst edits."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [i + 2 for i, line in enumerate(lines) if line.startswith("# %%")]

@@ -1,0 +1,45 @@
+"""`make data`: fetch a case's public statistics from SSB into its data folder (the only command that
+uses the network)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from evalreport.config import load_config
+
+
+def fetch_statistics(project, config_path: Path, out: str | None, cache: str, refresh: bool, force: bool) -> int:
+    """Write the statistics datasets of the case from SSB (or its cache); return the exit code."""
+    from evalreport import ssb
+
+    config = load_config(config_path, project.relative(config_path))
+    out_dir = project.resolve(out or config.data_dir)
+    provenance_path = out_dir / "datasets.yaml"
+    records = (yaml.safe_load(provenance_path.read_text(encoding="utf-8")) or {}) if provenance_path.is_file() else {}
+    names = [d.name for d in ssb.DEFINITIONS]
+    sample = [n for n in names if (records.get(n) or {}).get("status", "published") in ("reconstructed", "synthetic")]
+    if sample and not force:
+        print(f"{project.relative(out_dir)}: {', '.join(sample)} hold sample (synthetic or reconstructed) data; "
+              "give OUT=<folder> for another folder, or --force to replace them with SSB's figures", file=sys.stderr)
+        return 1
+    try:
+        result = ssb.write_statistics([config.municipality, *config.comparison], config.period.start,
+                                      config.period.end, out_dir, cache_dir=project.resolve(cache), refresh=refresh)
+    except ssb.SsbError as exc:
+        print(f"\nFetching from SSB stopped:\n{exc}", file=sys.stderr)
+        return 1
+    if result.provenance:
+        records.update(result.provenance)
+        provenance_path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=100),
+                                   encoding="utf-8")
+    for path in result.written:
+        print(f"wrote {project.relative(Path(path))}")
+    for problem in result.problems:
+        print(f"  - {problem}", file=sys.stderr)
+    left_out = [n for n in names if n not in result.provenance]
+    if left_out:
+        print(f"Not written: {', '.join(left_out)} (see above)", file=sys.stderr)
+    return 1 if left_out else 0
