@@ -51,7 +51,8 @@ def no_network(monkeypatch):
 
 # --- helpers: a region register, json-stat2 bodies, a fake SSB, a fake clock -----------------
 
-# code, name, first year, last year (None: in use), successor ("?": split between several).
+# code, name, first year, last year (None: in use), successor by renumbering ("?": the register
+# cannot give one), and optionally the codes in use today that took an ended unit's territory.
 # The facts for Toten are KLASS 131's (0528 -> 3442 and 0529 -> 3443 on 1 January 2020).
 TOTEN_REGISTER = [
     ("0", "Hele landet", 1838, None, ""),
@@ -63,7 +64,8 @@ TOTEN_REGISTER = [
 
 def install_register(monkeypatch, rows):
     """Make evalreport.regions' public functions answer from `rows` (see TOTEN_REGISTER)."""
-    table = {code: (name, start, end, successor) for code, name, start, end, successor in rows}
+    table = {row[0]: row[1:5] for row in rows}
+    went_to = {row[0]: row[5] for row in rows if len(row) > 5}
 
     def to_current_code(code):
         code = str(code)
@@ -82,7 +84,12 @@ def install_register(monkeypatch, rows):
     monkeypatch.setattr(regions, "is_known", lambda code: str(code) in table)
     monkeypatch.setattr(regions, "to_current_code", to_current_code)
     monkeypatch.setattr(regions, "region_name", lambda code: table[to_current_code(code)][0])
+    def current_codes(code):
+        current = to_current_code(code)
+        return (current,) if table[current][2] is None else tuple(sorted(went_to.get(current, ())))
+
     monkeypatch.setattr(regions, "municipalities_in", municipalities_in, raising=False)
+    monkeypatch.setattr(regions, "current_codes", current_codes, raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -875,14 +882,15 @@ def test_robek_flags_are_kept_from_the_existing_file(tmp_path):
 
 # --- the donor pool: every municipality, joined across renumberings ---------------------------
 
-# The register of the donor-pool tests. 0529 Vestre Toten became 3443 in 2020 (KLASS 131); the
-# others are made up for the cases they stand for: 0101 and 0102 merged into 3001 in 2020, 1850
-# was split between several municipalities, 0301 kept its code.
+# The register of the donor-pool tests, as evalreport.regions models it: to_current_code follows
+# renumberings only, and a merged or split unit keeps its own code. 0529 Vestre Toten became 3443
+# in 2020 (KLASS 131); the others are made up for the cases they stand for: 0101 and 0102 merged
+# into 3001 in 2020, 1850 was split between several municipalities, 0301 kept its code.
 DONOR_REGISTER = [
     ("0", "Hele landet", 1838, None, ""),
-    ("0101", "A", 1838, 2019, "3001"), ("0102", "B", 1838, 2019, "3001"), ("3001", "AB", 2020, None, ""),
+    ("0101", "A", 1838, 2019, ""), ("0102", "B", 1838, 2019, ""), ("3001", "AB", 2020, None, ""),
     ("0301", "Oslo", 1838, None, ""), ("0529", "Vestre Toten", 1838, 2019, "3443"),
-    ("3443", "Vestre Toten", 2020, None, ""), ("1850", "Tysfjord", 1869, 2019, "?"),
+    ("3443", "Vestre Toten", 2020, None, ""), ("1850", "Tysfjord", 1869, 2019, ""),
 ]
 DONOR_REGIONS = {"0": "Hele landet", "0101": "A (-2019)", "0102": "B (-2019)", "0301": "Oslo",
                  "0529": "Vestre Toten (-2019)", "1850": "Tysfjord (-2019)", "3001": "AB",
@@ -926,13 +934,15 @@ region_code,region_name,year,employed,status,source_url
 3443,Vestre Toten,2019,6200,published,https://www.ssb.no/statbank/table/13472
 3443,Vestre Toten,2020,6250,published,https://www.ssb.no/statbank/table/13472
 """
+    ended = ("ikke i bruk i dag (i bruk i 2019): slått sammen med andre eller delt, og serien kan ikke føres "
+             "over til én kommune i dag")
     assert (tmp_path / "out" / "donor_pool_left_out.csv").read_text(encoding="utf-8") == (
         "region_code,region_name,reason\n"
-        "3001,AB,\"sammenslått: 0101 og 0102 var i bruk samtidig i 2019, og området er ikke det samme i hele "
-        "perioden; delene er ikke lagt sammen\"\n"  # quoted: the reason holds a comma
-        "1850,Tysfjord (-2019),delt mellom flere kommuner (i bruk i 2019); kan ikke føres over til én kommune i dag\n")
+        "3001,AB,\"ikke i bruk i 2019: kommunen ble til ved sammenslåing eller deling, og området er ikke det "
+        "samme i hele perioden\"\n"  # quoted: the reason holds a comma
+        f"0101,A,\"{ended}\"\n0102,B,\"{ended}\"\n1850,Tysfjord,\"{ended}\"\n")
     assert [p.name for p in result.written] == ["donor_pool_employment.csv", "donor_pool_left_out.csv"]
-    assert [row["region_code"] for row in result.left_out] == ["3001", "1850"]
+    assert [row["region_code"] for row in result.left_out] == ["3001", "0101", "0102", "1850"]
     assert result.problems == [
         "donor_pool_employment: SSB table 13472 has no figures for 2018",
         "donor_pool_employment: SSB gives no value for 1 municipality-year(s), left out of "
@@ -946,7 +956,7 @@ region_code,region_name,year,employed,status,source_url
         "&valueCodes[Sektor]=6100,A%2BB%2BD%2BE.0-1%2B9"]
     record = result.provenance["donor_pool_employment"]
     assert record["file"] == "donor_pool_employment.csv" and record["retrieved"] == "2026-11-26"
-    assert "2 kommuner er med, 2 er utelatt." in record["method"]
+    assert "2 kommuner er med, 4 er utelatt." in record["method"]
     assert "Tabell 13472 har ikke tall for 2018." in record["method"]
 
 
@@ -963,23 +973,47 @@ def test_donor_pool_from_the_cache_does_not_call_ssb(tmp_path, monkeypatch):
     assert again.left_out == first.left_out
 
 
-def test_find_units_leaves_out_a_merger_through_a_renumbered_code_and_a_municipality_new_in_the_period(
-        monkeypatch):
-    # KLASS 131: 1601 Trondheim became 5001 and 1662 Klæbu 5030 in 2018; 5030 merged into 5001 in
-    # 2020. 5061 (made up) is a municipality first in use in 2020, with no predecessor.
+def test_find_units_leaves_out_merged_and_new_municipalities_and_lists_the_ended_codes(monkeypatch):
+    # As KLASS 131 has it: 1601 Trondheim became 5001 and 1662 Klæbu 5030 in 2018 (renumberings);
+    # 5030 merged into 5001 in 2020 and keeps its code in the register. 1805 Narvik, 1854 Ballangen
+    # and 1850 Tysfjord (split) became 1806 Narvik in 2020, a new code. 0301 Oslo kept its code.
     install_register(monkeypatch, [("1601", "Trondheim", 1838, 2017, "5001"), ("1662", "Klæbu", 1838, 2017, "5030"),
-                                   ("5030", "Klæbu", 2018, 2019, "5001"), ("5001", "Trondheim", 2018, None, ""),
-                                   ("5061", "Ny", 2020, None, ""), ("0301", "Oslo", 1838, None, "")])
-    units, left_out = ssb.find_units([2017, 2018, 2019, 2020])
-    assert units == [ssb.Unit("0301", {2017: "0301", 2018: "0301", 2019: "0301", 2020: "0301"})]
-    assert left_out == [
+                                   ("5030", "Klæbu", 2018, 2019, "", ("5001",)), ("5001", "Trondheim", 2018, None, ""),
+                                   ("1805", "Narvik", 1838, 2019, "", ("1806",)),
+                                   ("1854", "Ballangen", 1925, 2019, "", ("1806",)),
+                                   ("1850", "Tysfjord", 1869, 2019, "", ("1806", "1875")),
+                                   ("1806", "Narvik", 2020, None, ""), ("0301", "Oslo", 1838, None, "")])
+    units, left_out = ssb.find_units([2017, 2018, 2019], today=2024)
+    # 5001's territory is the same in 2017-2019 (1601, then 5001): a donor for these years
+    assert units == [ssb.Unit("0301", {2017: "0301", 2018: "0301", 2019: "0301"}),
+                     ssb.Unit("5001", {2017: "1601", 2018: "5001", 2019: "5001"})]
+    assert [(row["region_code"], row["reason"].split(":")[0]) for row in left_out] == [
+        ("1806", "ikke i bruk i 2017–2019"),
+        ("1662", "ikke i bruk i dag (i bruk i 2017)"), ("1805", "ikke i bruk i dag (i bruk i 2017–2019)"),
+        ("1850", "ikke i bruk i dag (i bruk i 2017–2019)"), ("1854", "ikke i bruk i dag (i bruk i 2017–2019)"),
+        ("5030", "ikke i bruk i dag (i bruk i 2018–2019)")]
+    # over 2019-2020 Trondheim is not one unit, though its code is the same: 5030 merged into it
+    units, left_out = ssb.find_units([2019, 2020], today=2024)
+    assert [unit.region_code for unit in units] == ["0301"]
+    assert left_out[:2] == [
+        {"region_code": "1806", "region_name": "Narvik",
+         "reason": "ikke i bruk i 2019: kommunen ble til ved sammenslåing eller deling, og området er ikke det "
+                   "samme i hele perioden"},
         {"region_code": "5001", "region_name": "Trondheim",
-         "reason": "sammenslått: 1601 og 1662 var i bruk samtidig i 2017, og området er ikke det samme i hele "
-                   "perioden; delene er ikke lagt sammen"},
-        {"region_code": "5061", "region_name": "Ny",
-         "reason": "ikke i bruk i 2017–2019: kommunen er opprettet i perioden eller har fått et område som "
-                   "ikke kan føres tilbake"},
-    ]
+         "reason": "tok inn (deler av) 5030 fra 2020, og området er ikke det samme i hele perioden; delene er "
+                   "ikke lagt sammen"}]
+
+
+def test_find_units_leaves_out_a_unit_two_codes_lead_to_in_one_year(monkeypatch):
+    # A register that maps merged codes to the merged unit (as regions.csv once did) gives two
+    # codes for one unit in a year: the unit is left out as merged.
+    install_register(monkeypatch, [("0101", "A", 1838, 2019, "3001"), ("0102", "B", 1838, 2019, "3001"),
+                                   ("3001", "AB", 2020, None, "")])
+    units, left_out = ssb.find_units([2019, 2020], today=2024)
+    assert units == []
+    assert left_out == [{"region_code": "3001", "region_name": "AB",
+                         "reason": "sammenslått: 0101 og 0102 var i bruk samtidig i 2019, og området er ikke det "
+                                   "samme i hele perioden; delene er ikke lagt sammen"}]
 
 
 def test_find_units_refuses_years_the_register_does_not_cover():

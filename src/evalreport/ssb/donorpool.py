@@ -1,14 +1,17 @@
 """The synthetic control's donor pool: persons employed by place of work (4th quarter) in every
 municipality, one series per municipality under today's code, written as a long CSV.
 
-A series joins across renumberings (0529 until 2019, then 3443, is one unit). A municipality
-whose territory changed in the period or after it (two or more codes in use in one year lead to
-it: a merger) is left out and listed with the reason: its history would be the sum of its parts,
-and we do not add them up ourselves. SSB publishes such sums through the grouping
-`agg_KommSummer` (codes K-3103 ...; seen used with 13472 in public scripts), which could bring
-the merged municipalities in once that query is verified. Codes the region register cannot lead
-to one municipality (a municipality split between several) are listed as well. Border
-adjustments that kept every code are not seen: the register does not record them.
+A series joins across renumberings (0529 until 2019, then 3443, is one unit): the region
+register's `to_current_code` follows renumberings only. A municipality of today that was not one
+unit over the years (made by a merger or a split in or after them, so that no single code leads
+to it in every year, or two codes do in one year) is left out and listed with the reason: its
+history would be the sum of its parts, and we do not add them up ourselves. So are the codes in
+use in the years whose series ends (merged into, or split between, others). SSB publishes such
+sums through the grouping `agg_KommSummer` (codes K-3103 ...; seen used with 13472 in public
+scripts), which could bring the merged municipalities in once that query is verified. A change
+of territory under an unchanged code (a boundary adjustment) is not seen through the register's
+functions used here (`is_known`, `to_current_code`, `region_name`, `municipalities_in`, and
+`current_codes` for where an ended code went).
 """
 
 from __future__ import annotations
@@ -58,27 +61,42 @@ def _name(code: str) -> str:
         return ""
 
 
-def find_units(years: list[int]) -> tuple[list[Unit], list[dict[str, str]]]:
-    """Return the municipalities whose territory is unchanged over `years` (one code in use each
-    year, all leading to the same municipality today) and the others, each with the reason it
-    is left out (region_code, region_name, reason)."""
+def find_units(years: list[int], today: int | None = None) -> tuple[list[Unit], list[dict[str, str]]]:
+    """Return today's municipalities whose territory is the same over `years` (one code in use
+    each year, all leading to it by renumberings) and the left-out ones, each with the reason
+    (region_code, region_name, reason): today's municipalities that are not one unit over the
+    years, and the codes in use in the years whose series ends (merged, split or closed).
+
+    `today` is the year whose municipalities are today's (default: this year)."""
     in_use = {year: list_municipalities(year) for year in years}
     empty = [year for year, codes in in_use.items() if not codes]
     if empty:
         raise SsbError(f"the region register has no municipalities for {', '.join(map(str, empty))}; "
                        "choose years it covers")
-    codes_of: dict[str, dict[int, list[str]]] = {}
-    split: dict[str, list[int]] = {}
+    current = list_municipalities(today or get_utc_time().year)
+    codes_of: dict[str, dict[int, list[str]]] = {code: {} for code in current}
+    ended: dict[str, list[int]] = {}
     for year, codes in in_use.items():
         for code in sorted(codes):
-            current = follow_code(code)
-            if current is None:
-                split.setdefault(code, []).append(year)
+            successor = follow_code(code)
+            if successor in codes_of:
+                codes_of[successor].setdefault(year, []).append(code)
             else:
-                codes_of.setdefault(current, {}).setdefault(year, []).append(code)
+                ended.setdefault(code, []).append(year)
+    # A unit that keeps its code while it takes in another (5030 Klæbu into 5001 Trondheim in
+    # 2020) shows only in where the ended code went: `current_codes`.
+    last_of: dict[str, int] = {}  # an ended unit (its last code) -> the last year one of its codes is in use
+    for code, in_years in ended.items():
+        unit = follow_code(code) or code
+        last_of[unit] = max(last_of.get(unit, 0), *in_years)
+    grew: dict[str, list[tuple[int, str]]] = {}
+    for unit, last in last_of.items():
+        if last < max(years):  # the unit ended within the years
+            for target in regions.current_codes(unit):
+                grew.setdefault(target, []).append((last + 1, unit))
     units, left_out = [], []
-    for current in sorted(codes_of):
-        by_year = codes_of[current]
+    for code in sorted(codes_of):
+        by_year = codes_of[code]
         merged = {year: codes for year, codes in by_year.items() if len(codes) > 1}
         absent = [year for year in years if year not in by_year]
         if merged:
@@ -86,16 +104,20 @@ def find_units(years: list[int]) -> tuple[list[Unit], list[dict[str, str]]]:
             reason = (f"sammenslått: {' og '.join(merged[year])} var i bruk samtidig i {year}, og området "
                       "er ikke det samme i hele perioden; delene er ikke lagt sammen")
         elif absent:
-            reason = (f"ikke i bruk i {_describe_years(absent)}: kommunen er opprettet i perioden eller "
-                      "har fått et område som ikke kan føres tilbake")
+            reason = (f"ikke i bruk i {_describe_years(absent)}: kommunen ble til ved sammenslåing eller deling, "
+                      "og området er ikke det samme i hele perioden")
+        elif code in grew:
+            year = min(grew[code])[0]
+            reason = (f"tok inn (deler av) {' og '.join(c for y, c in sorted(grew[code]))} fra {year}, og området "
+                      "er ikke det samme i hele perioden; delene er ikke lagt sammen")
         else:
-            units.append(Unit(current, {year: codes[0] for year, codes in by_year.items()}))
+            units.append(Unit(code, {year: codes[0] for year, codes in by_year.items()}))
             continue
-        left_out.append({"region_code": current, "region_name": _name(current), "reason": reason})
-    for code, in_years in sorted(split.items()):
+        left_out.append({"region_code": code, "region_name": _name(code), "reason": reason})
+    for code, in_years in sorted(ended.items()):
         left_out.append({"region_code": code, "region_name": _name(code),
-                         "reason": f"delt mellom flere kommuner (i bruk i {_describe_years(in_years)}); "
-                                   "kan ikke føres over til én kommune i dag"})
+                         "reason": f"ikke i bruk i dag (i bruk i {_describe_years(in_years)}): slått sammen med "
+                                   "andre eller delt, og serien kan ikke føres over til én kommune i dag"})
     return units, left_out
 
 
@@ -151,7 +173,7 @@ def write_donor_pool(first_year: int, last_year: int, out_dir: Path, *, client: 
     result = DonorPoolResult()
     summed, record = fetch_cells(client, source, None, years)
     covered = [year for year in years if year not in record["absent_years"]]
-    units, result.left_out = find_units(covered)
+    units, result.left_out = find_units(covered, today=client.now().year)
     labels = next(dict(zip(d.codes, d.labels)) for d in client.read_metadata(source.table)
                   if d.id == source.region_dimension)
     for row in result.left_out:  # a split code has no name today: SSB's label says what it was

@@ -34,11 +34,8 @@ def follow_code(code: str) -> str | None:
 
 
 def list_municipalities(year: int) -> set[str]:
-    """Return the municipality codes in use in `year`; empty for a year the register does not cover."""
-    try:
-        return {str(code) for code in regions.municipalities_in(int(year))}
-    except (KeyError, ValueError):
-        return set()
+    """Return the municipality codes in use in `year`, from the region register."""
+    return {str(code) for code in regions.municipalities_in(int(year))}
 
 
 def is_municipality_code(code: str) -> bool:
