@@ -517,8 +517,9 @@ def test_no_network_is_a_clear_error(tmp_path, clock):
     with socket.socket() as closed:  # a port that was free a moment ago: nothing listens on it
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    with pytest.raises(ssb.SsbError, match=r"could not reach .*127\.0\.0\.1.*without --refresh"):
+    with pytest.raises(ssb.SsbError, match=r"could not reach .*127\.0\.0\.1.*without --refresh") as raised:
         real_client(tmp_path, clock).get("07459", f"http://127.0.0.1:{port}{URL_PATH}")
+    assert "Connection refused" in str(raised.value) and "Max retries" not in str(raised.value)
 
 
 def test_a_body_that_is_not_json_is_refused_and_not_cached(tmp_path, server, clock):
@@ -1016,9 +1017,16 @@ def test_find_units_leaves_out_a_unit_two_codes_lead_to_in_one_year(monkeypatch)
                                    "samme i hele perioden; delene er ikke lagt sammen"}]
 
 
-def test_find_units_refuses_years_the_register_does_not_cover():
+def test_find_units_refuses_years_the_register_does_not_cover(monkeypatch):
     with pytest.raises(ssb.SsbError, match=r"the region register has no municipalities for 1800"):
         ssb.find_units([1800, 2019])
+
+    def before_the_register(year):
+        raise ValueError(f"the region register starts in 1994; {year} is before it")
+    monkeypatch.setattr(regions, "municipalities_in", before_the_register)
+    with pytest.raises(ssb.SsbError, match=r"cannot say which municipalities were in use in 1990 \(the region "
+                                           r"register starts in 1994"):
+        ssb.find_units([1990])
 
 
 def test_the_donor_pool_is_13472_employment_by_place_of_work():

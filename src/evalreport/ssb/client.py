@@ -163,6 +163,14 @@ def describe_http_error(table: str, url: str, response: requests.Response) -> st
     return f"SSB table {table}: HTTP {status} for {url}: {advice}" + (f" (SSB said: {said})" if said else "")
 
 
+def describe_failure(exc: Exception) -> str:
+    """Return the cause of a failed connection in a few words ("Failed to resolve 'data.ssb.no'
+    (...)"), without urllib3's wrapping ("Max retries exceeded ...")."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None  # urllib3's MaxRetryError
+    text = str(reason or exc)
+    return text.split("): ", 1)[-1] if text.startswith(("HTTPConnection(", "HTTPSConnection(")) else text
+
+
 def get_utc_time() -> dt.datetime:
     """Return the current time in UTC."""
     return dt.datetime.now(dt.timezone.utc)
@@ -230,7 +238,7 @@ class SsbClient:
         try:
             response = self.session.get(url, timeout=self.timeout)
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            raise SsbError(f"SSB table {table}: could not reach {url} ({exc}); check the network "
+            raise SsbError(f"SSB table {table}: could not reach {url} ({describe_failure(exc)}); check the network "
                            "connection, or run without --refresh to use the cached responses") from None
         if response.status_code != 200:
             raise SsbError(describe_http_error(table, url, response))

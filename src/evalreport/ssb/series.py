@@ -35,7 +35,11 @@ def follow_code(code: str) -> str | None:
 
 def list_municipalities(year: int) -> set[str]:
     """Return the municipality codes in use in `year`, from the region register."""
-    return {str(code) for code in regions.municipalities_in(int(year))}
+    try:
+        return {str(code) for code in regions.municipalities_in(int(year))}
+    except ValueError as exc:  # a year the register does not cover
+        raise SsbError(f"the region register cannot say which municipalities were in use in {year} ({exc}); "
+                       "choose years from the register's first year on") from None
 
 
 def is_municipality_code(code: str) -> bool:
