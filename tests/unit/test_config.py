@@ -99,8 +99,9 @@ def test_unknown_kommunenummer_is_named(tmp_path):
 
 
 def test_unknown_comparison_code_is_named(tmp_path):
-    with pytest.raises(ConfigError, match="1234"):
-        load_config(write_config(tmp_path, comparison=["0528", "1234"]))
+    # 0599 never existed (1234 did: Granvin, until 2019)
+    with pytest.raises(ConfigError, match="0599"):
+        load_config(write_config(tmp_path, comparison=["0528", "0599"]))
 
 
 def test_programme_outside_period_raises(tmp_path):
