@@ -1,8 +1,8 @@
 """The refresh of the region register from Statistics Norway's classification database KLASS.
 
-`refresh_register(out_dir)` asks KLASS's REST API for the codes of classification 131
-(kommuner) and 104 (fylker) over a range of dates, in bokmål and nynorsk, and for their change
-lists; it turns them into the register files that evalreport.regions reads (regions.csv,
+`refresh_register(out_dir)` (or `python -m evalreport.klassrefresh [out_dir]`) asks KLASS's REST
+API for the codes of classification 131 (kommuner) and 104 (fylker) over a range of dates, in
+bokmål and nynorsk, and for their change lists; it turns them into the register files that evalreport.regions reads (regions.csv,
 region_names.csv, region_changes.csv, and region_register.json saying where and when they came
 from), checks them by reading them back, and only then replaces the files in `out_dir`.
 
@@ -311,3 +311,15 @@ def refresh_register(out_dir=None, *, to: dt.date | None = None, first: dt.date 
     regions._name_keys.cache_clear()
     regions._regions_frame.cache_clear()
     return RefreshResult(out, tuple(files), in_use, len(change_rows), untagged)
+
+
+if __name__ == "__main__":  # python -m evalreport.klassrefresh [out_dir]
+    import sys
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        done = refresh_register(sys.argv[1] if len(sys.argv) > 1 else None)
+    except KlassError as error:
+        sys.exit(str(error))
+    print(f"region register written to {done.directory}: {dict(done.in_use)} in use, {done.changes} changes"
+          + (f"; names of unknown language: {', '.join(done.untagged_names)}" if done.untagged_names else ""))
