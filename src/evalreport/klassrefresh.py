@@ -4,7 +4,8 @@
 API for the codes of classification 131 (kommuner) and 104 (fylker) over a range of dates, in
 bokmål and nynorsk, and for their change lists; it turns them into the register files that
 evalreport.regions reads (regions.csv, region_names.csv, region_changes.csv, and
-region_register.json saying where and when they came from), checks them by reading them back, and only then replaces the files in `out_dir`.
+region_register.json saying where and when they came from), checks them by reading them back,
+and only then replaces the files in `out_dir`.
 
 Two hand-kept inputs from the package's resources go in: sami_names.csv, the language of each
 Sami and Kven name part (KLASS joins every official name into one string: "Gáivuotna - Kåfjord -
