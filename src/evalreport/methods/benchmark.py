@@ -1,0 +1,143 @@
+"""Benchmark of the synthetic-control estimator (`make bench` calls main()): one fit and the full
+placebo run on a seeded panel shaped like Norwegian municipal employment, against one pysyncon
+fit of the same specification, and the placebo run on one and on two worker processes.
+
+A benchmark, not a test: it prints figures. These machines are shared, so compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+UNITS = 357
+FIRST_YEAR, LAST_YEAR, START = 2000, 2019, 2010
+SEED = 20240101
+
+
+def make_panel(units: int = UNITS, seed: int = SEED) -> pd.DataFrame:
+    """A long panel (kommune, year, employment, industry_share, population), seeded.
+
+    Sizes are log-uniform from about 200 to 500 000 employed; growth is a national shock per
+    year, a county shock per year (units grouped in 11 counties), a unit trend and AR(1) noise
+    that is larger for small units, as in municipal employment series.
+    """
+    rng = np.random.default_rng(seed)
+    years = np.arange(FIRST_YEAR, LAST_YEAR + 1)
+    national = rng.normal(0.008, 0.012, years.size)
+    national[years == 2009] -= 0.03  # the financial crisis
+    county = rng.integers(0, 11, units)
+    county_shock = rng.normal(0, 0.008, (11, years.size))
+    size = np.exp(rng.uniform(np.log(200), np.log(500_000), units))
+    trend = rng.normal(0, 0.006, units)
+    noise_sd = 0.004 + 0.04 / np.sqrt(size / 200)
+    log_level = np.zeros((years.size, units))
+    shock = np.zeros(units)
+    for i in range(years.size):
+        shock = 0.6 * shock + rng.normal(0, noise_sd)
+        step = national[i] + county_shock[county, i] + trend + shock
+        log_level[i] = (np.log(size) if i == 0 else log_level[i - 1]) + (0 if i == 0 else step)
+    employment = np.round(np.exp(log_level))
+    industry = np.clip(rng.normal(0.2, 0.08, units)[None, :] + rng.normal(0, 0.01, (years.size, units)), 0.01, 0.8)
+    population = np.round(employment * rng.uniform(1.8, 2.4, units)[None, :])
+    names = [f"K{1000 + j}" for j in range(units)]
+    return pd.DataFrame({
+        "kommune": np.tile(names, years.size),
+        "year": np.repeat(years, units),
+        "employment": employment.ravel(),
+        "industry_share": industry.ravel().round(4),
+        "population": population.ravel(),
+    })
+
+
+PREDICTORS = [("employment", range(2000, 2005)), ("employment", [2007]), ("employment", [2009]),
+              ("industry_share", range(2000, 2010)), ("population", [2009])]
+
+
+def _our_spec(panel, treated: str):
+    from evalreport.methods.panel import Predictor, Specification
+
+    predictors = tuple(Predictor(f"{c}:{min(y)}-{max(y)}", c, tuple(y)) for c, y in PREDICTORS)
+    return Specification("employment", treated, START, predictors, tuple(range(FIRST_YEAR, START)))
+
+
+def _time_pysyncon(frame: pd.DataFrame, treated: str):
+    try:
+        from pysyncon import Dataprep, Synth
+    except ImportError:
+        return None
+    donors = [u for u in frame["kommune"].unique() if u != treated]
+    special = [(c, list(y), "mean") for c, y in PREDICTORS]
+    dataprep = Dataprep(foo=frame, predictors=[], predictors_op="mean", time_predictors_prior=[],
+                        special_predictors=special, dependent="employment", unit_variable="kommune",
+                        time_variable="year", treatment_identifier=treated, controls_identifier=donors,
+                        time_optimize_ssr=range(FIRST_YEAR, START))
+    synth = Synth()
+    started = time.perf_counter()
+    synth.fit(dataprep=dataprep)
+    seconds = time.perf_counter() - started
+    Z0, Z1 = dataprep.make_outcome_mats(time_period=range(FIRST_YEAR, START))
+    gap = Z1.to_numpy() - Z0.to_numpy() @ np.asarray(synth.W)
+    return seconds, float(np.sqrt(np.mean(gap ** 2)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from evalreport.methods.panel import frame_to_panel
+    from evalreport.methods.synth import Inference, build_design, estimate_synthetic_control, fit_unit, run_placebos
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--units", type=int, default=UNITS)
+    parser.add_argument("--treated", default=None, help="the unit fitted once (default: a mid-sized one)")
+    args = parser.parse_args(argv)
+    frame = make_panel(args.units)
+    panel = frame_to_panel(frame, "kommune", "year", ["employment", "industry_share", "population"], source="benchmark panel")
+    sizes = frame[frame["year"] == FIRST_YEAR].set_index("kommune")["employment"].sort_values()
+    treated = args.treated or sizes.index[len(sizes) // 2]
+    spec = _our_spec(panel, treated)
+    design = build_design(panel, spec)
+    donors = np.arange(1, len(design.units))
+    print(f"Panel: {len(panel.units)} units x {len(panel.times)} years ({FIRST_YEAR}-{LAST_YEAR}), "
+          f"{len(PREDICTORS)} predictors, fit on {FIRST_YEAR}-{START - 1}; treated {treated} "
+          f"({sizes[treated]:,.0f} employed in {FIRST_YEAR}); {os.cpu_count()} cores")
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        fit, gap = fit_unit(design.X, design.Y, 0, donors, design.fit_rows)
+        times.append(time.perf_counter() - started)
+    ours = float(np.median(times))
+    our_rmspe = float(np.sqrt(np.mean(gap[design.fit_rows] ** 2)))
+    print(f"one fit (ours):      {ours * 1000:8.1f} ms   pre-period RMSPE {our_rmspe:10.3f}   "
+          f"({'exact predictor match' if fit.exact_match else f'{fit.evaluations} V evaluations'})")
+    theirs = _time_pysyncon(frame, treated)
+    if theirs is None:
+        print("one fit (pysyncon):  not installed (pip install '.[test]')")
+    else:
+        print(f"one fit (pysyncon):  {theirs[0] * 1000:8.1f} ms   pre-period RMSPE {theirs[1]:10.3f}   "
+              f"-> ours {theirs[0] / ours:.0f}x faster, RMSPE {'no worse' if our_rmspe <= theirs[1] * (1 + 1e-9) else 'WORSE'}")
+    placebo_seconds = {}
+    for workers in (1, 2):
+        started = time.perf_counter()
+        run_placebos(design, workers=workers)
+        placebo_seconds[workers] = time.perf_counter() - started
+        print(f"placebo run, {workers} worker{'s' if workers > 1 else ' '}: {placebo_seconds[workers]:6.2f} s "
+              f"for {len(design.units) - 1} fits")
+    print(f"speed-up with 2 workers: {placebo_seconds[1] / placebo_seconds[2]:.2f}x")
+    with tempfile.TemporaryDirectory() as cache:
+        started = time.perf_counter()
+        result = estimate_synthetic_control(panel, spec, Inference(), workers=2, cache_dir=cache)
+        full = time.perf_counter() - started
+        started = time.perf_counter()
+        estimate_synthetic_control(panel, spec, Inference(), workers=2, cache_dir=cache)
+        again = time.perf_counter() - started
+    print(f"whole estimate (fit, {result.placebo.units - 1} placebos, leave-one-out, in-time placebo), 2 workers: "
+          f"{full:.2f} s; again from the cache: {again * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
