@@ -100,8 +100,25 @@ def test_unknown_kommunenummer_is_named(tmp_path):
 
 def test_unknown_comparison_code_is_named(tmp_path):
     # 0599 never existed (1234 did: Granvin, until 2019)
-    with pytest.raises(ConfigError, match="0599"):
+    with pytest.raises(ConfigError) as info:
         load_config(write_config(tmp_path, comparison=["0528", "0599"]))
+    message = str(info.value)
+    assert "unknown region code '0599'" in message
+    assert "'comparison'" in message
+
+
+@pytest.mark.parametrize("comparison, repeated", [
+    (["0528", "0528"], "3442"),  # the same code twice
+    (["0528", "3442"], "3442"),  # Østre Toten's old and new number (0528 -> 3442 in 2020)
+    (["0502", "05", "3407"], "3407"),  # Gjøvik: 0502 -> 3407
+])
+def test_a_comparison_area_listed_twice_is_an_error(tmp_path, comparison, repeated):
+    with pytest.raises(ConfigError) as info:
+        load_config(write_config(tmp_path, comparison=comparison))
+    message = str(info.value)
+    assert "'comparison'" in message
+    assert repeated in message
+    assert "more than once" in message
 
 
 def test_programme_outside_period_raises(tmp_path):
@@ -127,9 +144,91 @@ def test_municipality_among_its_comparisons_raises(tmp_path):
         load_config(write_config(tmp_path, comparison=["3443", "0528"]))
 
 
-def test_bad_output_name_raises(tmp_path):
+@pytest.mark.parametrize("name", ["my report/final", ".", "..", "../vestre_toten", ""])
+def test_bad_output_name_raises(tmp_path, name):
+    # The PDF's file name: no path, and never '.' or '..', which name folders.
     with pytest.raises(ConfigError, match="output_name"):
-        load_config(write_config(tmp_path, output_name="my report/final"))
+        load_config(write_config(tmp_path, output_name=name))
+
+
+def test_output_name_may_contain_dots(tmp_path):
+    assert load_config(write_config(tmp_path, output_name="vestre_toten.v2")).output_name == "vestre_toten.v2"
+
+
+def test_goal_indicators_and_the_jobs_they_count(tmp_path):
+    indicators = {"nye_arbeidsplasser": "new_jobs", "sikrede_arbeidsplasser": "secured_jobs",
+                  "nye_bedrifter": "other", "nye_arbeidsplasser_industri": "new_jobs"}
+    config = load_config(write_config(tmp_path, goal_indicators=indicators))
+    assert config.goal_indicators == indicators
+    assert config.jobs_indicators == {"new_jobs": ["nye_arbeidsplasser", "nye_arbeidsplasser_industri"],
+                                      "secured_jobs": ["sikrede_arbeidsplasser"]}
+
+
+def test_no_goal_indicators_count_no_jobs(tmp_path):
+    config = load_config(write_config(tmp_path))  # VALID declares none
+    assert config.goal_indicators == {}
+    assert config.jobs_indicators == {"new_jobs": [], "secured_jobs": []}
+
+
+def test_goal_indicator_of_unknown_kind_names_its_key(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write_config(tmp_path, goal_indicators={"nye_arbeidsplasser": "jobs"}))
+    message = str(info.value)
+    assert "goal_indicators.nye_arbeidsplasser" in message
+    assert "'new_jobs'" in message  # says what is allowed
+    assert "jobs" in message
+
+
+def test_administration_area_and_prose_dir(tmp_path):
+    config = load_config(write_config(tmp_path, administration_area="Administrasjon og drift",
+                                      prose_dir="prose/vestre_toten"))
+    assert config.administration_area == "Administrasjon og drift"
+    assert config.prose_dir == "prose/vestre_toten"
+    default = load_config(write_config(tmp_path))
+    assert default.administration_area is None  # no administration: every focus area is projects
+    assert default.prose_dir is None  # the build uses prose/<name of the file>
+
+
+def test_empty_administration_area_raises(tmp_path):
+    with pytest.raises(ConfigError, match="administration_area"):
+        load_config(write_config(tmp_path, administration_area=""))
+
+
+def test_programme_without_status_applied_or_jobs_lost_loads(tmp_path):
+    config = load_config(write_config(tmp_path, programme={"start": 2011, "end": 2017}))
+    assert config.programme.status_applied is None
+    assert config.programme.jobs_lost is None
+    assert config.programme_years == [2011, 2012, 2013, 2014, 2015, 2016, 2017]
+
+
+def test_status_applied_after_the_start_raises(tmp_path):
+    programme = dict(VALID["programme"], status_applied=2012)  # start 2011
+    with pytest.raises(ConfigError, match="status_applied must not be after programme.start"):
+        load_config(write_config(tmp_path, programme=programme))
+
+
+def test_impossible_report_date_names_its_key(tmp_path):
+    # 2018-13-01 has no month 13. Written unquoted, as an analyst would, so YAML sees a date.
+    path = tmp_path / "report.yaml"
+    path.write_text(UNQUOTED_TEMPLATE.format(municipality="0529", comparison="['0528']")
+                    .replace("report_date: 2018-06-01", "report_date: 2018-13-01"), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert "key 'report_date'" in message
+    assert "2018-13-01" in message
+    assert "not valid YAML" not in message  # the file is valid YAML; the date is wrong
+
+
+def test_label_names_the_file_in_messages(tmp_path):
+    path = write_config(tmp_path, base_yaer=2010)
+    with pytest.raises(ConfigError) as info:
+        load_config(path, label="reports/vestre_toten.yaml")
+    message = str(info.value)
+    assert message.startswith("reports/vestre_toten.yaml: ")
+    assert str(tmp_path) not in message
+    with pytest.raises(ConfigError, match="^reports/absent.yaml: the report configuration file does not exist"):
+        load_config(tmp_path / "absent.yaml", label="reports/absent.yaml")
 
 
 def test_missing_file_raises(tmp_path):

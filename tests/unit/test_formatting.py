@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
+from evalreport import texts
 from evalreport.formatting import Formatter, for_language
 
 NBSP = "\u00a0"
@@ -102,6 +104,31 @@ def test_nynorsk_words_and_separators():
     assert nn.date(dt.date(2018, 6, 1)) == f"1.{NBSP}juni{NBSP}2018"
 
 
+def test_count_uses_the_phrase_for_one_and_words_below_13(nb):
+    # Norwegian numerals agree with the noun's gender, so the caller gives the whole phrase for one.
+    assert nb.count(1, "ett prosjekt", "prosjekter") == "ett prosjekt"
+    assert nb.count(1, "én bidragsyter", "bidragsytere") == "én bidragsyter"
+    assert nb.count(7, "ett prosjekt", "prosjekter") == "sju prosjekter"
+    assert nb.count(12, "ett prosjekt", "prosjekter") == "tolv prosjekter"
+    assert nb.count(23, "ett prosjekt", "prosjekter") == "23 prosjekter"  # 13 and above as digits
+    assert nb.count(1500, "ett prosjekt", "prosjekter") == f"1{NBSP}500 prosjekter"
+
+
+def test_join_without_a_comma_before_the_last(nb):
+    assert nb.join([], "og") == ""
+    assert nb.join(["Gjøvik"], "og") == "Gjøvik"
+    assert nb.join(["Gjøvik", "Østre Toten"], "og") == "Gjøvik og Østre Toten"
+    assert nb.join(["Gjøvik", "Østre Toten", "Gran"], "og") == "Gjøvik, Østre Toten og Gran"
+    assert nb.join(["fylket", "kommunen"], "eller") == "fylket eller kommunen"
+    assert nb.join([2011, 2012], "og") == "2011 og 2012"  # items are written as text
+
+
+def test_date_of_year_is_the_first_of_january(nb):
+    # SSB counts the population on 1 January.
+    assert nb.date_of_year(2018) == f"1.{NBSP}januar{NBSP}2018"
+    assert nb.date_of_year(np.int64(2013)) == f"1.{NBSP}januar{NBSP}2013"  # a year taken from a DataFrame
+
+
 # --- English -------------------------------------------------------------------------------------
 
 
@@ -118,6 +145,44 @@ def test_english_percent_amounts_and_date(en):
     assert en.date(dt.date(2018, 1, 1)) == f"1{NBSP}January{NBSP}2018"
     assert en.number_word(7) == "seven"
     assert en.signed(3.0, 1) == "+3.0"
+
+
+def test_english_count_join_and_date_of_year(en):
+    assert en.count(1, "one project", "projects") == "one project"
+    assert en.count(3, "one project", "projects") == "three projects"
+    assert en.join(["Gjøvik", "Østre Toten", "Gran"], "and") == "Gjøvik, Østre Toten and Gran"
+    assert en.date_of_year(2018) == f"1{NBSP}January{NBSP}2018"
+
+
+def test_nynorsk_count_and_date_of_year():
+    nn = for_language("nn")
+    assert nn.count(1, "eitt prosjekt", "prosjekt") == "eitt prosjekt"
+    assert nn.count(2, "eitt prosjekt", "prosjekt") == "to prosjekt"
+    assert nn.date_of_year(2018) == f"1.{NBSP}januar{NBSP}2018"
+
+
+# --- fixed texts ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language, rose, fell, same", [
+    ("nb", "økte", "falt", "var uendret"),
+    ("nn", "auka", "fall", "var uendra"),
+    ("en", "rose", "fell", "was unchanged"),
+])
+def test_change_verb(language, rose, fell, same):
+    assert texts.change_verb(language, 6206, 6539) == rose  # employment 2010 -> 2015 in Vestre Toten
+    assert texts.change_verb(language, 4.4, 1.8) == fell
+    assert texts.change_verb(language, 100, 100) == same
+
+
+def test_references_before_leaves_out_studies_published_after_the_report():
+    # The 2022 study of the whole scheme cannot be cited by a report of 2018.
+    assert texts.references_before("nb", dt.date(2018, 6, 1)) == []
+    assert texts.references_before("nb", dt.date(2022, 12, 30)) == []
+    cited = texts.references_before("nn", dt.date(2022, 12, 31))  # the day it was published
+    assert len(cited) == 1
+    assert "(2022)" in cited[0]["nn"]
+    assert texts.references_before("en", dt.date(2024, 3, 1)) == cited
 
 
 # --- languages -----------------------------------------------------------------------------------

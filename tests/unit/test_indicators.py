@@ -17,13 +17,28 @@ MILLION = 1_000_000
 
 
 @pytest.fixture
+def funders() -> pd.DataFrame:
+    # As load_case leaves them: `public` is a bool. The company's money is private (public=False);
+    # 'staten' is declared but gave nothing.
+    return pd.DataFrame(
+        {
+            "funder_id": ["fylket", "kommunen", "innovasjon_norge", "industriparken", "staten"],
+            "name": ["Oppland fylkeskommune", "Vestre Toten kommune", "Innovasjon Norge", "Raufoss Industripark AS",
+                     "Kommunal- og moderniseringsdepartementet"],
+            "kind": ["fylkeskommune", "kommune", "innovasjon_norge", "privat", "stat"],
+            "public": [True, True, True, False, True],
+        }
+    )
+
+
+@pytest.fixture
 def funding() -> pd.DataFrame:
-    # Totals per source: fylkeskommunen 6.0 + 6.0 = 12.0 M, kommunen 2.0 + 1.6 = 3.6 M,
-    # andre 3.4 M, innovasjon_norge 3.0 M; all funding 22.0 M.
+    # Totals per funder: fylket 6.0 + 6.0 = 12.0 M, kommunen 2.0 + 1.6 = 3.6 M,
+    # industriparken 3.4 M, innovasjon_norge 3.0 M; all funding 22.0 M.
     return pd.DataFrame(
         {
             "year": [2011, 2011, 2011, 2012, 2012, 2012],
-            "source": ["kommunen", "fylkeskommunen", "innovasjon_norge", "kommunen", "fylkeskommunen", "andre"],
+            "funder_id": ["kommunen", "fylket", "innovasjon_norge", "kommunen", "fylket", "industriparken"],
             "amount_nok": [2_000_000, 6_000_000, 3_000_000, 1_600_000, 6_000_000, 3_400_000],
         }
     )
@@ -83,42 +98,80 @@ def statistics() -> pd.DataFrame:
 # --- funding and spending ------------------------------------------------------------------------
 
 
-def test_summarise_funding_by_source_totals_and_order(funding):
-    by_source = indicators.summarise_funding_by_source(funding)
-    # Largest first: 12.0 M > 3.6 M > 3.4 M > 3.0 M.
-    assert list(by_source["source"]) == ["fylkeskommunen", "kommunen", "andre", "innovasjon_norge"]
-    assert list(by_source["amount_nok"]) == [12_000_000, 3_600_000, 3_400_000, 3_000_000]
+def test_summarise_funding_by_funder_totals_and_order(funding, funders):
+    by_funder = indicators.summarise_funding_by_funder(funding, funders)
+    assert list(by_funder.columns) == ["funder_id", "name", "kind", "public", "amount_nok", "share_pct"]
+    # Largest first: 12.0 M > 3.6 M > 3.4 M > 3.0 M; 'staten' gave nothing and is left out.
+    assert list(by_funder["funder_id"]) == ["fylket", "kommunen", "industriparken", "innovasjon_norge"]
+    assert list(by_funder["amount_nok"]) == [12_000_000, 3_600_000, 3_400_000, 3_000_000]
+    # Each row carries the funder's own record.
+    assert list(by_funder["name"]) == ["Oppland fylkeskommune", "Vestre Toten kommune", "Raufoss Industripark AS",
+                                       "Innovasjon Norge"]
+    assert list(by_funder["kind"]) == ["fylkeskommune", "kommune", "privat", "innovasjon_norge"]
+    assert list(by_funder["public"]) == [True, True, False, True]
 
 
-def test_summarise_funding_by_source_shares(funding):
-    shares = indicators.summarise_funding_by_source(funding).set_index("source")["share_pct"]
-    assert shares["fylkeskommunen"] == pytest.approx(54.545454, rel=1e-6)  # 12.0 / 22.0 = 54.5454... %
+def test_summarise_funding_by_funder_shares(funding, funders):
+    shares = indicators.summarise_funding_by_funder(funding, funders).set_index("funder_id")["share_pct"]
+    assert shares["fylket"] == pytest.approx(54.545454, rel=1e-6)  # 12.0 / 22.0 = 54.5454... %
     assert shares["kommunen"] == pytest.approx(16.363636, rel=1e-6)  # 3.6 / 22.0 = 16.3636... %
-    assert shares["andre"] == pytest.approx(15.454545, rel=1e-6)  # 3.4 / 22.0 = 15.4545... %
+    assert shares["industriparken"] == pytest.approx(15.454545, rel=1e-6)  # 3.4 / 22.0 = 15.4545... %
     assert shares["innovasjon_norge"] == pytest.approx(13.636363, rel=1e-6)  # 3.0 / 22.0 = 13.6363... %
     assert shares.sum() == pytest.approx(100.0)
 
 
-def test_summarise_funding_by_source_breaks_ties_by_name():
+def test_summarise_funding_by_funder_breaks_ties_by_funder_id():
+    # The ids and the names sort in opposite orders, so the test tells which one breaks the tie.
+    funders = pd.DataFrame({"funder_id": ["zeta", "alfa", "fylket"], "name": ["Alfa AS", "Zeta AS", "Fylket"],
+                            "kind": ["privat", "privat", "fylkeskommune"], "public": [False, False, True]})
     funding = pd.DataFrame(
-        {"year": [2011, 2011, 2011], "source": ["kommunen", "andre", "fylkeskommunen"],
+        {"year": [2011, 2011, 2011], "funder_id": ["zeta", "alfa", "fylket"],
          "amount_nok": [1_000_000, 1_000_000, 2_000_000]}
     )
-    by_source = indicators.summarise_funding_by_source(funding)
-    # 2.0 M first; the two 1.0 M sources in alphabetical order: andre < kommunen.
-    assert list(by_source["source"]) == ["fylkeskommunen", "andre", "kommunen"]
-    assert list(by_source["share_pct"]) == pytest.approx([50.0, 25.0, 25.0])  # 2/4, 1/4, 1/4
+    by_funder = indicators.summarise_funding_by_funder(funding, funders)
+    # 2.0 M first; the two 1.0 M funders by id: alfa < zeta (by name it would be Alfa AS = zeta first).
+    assert list(by_funder["funder_id"]) == ["fylket", "alfa", "zeta"]
+    assert list(by_funder["name"]) == ["Fylket", "Zeta AS", "Alfa AS"]
+    assert list(by_funder["share_pct"]) == pytest.approx([50.0, 25.0, 25.0])  # 2/4, 1/4, 1/4
 
 
 def test_pivot_funding_by_year_columns_and_total(funding):
     by_year = indicators.pivot_funding_by_year(funding)
-    # Sources in the order of their totals, then the total column.
-    assert list(by_year.columns) == ["fylkeskommunen", "kommunen", "andre", "innovasjon_norge", "total"]
+    # Funders by id in the order of their totals (12.0, 3.6, 3.4, 3.0 M), then the total column.
+    assert list(by_year.columns) == ["fylket", "kommunen", "industriparken", "innovasjon_norge", "total"]
     assert list(by_year.index) == [2011, 2012]
     # 2011: 6.0 + 2.0 + 0 + 3.0 = 11.0 M; 2012: 6.0 + 1.6 + 3.4 + 0 = 11.0 M.
     assert by_year.loc[2011].tolist() == [6_000_000, 2_000_000, 0, 3_000_000, 11_000_000]
     assert by_year.loc[2012].tolist() == [6_000_000, 1_600_000, 3_400_000, 0, 11_000_000]
     assert by_year.columns.name is None
+
+
+def test_pivot_funding_by_year_has_a_row_of_zeros_for_a_year_without_funding():
+    funding = pd.DataFrame({"year": [2011, 2013, 2013], "funder_id": ["fylket", "fylket", "kommunen"],
+                            "amount_nok": [1_000_000, 2_000_000, 500_000]})
+    by_year = indicators.pivot_funding_by_year(funding)
+    assert list(by_year.index) == [2011, 2012, 2013]  # 2012 had no funding, but is a year of the programme
+    assert list(by_year.columns) == ["fylket", "kommunen", "total"]  # 3.0 M before 0.5 M
+    assert by_year.loc[2011].tolist() == [1_000_000, 0, 1_000_000]
+    assert by_year.loc[2012].tolist() == [0, 0, 0]
+    assert by_year.loc[2013].tolist() == [2_000_000, 500_000, 2_500_000]  # 2.0 + 0.5 M
+
+
+def test_sum_funding_of_kind(funding, funders):
+    assert indicators.sum_funding_of_kind(funding, funders, "kommune") == pytest.approx(3_600_000)  # 2.0 + 1.6 M
+    assert indicators.sum_funding_of_kind(funding, funders, "fylkeskommune") == pytest.approx(12_000_000)  # 6 + 6 M
+    assert indicators.sum_funding_of_kind(funding, funders, "privat") == pytest.approx(3_400_000)
+    assert indicators.sum_funding_of_kind(funding, funders, "stat") == 0.0  # declared, but gave nothing
+    assert indicators.sum_funding_of_kind(funding, funders, "annen") == 0.0  # no funder of that kind
+
+
+def test_sum_funding_of_kind_adds_every_funder_of_the_kind(funding, funders):
+    funders = pd.concat([funders, pd.DataFrame([{"funder_id": "nabokommunen", "name": "Østre Toten kommune",
+                                                 "kind": "kommune", "public": True}])], ignore_index=True)
+    funding = pd.concat([funding, pd.DataFrame([{"year": 2012, "funder_id": "nabokommunen",
+                                                 "amount_nok": 400_000}])], ignore_index=True)
+    # Vestre Toten 3.6 M + Østre Toten 0.4 M = 4.0 M
+    assert indicators.sum_funding_of_kind(funding, funders, "kommune") == pytest.approx(4_000_000)
 
 
 def test_summarise_spending_by_area(spending):
@@ -198,20 +251,49 @@ def test_compute_goal_attainment(goals):
     assert "pct_of_target" not in goals.columns  # the input is left alone
 
 
-def test_count_jobs_counts_new_and_secured_only(goals):
-    assert indicators.count_jobs(goals) == pytest.approx(40.0)  # 30 new + 10 secured; 'nye_bedrifter' ignored
+JOB_INDICATORS = ["nye_arbeidsplasser", "sikrede_arbeidsplasser"]  # as a configuration declares them
 
 
-def test_compute_cost_per_job_counts_public_sources_only(funding):
-    # Public: fylkeskommunen 12.0 M + kommunen 3.6 M + innovasjon_norge 3.0 M = 18.6 M ('andre' left out).
+def test_count_jobs_counts_the_indicators_given(goals):
+    # 30 new + 10 secured; 'nye_bedrifter' is not among them
+    assert indicators.count_jobs(goals, JOB_INDICATORS) == pytest.approx(40.0)
+    assert indicators.count_jobs(goals, ["nye_arbeidsplasser"]) == pytest.approx(30.0)
+    assert indicators.count_jobs(goals, ["sikrede_arbeidsplasser"]) == pytest.approx(10.0)
+    # Which goals count is the configuration's rule, not the indicator's name: any declared indicator counts.
+    assert indicators.count_jobs(goals, ["nye_bedrifter"]) == pytest.approx(10.0)
+    assert indicators.count_jobs(goals, []) == 0.0
+
+
+def test_sum_public_funding_counts_the_funders_marked_public(funding, funders):
+    # Public: fylket 12.0 M + kommunen 3.6 M + innovasjon_norge 3.0 M = 18.6 M; the company
+    # (industriparken 3.4 M, marked not public) is left out; 'staten' is public but gave nothing.
+    assert indicators.sum_public_funding(funding, funders) == pytest.approx(18_600_000)
+    # The company's money is in the total all the same: 18.6 + 3.4 = 22.0 M.
+    assert funding["amount_nok"].sum() == 22_000_000
+
+
+def test_sum_public_funding_follows_the_flag_not_the_kind(funding, funders):
+    # The same company marked public (say, one the municipality owns): 18.6 + 3.4 = 22.0 M.
+    company_public = funders.assign(public=funders["funder_id"].isin(["fylket", "kommunen", "innovasjon_norge",
+                                                                       "industriparken"]))
+    assert indicators.sum_public_funding(funding, company_public) == pytest.approx(22_000_000)
+    # The county marked not public: 18.6 - 12.0 = 6.6 M.
+    county_private = funders.assign(public=funders["funder_id"].isin(["kommunen", "innovasjon_norge"]))
+    assert indicators.sum_public_funding(funding, county_private) == pytest.approx(6_600_000)
+
+
+def test_compute_cost_per_job_from_public_funding(funding, funders, goals):
+    public = indicators.sum_public_funding(funding, funders)  # 18.6 M (see above)
+    jobs = indicators.count_jobs(goals, JOB_INDICATORS)  # 40
     # 18 600 000 / 40 jobs = 465 000 NOK per job.
-    assert indicators.compute_cost_per_job(funding, 40) == pytest.approx(465_000.0)
+    assert indicators.compute_cost_per_job(public, jobs) == pytest.approx(465_000.0)
+    assert indicators.compute_cost_per_job(3_000_000, 4) == pytest.approx(750_000.0)  # 3.0 M / 4
 
 
 @pytest.mark.parametrize("jobs", [0, 0.0, -1])
-def test_compute_cost_per_job_raises_without_jobs(funding, jobs):
-    with pytest.raises(ValueError, match="at least one"):
-        indicators.compute_cost_per_job(funding, jobs)
+def test_compute_cost_per_job_is_none_without_jobs(jobs):
+    # No job reported: there is no cost per job (the report leaves the figure out).
+    assert indicators.compute_cost_per_job(18_600_000, jobs) is None
 
 
 # --- statistical series --------------------------------------------------------------------------
@@ -223,6 +305,23 @@ def test_select_series_orders_columns_as_given(statistics):
     assert list(wide.index) == [2010, 2011, 2012]
     assert wide.loc[2011, "3443"] == 3800
     assert wide.loc[2012, "3442"] == 4500
+
+
+def test_select_series_with_years_shows_missing_years_as_gaps(statistics):
+    # The data cover 2010-2012; asked for 2009-2013, 2009 and 2013 are rows of NaN, not left out.
+    wide = indicators.select_series(statistics, "employed", ["3443", "3442"], years=range(2009, 2014))
+    assert list(wide.index) == [2009, 2010, 2011, 2012, 2013]
+    assert wide.index.name == "year"
+    assert wide.loc[2009].isna().all()
+    assert wide.loc[2013].isna().all()
+    assert wide.loc[2011].tolist() == [3800, 5500]
+
+
+def test_select_series_leaves_a_gap_where_one_region_lacks_a_year(statistics):
+    without = statistics[~((statistics["region_code"] == "3442") & (statistics["year"] == 2011))]
+    wide = indicators.select_series(without, "employed", ["3443", "3442"], years=[2010, 2011, 2012])
+    assert math.isnan(wide.loc[2011, "3442"])
+    assert wide.loc[2011, "3443"] == 3800  # the other region keeps its value
 
 
 def test_select_series_raises_on_missing_region(statistics):

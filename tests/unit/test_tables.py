@@ -59,42 +59,92 @@ def test_render_table_escapes_text():
 
 
 @pytest.fixture
-def by_source() -> pd.DataFrame:
+def by_funder() -> pd.DataFrame:
+    # As indicators.summarise_funding_by_funder returns it.
     # 18.4 M + 3.6 M = 22.0 M; shares 18.4 / 22 = 83.6363... % and 3.6 / 22 = 16.3636... %
     return pd.DataFrame(
-        {"source": ["fylkeskommunen", "kommunen"],
+        {"funder_id": ["fylket", "kommunen"],
+         "name": ["Oppland fylkeskommune", "Vestre Toten kommune"],
+         "kind": ["fylkeskommune", "kommune"],
+         "public": [True, True],
          "amount_nok": [18_400_000, 3_600_000],
          "share_pct": [18.4 / 22 * 100, 3.6 / 22 * 100]}
     )
 
 
-def test_table_funding_by_source_norwegian(by_source):
-    exhibit = tables.table_funding_by_source(by_source, Formatter("nb"), "Finansiering", "Regnskap")
+def test_table_funding_by_funder_norwegian(by_funder):
+    exhibit = tables.table_funding_by_funder(by_funder, Formatter("nb"), "Finansiering", "Regnskap")
     body = exhibit.body_html
     assert exhibit.kind == "table"
     assert exhibit.source_label == "Kilde"
-    assert '<th scope="col" class="text">Kilde</th>' in body
-    assert '<th scope="row" class="text">Kommunen</th>' in body  # source label, not the code 'kommunen'
+    assert '<th scope="col" class="text">Bidragsyter</th>' in body
+    assert '<th scope="row" class="text">Vestre Toten kommune</th>' in body  # the funder's name, not its id
+    assert ">kommunen<" not in body
     assert f'<td class="num">3,6</td><td class="num">16,4{NBSP}%</td>' in body  # 3 600 000 / 1e6 = 3,6
-    assert f'<td class="num">83,6{NBSP}%</td>' in body
+    assert f'<td class="num">18,4</td><td class="num">83,6{NBSP}%</td>' in body
     # Total row: 22,0 million and 83.64 + 16.36 = 100,0 %
     assert (f'<tr class="total"><th scope="row" class="text">Sum</th><td class="num">22,0</td>'
             f'<td class="num">100,0{NBSP}%</td></tr>') in body
 
 
-def test_table_funding_by_source_english(by_source):
-    exhibit = tables.table_funding_by_source(by_source, Formatter("en"), "Funding", "Accounts")
+def test_table_funding_by_funder_english(by_funder):
+    exhibit = tables.table_funding_by_funder(by_funder, Formatter("en"), "Funding", "Accounts")
     body = exhibit.body_html
-    assert '<th scope="row" class="text">Municipality</th>' in body
+    assert '<th scope="col" class="text">Funder</th>' in body
+    # A funder's name is data: it is printed as the data give it, in every language.
+    assert '<th scope="row" class="text">Vestre Toten kommune</th>' in body
     assert f'<td class="num">16.4{NBSP}%</td>' in body
     assert '<th scope="row" class="text">Total</th>' in body
     assert exhibit.source_label == "Source"
 
 
-def test_table_funding_by_source_keeps_unknown_source_code():
-    frame = pd.DataFrame({"source": ["eu"], "amount_nok": [1_000_000], "share_pct": [100.0]})
-    body = tables.table_funding_by_source(frame, Formatter("nb"), "c", "s").body_html
-    assert '<th scope="row" class="text">eu</th>' in body
+def test_table_funding_by_funder_escapes_the_name():
+    frame = pd.DataFrame({"funder_id": ["eu"], "name": ["EU <Interreg> & co"], "kind": ["annen"],
+                          "public": [True], "amount_nok": [1_000_000], "share_pct": [100.0]})
+    body = tables.table_funding_by_funder(frame, Formatter("nb"), "c", "s").body_html
+    assert '<th scope="row" class="text">EU &lt;Interreg&gt; &amp; co</th>' in body
+
+
+@pytest.fixture
+def by_year() -> pd.DataFrame:
+    # As indicators.pivot_funding_by_year returns it: one column per funder id, a total, and 2012
+    # (no funding) as a row of zeros.
+    frame = pd.DataFrame(
+        {"fylket": [3_000_000, 0, 2_500_000], "kommunen": [1_000_000, 0, 600_000],
+         "total": [4_000_000, 0, 3_100_000]},
+        index=pd.Index([2011, 2012, 2013], name="year"),
+    )
+    return frame
+
+
+NAMES = {"fylket": "Oppland fylkeskommune", "kommunen": "Vestre Toten kommune"}
+
+
+def test_table_funding_by_year_heads_columns_by_name(by_year):
+    body = tables.table_funding_by_year(by_year, NAMES, Formatter("nb"), "Finansiering per år", "Regnskap").body_html
+    assert ('<thead><tr><th scope="col" class="text">År</th>'
+            '<th scope="col" class="num">Oppland fylkeskommune</th>'
+            '<th scope="col" class="num">Vestre Toten kommune</th>'
+            '<th scope="col" class="num">Sum</th></tr></thead>') in body
+    # 2011: 3,0 + 1,0 = 4,0 million
+    assert ('<tr><th scope="row" class="text">2011</th><td class="num">3,0</td><td class="num">1,0</td>'
+            '<td class="num">4,0</td></tr>') in body
+    # A year without funding is shown, as zeros
+    assert ('<tr><th scope="row" class="text">2012</th><td class="num">0,0</td><td class="num">0,0</td>'
+            '<td class="num">0,0</td></tr>') in body
+    # Totals: 3,0 + 0 + 2,5 = 5,5; 1,0 + 0 + 0,6 = 1,6; 4,0 + 0 + 3,1 = 7,1
+    assert ('<tr class="total"><th scope="row" class="text">Sum</th><td class="num">5,5</td>'
+            '<td class="num">1,6</td><td class="num">7,1</td></tr>') in body
+
+
+def test_table_funding_by_year_english(by_year):
+    exhibit = tables.table_funding_by_year(by_year, NAMES, Formatter("en"), "Funding by year", "Accounts")
+    body = exhibit.body_html
+    assert '<th scope="col" class="text">Year</th>' in body
+    assert '<th scope="col" class="num">Total</th>' in body
+    assert '<td class="num">2.5</td><td class="num">0.6</td><td class="num">3.1</td>' in body  # 2013
+    assert '<tr class="total"><th scope="row" class="text">Total</th>' in body
+    assert "2011.0" not in body  # years stay whole beside the amounts
 
 
 def test_with_total_appends_sum_row():
