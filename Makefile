@@ -1,50 +1,65 @@
 # evalreport: every target calls the package's one command-line interface in the project's own
 # virtual environment, which the first target that needs it creates from the pinned lock file.
+# Name the report with CASE=<name> (reports/<name>.yaml) or CONFIG=<file>; the default is the bundled case.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
-CONFIG ?= reports/vestre_toten.yaml
+CASE ?=
+CONFIG ?=
 JOBS ?=
+DRAFT ?=
+REPORT = $(if $(CASE),--case $(CASE))$(if $(CONFIG), --config $(CONFIG))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report check test lab data sample-data bench clean
+.PHONY: help setup report check test lab data new-case data-dictionary sample-data bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 
 $(READY): pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@echo "Setting up .venv (first run only, about a minute) ..."
+	@$(PYTHON) -m venv $(VENV)
+	@echo "  installing the pinned packages of requirements.lock ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@echo "  installing evalreport itself ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(READY)
+	@echo "  done."
 
 setup: $(READY) ## create the virtual environment (.venv) from requirements.lock
 
-report: $(READY) ## build the report: build/<name>.pdf and build/<name>.html (CONFIG=reports/....yaml)
-	$(BIN)/evalreport build --config $(CONFIG) $(if $(JOBS),--jobs $(JOBS))
+report: $(READY) ## build the report: build/<name>.pdf and .html (CASE=<name> or CONFIG=<file>; DRAFT=1; JOBS=n)
+	$(BIN)/evalreport build $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(DRAFT),--draft)
 
-check: $(READY) ## check the report's configuration and input data, without building
-	$(BIN)/evalreport check --config $(CONFIG)
+check: $(READY) ## check a report's configuration and input data, without building (CASE=<name>)
+	$(BIN)/evalreport check $(REPORT)
+
+new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en]
+	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE))
 
 test: $(READY) ## run every test
 	$(BIN)/python -m pytest
 
-lab: $(READY) ## open JupyterLab on the chapter notebooks (installs JupyterLab on first use)
+lab: $(READY) ## open JupyterLab on the chapters, run on CASE=<name> (installs JupyterLab on first use)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) EVALREPORT_ROOT=$(CURDIR) \
+	  $(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
-data: $(READY) ## fetch SSB statistics for CONFIG into its data folder (the only target that uses the network; REFRESH=1, OUT=folder)
-	$(BIN)/evalreport data --config $(CONFIG) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh)
+data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder)
+	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh)
+
+data-dictionary: $(READY) ## write docs/data-dictionary.md from the schemas
+	$(BIN)/evalreport data-dictionary
 
 sample-data: $(READY) ## write the bundled Vestre Toten case again from data/reference
 	$(BIN)/evalreport sample-data
 
 bench: $(READY) ## measure clean, no-op and prose-edit builds against the naive chain and a lower bound
-	$(BIN)/python -m evalreport.bench
+	$(BIN)/python -m evalreport.tools.bench
 
 clean: ## remove everything the build made (build/), keeping the environment
 	rm -rf build

@@ -61,6 +61,7 @@ report.glue(
                           if key.dwellings_last_three_years is not None else None),
     last_three_years=fmt.years(config.programme.end - 2, config.programme.end),
     national_studies=texts.references_before(config.language, config.report_date),
+    key_figures=key.as_dict(),  # the numbers themselves, for the JSON sidecar beside the PDF
 )
 
 # %% [markdown] tags=["lang-nb"]

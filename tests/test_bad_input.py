@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from evalreport.build import build_report
-from evalreport.config import load_config
-from evalreport.datasets import load_case
+from support import build_report
+from support import load_case, load_config
 from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError
 
 CONFIG = "reports/vestre_toten.yaml"
@@ -27,7 +26,7 @@ def edit_line(path: Path, line: int, old: str, new: str) -> None:
 
 def problems_of(project: Path) -> str:
     with pytest.raises(DatasetError) as caught:
-        load_case(load_config(CONFIG))
+        load_case(CONFIG)
     return str(caught.value)
 
 

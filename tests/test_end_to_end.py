@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from evalreport.build import build_report
+from support import build_report
 
 
 def read_pages(pdf_path) -> list[str]:
@@ -128,7 +128,9 @@ def test_html_twin_and_key_figures_sidecar(built_project, text):
     key = json.loads((built_project / "build" / "vestre_toten.json").read_text(encoding="utf-8"))["key_figures"]
     assert key["total_funding_nok"] == 22_000_000
     assert key["municipal_funding_nok"] == 3_600_000
-    assert key["population_after"] == 13_314
+    assert key["population_after"] == {"value": 13_314, "year": 2018}
+    printed = json.loads((built_project / "build" / "vestre_toten.json").read_text(encoding="utf-8"))["values"]
+    assert printed["total_funding"] == "22,0\u00a0mill.\u00a0kr"  # what the prose printed, as it printed it
 
 
 def test_second_configuration_builds_from_the_same_notebooks(project):

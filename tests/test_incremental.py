@@ -7,7 +7,7 @@ import os
 import pytest
 from pypdf import PdfReader
 
-from evalreport.build import build_report
+from support import build_report
 from evalreport.errors import ChapterError
 
 from conftest import copy_project

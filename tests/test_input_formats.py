@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from evalreport.config import load_config
-from evalreport.datasets import DatasetError, load_case
+from evalreport.datasets import DatasetError
+from support import load_case, load_config
 
 CONFIG = "reports/vestre_toten.yaml"
 CASE = Path("data/vestre_toten")
@@ -45,7 +45,7 @@ def funding_rows(project: Path) -> list[list]:
 
 
 def load(project: Path):
-    return load_case(load_config(CONFIG))
+    return load_case(CONFIG)
 
 
 def problems(project: Path) -> str:

@@ -6,7 +6,7 @@ import re
 
 from pypdf import PdfReader
 
-from evalreport.build import build_report
+from support import build_report
 
 
 def build_in(project, language: str):

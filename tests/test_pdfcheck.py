@@ -13,8 +13,8 @@ import pikepdf
 import pytest
 from pdfua.model import Report, RuleOutcome
 
-from evalreport import pdfcheck, render
-from evalreport.pdfcheck import CheckResult, PdfCheckError, Problem, check_pdf, enforce
+from evalreport.pipeline import pdf as render, pdfcheck
+from evalreport.pipeline.pdfcheck import CheckResult, PdfCheckError, Problem, check_pdf, enforce
 
 TITLE = "Sluttevaluering av omstillingsprogrammet i Vestre Toten 2011–2017"
 

@@ -43,10 +43,16 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from evalreport.pipeline.build import check_report
 
+    from evalreport.tools.newcase import unfinished_prose
+
     project = _project()
     path = _config_path(project, args)
-    check_report(project, path)
+    config = check_report(project, path)
     print(f"{project.relative(path)}: the configuration and the data are valid")
+    unfinished = unfinished_prose(project.resolve(config.prose_dir or f"prose/{path.stem}"))
+    if unfinished:
+        print("Still to write (as 'make new-case' left them): "
+              + ", ".join(project.relative(p) for p in unfinished), file=sys.stderr)
     return 0
 
 
@@ -149,6 +155,8 @@ def make_parser() -> argparse.ArgumentParser:
         run=_data_dictionary)
     sub.add_parser("sample-data", help="write the bundled Vestre Toten case again").set_defaults(run=_sample_data)
     sub.add_parser("clean", help="remove everything the build made").set_defaults(run=_clean)
+    from evalreport.methods import command as effect_command  # scipy is loaded only when it runs
+    effect_command.add_parser(sub)
     return parser
 
 

@@ -193,6 +193,8 @@ def _describe(error: dict) -> str:
         return f"unknown key '{where}': remove it or check its spelling"
     if error["type"] == "missing":
         return f"missing key '{where}'"
+    if error["type"] == "string_too_short" and error.get("input") == "":
+        return f"key '{where}' is empty: fill it in"
     message = error["msg"].removeprefix("Value error, ")
     return f"key '{where}': {message} (found {excerpt(repr(error.get('input')), 60)})"
 

@@ -70,14 +70,19 @@ class Case:
         return any((getattr(self, name)["status"] != "published").any() for name in STATISTICS)
 
 
-def _amount(name: str) -> pa.Column:
-    return pa.Column(int, pa.Check.ge(0, error="must be zero or more"), nullable=False, coerce=True,
-                     title=name)
+def _doc(description: str, unit: str = "", example: str = "") -> dict:
+    """What the data dictionary and the templates of `make new-case` say of a column."""
+    return {"description": description, "metadata": {"unit": unit, "example": example}}
 
 
-def _year(first: int, last: int, what: str) -> pa.Column:
+def _amount(name: str, description: str, example: str) -> pa.Column:
+    return pa.Column(int, pa.Check.ge(0, error="must be zero or more"), nullable=False, coerce=True, title=name,
+                     **_doc(description, "NOK (kroner, whole)", example))
+
+
+def _year(first: int, last: int, what: str, description: str = "The year.", example: str = "") -> pa.Column:
     return pa.Column(int, pa.Check.in_range(first, last, error=f"must be a year within {what} {first}-{last}"),
-                     coerce=True)
+                     coerce=True, **_doc(description, "year", example or str(first)))
 
 
 def _one_of(values: tuple[str, ...]) -> pa.Check:
@@ -90,89 +95,134 @@ def _known_region() -> pa.Check:
                           "whole country (see docs/data-dictionary.md)")
 
 
-def _statistics_schema(value_column: str, dtype, config: ReportConfig, checks: list[pa.Check]) -> pa.DataFrameSchema:
+def _text(description: str, example: str, *checks: pa.Check, **kwargs) -> pa.Column:
+    return pa.Column(str, list(checks) or None, coerce=True, **_doc(description, "", example), **kwargs)
+
+
+STATISTICS_DOCS = {  # dataset: (value column, type, checks, what it holds, unit, example)
+    "employment": ("employed", int, [pa.Check.ge(0)],
+                   "Persons employed with their place of work in the region, 4th quarter (SSB 13472 and older tables).",
+                   "persons", "6206"),
+    "unemployment": ("unemployed_pct", float, [pa.Check.in_range(0, 100)],
+                     "Registered fully unemployed as a share of the labour force (NAV).", "per cent", "2.7"),
+    "population": ("population", int, [pa.Check.ge(0)], "Population on 1 January of the year (SSB 07459).",
+                   "persons", "13314"),
+    "dwellings": ("dwellings_completed", int, [pa.Check.ge(0)], "Dwellings completed in the year (SSB 05940).",
+                  "dwellings", "37"),
+    "enterprises": ("new_enterprises", int, [pa.Check.ge(0)], "New enterprises registered in the year (SSB).",
+                    "enterprises", "77"),
+}
+
+
+def _region_columns(config: ReportConfig) -> dict[str, pa.Column]:
+    return {
+        "region_code": _text("Kommunenummer or fylkesnummer as used in that year, or 0 for the whole country; "
+                             "old and new numbers of one municipality join into one series.", "3443",
+                             _known_region()),
+        "region_name": _text("The region's name (for the reader of the file; the report takes names from the "
+                             "region register).", "Vestre Toten"),
+        "year": _year(config.period.start, config.period.end, "the report's period"),
+    }
+
+
+def _status_columns() -> dict[str, pa.Column]:
+    return {
+        "status": _text("Whether the value is published, reconstructed (derived from published figures) or "
+                        "synthetic (made up, for a sample).", "published", _one_of(STATUSES)),
+        "source_url": pa.Column(str, nullable=True, coerce=True,
+                                **_doc("Where the value was published (may be empty).", "URL",
+                                       "https://www.ssb.no/statbank/table/13472")),
+    }
+
+
+def _statistics_schema(name: str, config: ReportConfig) -> pa.DataFrameSchema:
+    value_column, dtype, checks, description, unit, example = STATISTICS_DOCS[name]
     return pa.DataFrameSchema(
-        {
-            "region_code": pa.Column(str, _known_region(), coerce=True),
-            "region_name": pa.Column(str, coerce=True),
-            "year": _year(config.period.start, config.period.end, "the report's period"),
-            value_column: pa.Column(dtype, checks, coerce=True),
-            "status": pa.Column(str, _one_of(STATUSES), coerce=True),
-            "source_url": pa.Column(str, nullable=True, coerce=True),
-        },
-        unique=["region_code", "year"],
-        strict=True,
-        ordered=False,
-    )
+        {**_region_columns(config),
+         value_column: pa.Column(dtype, checks, coerce=True, **_doc(description, unit, example)),
+         **_status_columns()},
+        unique=["region_code", "year"], strict=True, ordered=False,
+        description=f"{description} One row per region and year: the municipality and each comparison area.")
 
 
 def schemas(config: ReportConfig) -> dict[str, pa.DataFrameSchema]:
     """Return the schema of every dataset, with the years and rules of this report."""
     start, end = config.period.start, config.period.end
     indicators = tuple(config.goal_indicators)
+    non_empty = pa.Check.str_length(min_value=1)
     return {
         "funders": pa.DataFrameSchema(
-            {"funder_id": pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9_-]+$", error=(
-                "must be a short id of letters, digits, '_' or '-'")), unique=True, coerce=True),
-             "name": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
-             "kind": pa.Column(str, _one_of(FUNDER_KINDS), coerce=True),
-             "public": pa.Column(str, pa.Check(lambda s: s.str.strip().str.lower().isin(list(YES_NO)),
-                                               error="must be yes or no (ja/nei, true/false and 1/0 also do)"),
-                                 coerce=True)},
-            strict=True),
+            {"funder_id": _text("A short id of the funder, used in funding.csv.", "fylkeskommunen",
+                                pa.Check.str_matches(r"^[A-Za-z0-9_-]+$",
+                                                     error="must be a short id of letters, digits, '_' or '-'"),
+                                unique=True),
+             "name": _text("The funder's name as the report writes it.", "Møre og Romsdal fylkeskommune", non_empty),
+             "kind": _text("What kind of funder it is: the county, the municipality, Innovasjon Norge, the state, "
+                           "a private company or other.", "fylkeskommune", _one_of(FUNDER_KINDS)),
+             "public": _text("Whether the money is public (counts in public money per job): yes or no.", "yes",
+                             pa.Check(lambda s: s.str.strip().str.lower().isin(list(YES_NO)),
+                                      error="must be yes or no (ja/nei, true/false and 1/0 also do)"))},
+            strict=True, description="Everyone who funded the programme, one row each."),
         "funding": pa.DataFrameSchema(
-            {"year": _year(start, end, "the report's period"),
-             "funder_id": pa.Column(str, coerce=True),
-             "amount_nok": _amount("amount_nok")},
-            unique=["year", "funder_id"], strict=True),
+            {"year": _year(start, end, "the report's period", "The year the money was granted."),
+             "funder_id": _text("The funder, as in funders.csv.", "fylkeskommunen"),
+             "amount_nok": _amount("amount_nok", "Money granted to the programme that year.", "2500000")},
+            unique=["year", "funder_id"], strict=True,
+            description="Funding of the programme by funder and year, one row per funder and year."),
         "spending": pa.DataFrameSchema(
-            {"year": _year(start, end, "the report's period"),
-             "focus_area": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
-             "amount_nok": _amount("amount_nok")},
-            unique=["year", "focus_area"], strict=True),
+            {"year": _year(start, end, "the report's period", "The year the money was spent."),
+             "focus_area": _text("The focus area (innsatsområde); the administration of the programme is one, "
+                                 "named by administration_area in the configuration.", "Industri og teknologi",
+                                 non_empty),
+             "amount_nok": _amount("amount_nok", "Money spent in the focus area that year.", "1300000")},
+            unique=["year", "focus_area"], strict=True,
+            description="The programme's accounts: spending by year and focus area. Spending and funding must add "
+                        "up to the same total."),
         "projects": pa.DataFrameSchema(
-            {"project_id": pa.Column(str, unique=True, coerce=True),
-             "name": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
-             "focus_area": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
-             "start_year": _year(start, end, "the report's period"),
-             "granted_nok": _amount("granted_nok"),
-             "paid_nok": _amount("paid_nok"),
-             "total_cost_nok": _amount("total_cost_nok")},
+            {"project_id": _text("A unique id of the project.", "P001", unique=True),
+             "name": _text("The project's name.", "Automatisering i industrien", non_empty),
+             "focus_area": _text("The focus area, as in spending.csv.", "Industri og teknologi", non_empty),
+             "start_year": _year(start, end, "the report's period", "The year the project was granted support."),
+             "granted_nok": _amount("granted_nok", "Support granted by the programme.", "600000"),
+             "paid_nok": _amount("paid_nok", "Support paid out (at most the grant).", "534000"),
+             "total_cost_nok": _amount("total_cost_nok", "The project's total cost, the grant included.",
+                                       "1138000")},
             checks=[pa.Check(lambda df: df["paid_nok"] <= df["granted_nok"],
                              error="paid_nok must not exceed granted_nok"),
                     pa.Check(lambda df: df["total_cost_nok"] >= df["granted_nok"],
                              error="total_cost_nok must be at least granted_nok")],
-            strict=True),
+            strict=True, description="Every project the programme supported, one row each."),
         "goals": pa.DataFrameSchema(
-            {"goal_id": pa.Column(str, unique=True, coerce=True),
-             "indicator": pa.Column(str, pa.Check.isin(indicators, error=(
-                 f"must be an indicator declared under goal_indicators in the report's configuration "
-                 f"(declared: {', '.join(indicators) or 'none'}); declare it there with new_jobs, secured_jobs "
-                 "or other")), coerce=True),
-             "description": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
-             "target": pa.Column(float, pa.Check.gt(0, error="must be above zero"), coerce=True),
-             "achieved": pa.Column(float, pa.Check.ge(0, error="must be zero or more"), coerce=True)},
-            strict=True),
-        "employment": _statistics_schema("employed", int, config, [pa.Check.ge(0)]),
-        "unemployment": _statistics_schema("unemployed_pct", float, config, [pa.Check.in_range(0, 100)]),
-        "population": _statistics_schema("population", int, config, [pa.Check.ge(0)]),
-        "dwellings": _statistics_schema("dwellings_completed", int, config, [pa.Check.ge(0)]),
-        "enterprises": _statistics_schema("new_enterprises", int, config, [pa.Check.ge(0)]),
+            {"goal_id": _text("A unique id of the goal.", "M1", unique=True),
+             "indicator": _text("What the goal counts: an indicator declared under goal_indicators in the "
+                                "configuration, which says whether it counts new jobs, secured jobs or other.",
+                                "nye_arbeidsplasser",
+                                pa.Check.isin(indicators, error=(
+                                    f"must be an indicator declared under goal_indicators in the report's "
+                                    f"configuration (declared: {', '.join(indicators) or 'none'}); declare it there "
+                                    "with new_jobs, secured_jobs or other"))),
+             "description": _text("The goal as the report writes it.", "Nye arbeidsplasser", non_empty),
+             "target": pa.Column(float, pa.Check.gt(0, error="must be above zero"), coerce=True,
+                                 **_doc("The goal's target.", "the indicator's unit", "100")),
+             "achieved": pa.Column(float, pa.Check.ge(0, error="must be zero or more"), coerce=True,
+                                   **_doc("What the programme reports as achieved.", "the indicator's unit", "110"))},
+            strict=True, description="The programme's quantitative goals and results, one row per goal."),
+        **{name: _statistics_schema(name, config) for name in STATISTICS_DOCS},
         "municipal_finances": pa.DataFrameSchema(
-            {"region_code": pa.Column(str, _known_region(), coerce=True),
-             "region_name": pa.Column(str, coerce=True),
-             "year": _year(config.period.start, config.period.end, "the report's period"),
-             "netto_driftsresultat_pct": pa.Column(float, pa.Check.in_range(-100, 100), coerce=True),
-             "robek": pa.Column(int, pa.Check.isin([0, 1], error="must be 0 or 1"), coerce=True),
-             "status": pa.Column(str, _one_of(STATUSES), coerce=True),
-             "source_url": pa.Column(str, nullable=True, coerce=True)},
-            unique=["region_code", "year"], strict=True),
+            {**_region_columns(config),
+             "netto_driftsresultat_pct": pa.Column(float, pa.Check.in_range(-100, 100), coerce=True, **_doc(
+                 "Net operating result as a share of operating revenue (KOSTRA, SSB 12134).", "per cent", "1.5")),
+             "robek": pa.Column(int, pa.Check.isin([0, 1], error="must be 0 or 1"), coerce=True, **_doc(
+                 "1 if the municipality was in the ROBEK register that year, else 0.", "0 or 1", "0")),
+             **_status_columns()},
+            unique=["region_code", "year"], strict=True,
+            description="The municipality's finances by year (the municipality only is enough)."),
     }
 
 
 _EXPECTED = {
     "int64": "a whole number, without spaces, units or thousands separators",
-    "float64": "a number with a decimal point",
+    "float64": "a number such as 1,8 or 1.8, without units or a % sign",
 }
 _CHECKS = {
     "field_uniqueness": "duplicate value: each must be unique",
@@ -182,44 +232,62 @@ _CHECKS = {
 
 
 def _describe_failures(table: readers.RawTable, errors: SchemaErrors) -> list[str]:
-    """Turn pandera's failure cases into one line each: file, column, row, expected, found."""
+    """Turn pandera's failure cases into one line each: file, column, row, expected, found.
+
+    The first rows of each check in each column are listed and the rest counted, and values are
+    quoted short and safe (`readers.ProblemLog`, `readers.quote`): a file with a bad value on
+    every row gives a screenful, not a line per row.
+    """
     label = table.label
+    problems = readers.ProblemLog(label)
     cases = errors.failure_cases
-    coerce_failed = set(cases.loc[cases["check"].astype(str).str.startswith("coerce_dtype"), "column"])
-    problems = []
-    reported_rows = set()
-    for _, case in cases.iterrows():
-        column = case["column"] if isinstance(case["column"], str) else None
-        check, found, index = str(case["check"]), case["failure_case"], case["index"]
-        if column in coerce_failed and not check.startswith("coerce_dtype"):
-            continue  # the value's type is already reported; follow-up checks on it only repeat it
-        if case["schema_context"] == "DataFrameSchema" and check not in ("column_in_schema", "column_in_dataframe") \
-                and index is not None and not (isinstance(index, float) and pd.isna(index)):
-            # A check across columns fails once per cell of the row: report the row once; the
-            # check's own words name the columns.
-            if (int(index), check) not in reported_rows:
-                reported_rows.add((int(index), check))
-                problems.append(f"{label}: row {table.row(int(index))}: {_CHECKS.get(check, check)}")
-            continue
-        if case["schema_context"] == "DataFrameSchema" and check == "column_in_schema":
-            problems.append(f"{label}: unexpected column '{found}': remove or rename it")
-            continue
-        if case["schema_context"] == "DataFrameSchema" and check == "column_in_dataframe":
-            problems.append(f"{label}: missing column '{found}'")
-            continue
+    checks = cases["check"].astype(str)
+    with_row = cases["index"].notna()
+    coerce = checks.str.startswith("coerce_dtype")
+    coerce_failed = set(cases.loc[coerce, "column"])
+    unreadable_rows = set(cases.loc[coerce & with_row, "index"].astype(int))
+    whole_frame = cases["schema_context"].eq("DataFrameSchema")
+    for found in cases.loc[whole_frame & checks.eq("column_in_dataframe"), "failure_case"]:
+        problems.add(f"{label}: missing column {readers.quote(str(found))}")
+    for found in cases.loc[whole_frame & checks.eq("column_in_schema"), "failure_case"]:
+        problems.add(f"{label}: unexpected column {readers.quote(str(found))}: remove or rename it")
+
+    # A value whose type is wrong is reported once; follow-up checks on its column only repeat it.
+    in_column = ~whole_frame & (coerce | ~cases["column"].isin(coerce_failed))
+    order = {name: i for i, name in enumerate(table.frame.columns)}
+    groups = sorted(cases[in_column].groupby([cases["column"], checks], sort=False),
+                    key=lambda item: order.get(item[0][0], len(order)))
+    for (column, check), group in groups:
         if check.startswith("coerce_dtype"):
             dtype = check.split("'")[1] if "'" in check else check
-            check = f"expected {_EXPECTED.get(dtype, dtype)}"
-        check = _CHECKS.get(check, check)
-        where = f"column '{column}', " if column else ""
-        if check == _CHECKS["not_nullable"]:
-            problems.append(f"{label}: {where}row {table.row(int(index))}: {check}")
-            continue
-        if index is None or (isinstance(index, float) and pd.isna(index)):
-            problems.append(f"{label}: {where}{check} (found {found!r})")
+            what = f"expected {_EXPECTED.get(dtype, dtype)}"
         else:
-            problems.append(f"{label}: {where}row {table.row(int(index))}: {check} (found {found!r})")
-    return problems
+            what = _CHECKS.get(check, check)
+        group = group.sort_values("index", na_position="last")
+        for index, found in zip(group["index"].iloc[:readers.PER_KIND], group["failure_case"].iloc[:readers.PER_KIND]):
+            if pd.isna(index):
+                problems.add(f"{label}: column '{column}': {what} (found {readers.quote(found)})", column, check)
+                continue
+            where = f"{label}: column '{column}', row {table.row(int(index))}: {what}"
+            if check == "not_nullable":
+                problems.add(where, column, check)
+                continue
+            advice = readers.advise_on_number(found) if isinstance(found, str) and check.startswith("coerce_dtype") else None
+            problems.add(f"{where} (found {readers.quote(found)}){f'; {advice}' if advice else ''}", column, check)
+        problems.add_count(len(group) - readers.PER_KIND, column, check)
+
+    # A check across columns fails once per cell of its row: report the row once (the check's own
+    # words name the columns), and not where a value in the row could not be read at all.
+    across = whole_frame & ~checks.isin(["column_in_schema", "column_in_dataframe"])
+    for check, group in cases[across].groupby(checks[across], sort=False):
+        what = _CHECKS.get(check, check)
+        indexes = sorted(set(group["index"].dropna().astype(int)) - unreadable_rows)
+        for index in indexes[:readers.PER_KIND]:
+            problems.add(f"{label}: row {table.row(index)}: {what}", None, check)
+        problems.add_count(len(indexes) - readers.PER_KIND, None, check)
+        if group["index"].isna().all():
+            problems.add(f"{label}: {what}")
+    return problems.lines()
 
 
 def read_provenance(data_dir: Path, label: str) -> dict[str, Provenance]:
@@ -362,6 +430,21 @@ def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
         if not set(frames["goals"]["indicator"]) & jobs:
             problems.append(f"{tables['goals'].label}: no goal counts jobs (indicators declared as new_jobs or "
                             "secured_jobs under goal_indicators); the report's cost per job needs at least one")
+    for name in (*STATISTICS, "municipal_finances"):
+        if name in frames and config.municipality not in set(frames[name]["region_code"]):
+            problems.append(f"{tables[name].label}: no rows for the municipality {config.municipality} "
+                            f"({regions.region_name(config.municipality)}); the report needs its figures")
+    if "employment" in frames:
+        employment = frames["employment"]
+        for code in config.comparison:
+            if code not in set(employment["region_code"]):
+                problems.append(f"{tables['employment'].label}: no rows for the comparison area {code} "
+                                f"({regions.region_name(code)}); add its figures or remove it from comparison")
+        for code in [config.municipality, *config.comparison]:
+            rows = employment[(employment["region_code"] == code) & (employment["year"] == config.base_year)]
+            if code in set(employment["region_code"]) and rows.empty:
+                problems.append(f"{tables['employment'].label}: no figure for {code} ({regions.region_name(code)}) in "
+                                f"{config.base_year}, the base_year of the index; add it or choose another base_year")
     if "funding" in frames and "spending" in frames:
         from evalreport.indicators import check_reconciliation
 

@@ -261,7 +261,7 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float) -> BuildRe
 
     mark = time.perf_counter()
     sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
-               "key_figures": glue, "provenance": facts}
+               "key_figures": glue.get("key_figures", {}), "values": glue, "provenance": facts}
     pages, checks = publish.publish(plan, html, sidecar)
     phases["pdf"] = time.perf_counter() - mark
 
