@@ -148,7 +148,7 @@ def invert_ratio_test(gap_post: np.ndarray, pre_mspe: float, placebo_ratios: lis
     """
     alpha = 1 - level
     n = len(placebo_ratios) + 1
-    m = math.floor(alpha * n - 1) + 1
+    m = math.floor(round(alpha * n, 9) - 1) + 1  # rounded: 1 - 0.9 is 0.0999..., not 0.1
     method = "placebo test inversion under a constant effect (Firpo & Possebom 2018)"
     if m <= 0:
         return Interval(level, None, None, method)
