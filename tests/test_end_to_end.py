@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 from pypdf import PdfReader
@@ -123,7 +124,7 @@ def test_fonts_are_the_shipped_family_and_embedded(built_project):
 
 
 def test_html_twin_and_key_figures_sidecar(built_project, text):
-    html = (built_project / "build" / "vestre_toten.html").read_text(encoding="utf-8")
+    html = unescape((built_project / "build" / "vestre_toten.html").read_text(encoding="utf-8"))
     assert '<html lang="nb">' in html and "22,0\u00a0mill.\u00a0kr" in html
     key = json.loads((built_project / "build" / "vestre_toten.json").read_text(encoding="utf-8"))["key_figures"]
     assert key["total_funding_nok"] == 22_000_000

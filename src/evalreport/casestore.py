@@ -84,10 +84,15 @@ def read(path: Path) -> tuple[ReportConfig, Case, str]:
     """Return (config, case, key) from a stored case; raise DamagedStore if it was altered."""
     if not verify(path):
         raise DamagedStore(f"{path.name}: the stored case is damaged or was changed after it was written")
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    if payload.get("format") != FORMAT:
-        raise DamagedStore(f"{path.name}: written by another version of evalreport")
-    config = ReportConfig.model_validate(payload["config"])
-    frames = {name: _frame_from_json(stored) for name, stored in payload["frames"].items()}
-    provenance = {name: Provenance(**record) for name, record in payload["provenance"].items()}
-    return config, Case(provenance=provenance, **frames), payload["key"]
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        if payload.get("format") != FORMAT:
+            raise DamagedStore(f"{path.name}: written by another version of evalreport")
+        config = ReportConfig.model_validate(payload["config"])
+        frames = {name: _frame_from_json(stored) for name, stored in payload["frames"].items()}
+        provenance = {name: Provenance(**record) for name, record in payload["provenance"].items()}
+        return config, Case(provenance=provenance, **frames), payload["key"]
+    except DamagedStore:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # not JSON, or not a stored case
+        raise DamagedStore(f"{path.name}: not a stored case ({type(exc).__name__})") from None

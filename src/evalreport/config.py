@@ -67,8 +67,7 @@ class ReportConfig(_Strict):
     data_dir: str = Field(description="Folder of the report's input data, relative to the project root.")
     prose_dir: str | None = Field(None, description="Folder of the case's own prose and chapters, relative to the "
                                                      "project root (default: prose/<name of this file>).")
-    output_name: str = Field(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$", max_length=100,
-                             description="File name of the PDF, without suffix.")
+    output_name: str = Field(max_length=100, description="File name of the PDF, without suffix.")
     administration_area: str | None = Field(
         None, min_length=1, description="The focus area in spending.csv and projects.csv that is the programme's own "
                                         "administration: counted in spending, not as projects.")
@@ -112,9 +111,10 @@ class ReportConfig(_Strict):
 
     @field_validator("output_name")
     @classmethod
-    def _not_only_dots(cls, name: str) -> str:
-        if set(name) <= {"."}:
-            raise ValueError("must be a file name, not '.' or '..'")
+    def _file_name(cls, name: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", name):
+            raise ValueError("must be a plain file name of letters, digits, '_', '-' and '.', not starting with "
+                             "'.' (no folders, no '..')")
         return name
 
     @model_validator(mode="after")

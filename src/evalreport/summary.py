@@ -145,7 +145,7 @@ def key_figure_rows(key: KeyFigures, config: ReportConfig, say) -> list[tuple[st
                          "Jobs lost before the programme"), about + fmt.number(config.programme.jobs_lost)))
     rows += [
         (say("Programperiode", "Programperiode", "Programme period"),
-         f"{fmt.years(start, end)} ({fmt.number_word(key.programme_years)} {say('år', 'år', 'years')})"),
+         f"{fmt.years(start, end)} ({fmt.count(key.programme_years, say('ett år', 'eitt år', 'one year'), say('år', 'år', 'years'))})"),
         (say("Samlet finansiering", "Samla finansiering", "Total funding"), fmt.mnok(key.total_funding_nok)),
         (say("Herav fra kommunen", "Av dette frå kommunen", "Of which from the municipality"),
          f"{fmt.mnok(key.municipal_funding_nok)} ({fmt.percent(key.municipal_share_pct)})"),

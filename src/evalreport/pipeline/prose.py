@@ -29,6 +29,7 @@ from evalreport.errors import ProseError, excerpt
 
 TOKEN = "\ue000{}\ue001"  # private-use characters: markdown leaves them alone
 TOKEN_PATTERN = re.compile("\ue000(\\d+)\ue001")
+ENCODED_TOKEN_PATTERN = re.compile("%EE%80%80(\\d+)%EE%80%81", re.IGNORECASE)  # a token in a link target
 
 # The HTML that may reach the report: prose, and the tables and figures the package builds.
 ALLOWED_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub",
@@ -156,8 +157,13 @@ class ProseRenderer:
         """One markdown cell or file as safe HTML, values in place."""
         from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-        markup = sanitise(markdown2html_mistune(self._render(source, where, first_line)))
-        return TOKEN_PATTERN.sub(lambda m: html.escape(self._tokens[int(m.group(1))], quote=True), markup)
+        markup = markdown2html_mistune(self._render(source, where, first_line))
+        def value(match: re.Match) -> str:
+            return html.escape(self._tokens[int(match.group(1))], quote=True)
+
+        markup = ENCODED_TOKEN_PATTERN.sub(value, TOKEN_PATTERN.sub(value, markup))
+        # Sanitised last, with the values in place: a value can then never make a javascript: link either.
+        return sanitise(markup)
 
 
 class _Located(ProseError):

@@ -1,0 +1,159 @@
+"""A second case, made for the tests, of another shape than the bundled one.
+
+Årdal (1424, renumbered 4643 in 2020, in Sogn og Fjordane, now Vestland), a programme 2014–2019,
+four funders under their own names (one a company whose money is not public), funding granted in
+2013 before the programme's first year, a missing year in two statistics, the data written under
+the old number until 2019 and the new one after. All figures are made up (status synthetic) and
+round, so that the tests' expected values can be worked out by hand:
+
+- funding: 2013 county 0.5 M; 2014–2019 county 2.0 M, municipality 0.5 M, Innovasjon Norge 1.0 M
+  a year; the company 1.5 M in 2014 and 2015. Total 0.5 + 12 + 3 + 6 + 3 = 24.5 M; public 21.5 M;
+  the municipality's share 3 / 24.5 = 12.24 %.
+- goals: 45 new jobs, 50 secured: 95 jobs; public money per job 21 500 000 / 95 = 226 316, about
+  230 000 kr; per new job 21 500 000 / 45 = 477 778, about 480 000 kr.
+- employment in Årdal: 2 700 in 2013 (the year before the programme) and 2 720 in 2019: +0.7 %.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+YEARS = range(2011, 2022)
+
+TEXTS = {
+    "nn": {
+        "title": "Sluttevaluering av omstillingsprogrammet i Årdal 2014–2019",
+        "funders": ["Sogn og Fjordane fylkeskommune", "Årdal kommune", "Innovasjon Noreg", "Hydro Aluminium AS"],
+        "areas": ["Administrasjon og drift", "Industri", "Reiseliv"],
+        "goals": ["Nye arbeidsplassar", "Sikra arbeidsplassar", "Nye verksemder"],
+        "projects": ["Ny produksjonslinje", "Automatisering i smelteverket", "Turistveg Tindevegen",
+                     "Klatrepark i Øvre Årdal", "Leverandørnettverk"],
+        "dataset": "Syntetiske testdata", "method": "Laga for testane, med runde tal.",
+        "prose": "Årdal miste arbeidsplassar i aluminiumsindustrien, og kommunen fekk status som "
+                 "omstillingskommune. {{ municipality }} samarbeidde tett med industrien.",
+    },
+    "en": {
+        "title": "Final evaluation of the restructuring programme in Årdal 2014–2019",
+        "funders": ["The county council", "Årdal Municipality", "Innovation Norway",
+                    "Hydro Aluminium AS"],
+        "areas": ["Administration", "Industry", "Tourism"],
+        "goals": ["New jobs", "Secured jobs", "New businesses"],
+        "projects": ["New production line", "Automation in the smelter", "Tourist road", "Climbing park",
+                     "Supplier network"],
+        "dataset": "Synthetic test data", "method": "Made for the tests, with round numbers.",
+        "prose": "Årdal lost jobs in the aluminium industry, and the municipality was granted restructuring "
+                 "status. {{ municipality }} worked closely with the industry.",
+    },
+}
+
+EMPLOYMENT = {"ardal": [2800, 2750, 2700, 2650, 2600, 2620, 2650, 2700, 2720, 2690, 2710],
+              "laerdal": [1100, 1090, 1080, 1070, 1075, 1080, 1085, 1090, 1095, 1100, 1105],
+              "norway": [2_600_000, 2_620_000, 2_640_000, 2_650_000, 2_660_000, 2_670_000, 2_690_000, 2_720_000,
+                         2_750_000, 2_730_000, 2_780_000]}
+
+
+def _codes(year: int) -> tuple[str, str]:
+    """Årdal's and Lærdal's numbers in `year` (renumbered 1 January 2020)."""
+    return ("1424", "1422") if year <= 2019 else ("4643", "4642")
+
+
+def _statistics(column: str, values: dict[str, list], skip: set[tuple[str, int]] = frozenset()) -> str:
+    lines = [f"region_code,region_name,year,{column},status,source_url"]
+    for i, year in enumerate(YEARS):
+        ardal, laerdal = _codes(year)
+        for key, code, name in (("ardal", ardal, "Årdal"), ("laerdal", laerdal, "Lærdal"), ("norway", "0", "Noreg")):
+            if key in values and (key, year) not in skip:
+                lines.append(f"{code},{name},{year},{values[key][i]},synthetic,")
+    return "\n".join(lines) + "\n"
+
+
+def write_ardal(root: Path, language: str = "nn", name: str = "ardal") -> Path:
+    """Write the case into the project at `root`; return its configuration's path."""
+    texts = TEXTS[language]
+    data = root / "data" / name
+    data.mkdir(parents=True)
+    county, municipality, innovation, company = texts["funders"]
+    (data / "funders.csv").write_text(
+        "funder_id,name,kind,public\n"
+        f"fylket,{county},fylkeskommune,ja\nkommunen,{municipality},kommune,ja\n"
+        f"in,{innovation},innovasjon_norge,ja\nhydro,{company},privat,nei\n", encoding="utf-8")
+    funding = ["year,funder_id,amount_nok", "2013,fylket,500000"]
+    for year in range(2014, 2020):
+        funding += [f"{year},fylket,2000000", f"{year},kommunen,500000", f"{year},in,1000000"]
+        if year <= 2015:
+            funding.append(f"{year},hydro,1500000")
+    (data / "funding.csv").write_text("\n".join(funding) + "\n", encoding="utf-8")
+    admin, industry, tourism = texts["areas"]
+    spending = ["year,focus_area,amount_nok", f"2013,{admin},500000"]
+    for year in range(2014, 2020):
+        first_two = year <= 2015  # 5.0 M those years, 3.5 M the others
+        spending += [f"{year},{admin},500000", f"{year},{industry},{2700000 if first_two else 1800000}",
+                     f"{year},{tourism},{1800000 if first_two else 1200000}"]
+    (data / "spending.csv").write_text("\n".join(spending) + "\n", encoding="utf-8")
+    names = texts["projects"]
+    (data / "projects.csv").write_text(
+        "project_id,name,focus_area,start_year,granted_nok,paid_nok,total_cost_nok\n"
+        f"A1,{names[0]},{industry},2014,3000000,2700000,9000000\n"
+        f"A2,{names[1]},{industry},2016,4000000,3600000,8000000\n"
+        f"A3,{names[2]},{tourism},2014,2000000,1800000,3000000\n"
+        f"A4,{names[3]},{tourism},2017,1500000,1500000,2500000\n"
+        f"A5,{names[4]},{industry},2018,1000000,900000,2000000\n", encoding="utf-8")
+    goals = texts["goals"]
+    (data / "goals.csv").write_text(
+        "goal_id,indicator,description,target,achieved\n"
+        f"G1,nye_arbeidsplassar,{goals[0]},60,45\nG2,sikra_arbeidsplassar,{goals[1]},40,50\n"
+        f"G3,nye_verksemder,{goals[2]},10,12\n", encoding="utf-8")
+    (data / "employment.csv").write_text(_statistics("employed", EMPLOYMENT), encoding="utf-8")
+    (data / "unemployment.csv").write_text(_statistics("unemployed_pct", {
+        "ardal": [3.1, 3.4, 3.8, 3.5, 3.2, 3.0, 2.8, 2.6, 2.4, 3.3, 2.5],
+        "norway": [2.4, 2.5, 2.6, 2.7, 2.8, 2.9, 2.5, 2.3, 2.2, 3.7, 2.9]}, skip={("ardal", 2017)}),
+        encoding="utf-8")
+    (data / "population.csv").write_text(_statistics("population", {
+        "ardal": [5400, 5380, 5360, 5340, 5320, 5300, 5290, 5280, 5270, 5260, 5250]}, skip={("ardal", 2016)}),
+        encoding="utf-8")
+    (data / "dwellings.csv").write_text(_statistics("dwellings_completed", {
+        "ardal": [10, 12, 8, 9, 11, 13, 15, 14, 12, 10, 9]}), encoding="utf-8")
+    (data / "enterprises.csv").write_text(_statistics("new_enterprises", {
+        "ardal": [20, 22, 19, 25, 27, 26, 30, 28, 24, 23, 25]}), encoding="utf-8")
+    finances = ["region_code,region_name,year,netto_driftsresultat_pct,robek,status,source_url"]
+    for year in YEARS:
+        finances.append(f"{_codes(year)[0]},Årdal,{year},{1.0 + (year - 2011) / 10:.1f},0,synthetic,")
+    (data / "municipal_finances.csv").write_text("\n".join(finances) + "\n", encoding="utf-8")
+    datasets = "".join(
+        f"{dataset}:\n  file: {dataset}.csv\n  title: {texts['dataset']} ({dataset})\n  source: {texts['dataset']}\n"
+        f"  source_url: ''\n  licence: CC BY 4.0\n  retrieved: '2026-11-30'\n  status: synthetic\n"
+        f"  method: {texts['method']}\n"
+        for dataset in ("funders", "funding", "spending", "projects", "goals", "employment", "unemployment",
+                        "population", "dwellings", "enterprises", "municipal_finances"))
+    (data / "datasets.yaml").write_text(datasets, encoding="utf-8")
+    prose = root / "prose" / name
+    prose.mkdir(parents=True)
+    for slot in ("background", "organisation", "projects", "qualitative_goals", "assessment", "employment",
+                 "capacity", "permanent_work", "lessons"):
+        (prose / f"{slot}.md").write_text(texts["prose"] + "\n", encoding="utf-8")
+    config = root / "reports" / f"{name}.yaml"
+    config.write_text(textwrap.dedent(f"""\
+        title: {texts['title']}
+        municipality: "1424"
+        programme:
+          start: 2014
+          end: 2019
+        period:
+          start: 2011
+          end: 2021
+        base_year: 2013
+        comparison: ["1422", "0"]
+        author: Testforfattar
+        organisation: Testbyrå
+        report_date: 2022-03-01
+        language: {language}
+        data_dir: data/{name}
+        output_name: {name}
+        administration_area: {admin}
+        goal_indicators:
+          nye_arbeidsplassar: new_jobs
+          sikra_arbeidsplassar: secured_jobs
+          nye_verksemder: other
+        """), encoding="utf-8")
+    return config
