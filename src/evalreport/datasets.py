@@ -242,29 +242,38 @@ def _describe_failures(table: readers.RawTable, errors: SchemaErrors) -> list[st
     problems = readers.ProblemLog(label)
     cases = errors.failure_cases
     checks = cases["check"].astype(str)
-    with_row = cases["index"].notna()
-    coerce = checks.str.startswith("coerce_dtype")
-    coerce_failed = set(cases.loc[coerce, "column"])
-    unreadable_rows = set(cases.loc[coerce & with_row, "index"].astype(int))
-    whole_frame = cases["schema_context"].eq("DataFrameSchema")
-    for found in cases.loc[whole_frame & checks.eq("column_in_dataframe"), "failure_case"]:
-        problems.add(f"{label}: missing column {readers.quote(str(found))}")
-    for found in cases.loc[whole_frame & checks.eq("column_in_schema"), "failure_case"]:
-        problems.add(f"{label}: unexpected column {readers.quote(str(found))}: remove or rename it")
+    groups = cases.groupby([cases["schema_context"], cases["column"], checks], sort=False, dropna=False).indices
+    index_of = pd.to_numeric(cases["index"], errors="coerce").to_numpy(dtype=float)  # NaN: no row
+    found_of = cases["failure_case"].to_numpy()
+    coerce_failed = {column for (_, column, check) in groups if check.startswith("coerce_dtype")}
+    unreadable_rows: set[int] = set()
+    for (_, column, check), positions in groups.items():
+        if check.startswith("coerce_dtype"):
+            rows = index_of[positions]
+            unreadable_rows.update(rows[~pd.isna(rows)].astype(int).tolist())
 
-    # A value whose type is wrong is reported once; follow-up checks on its column only repeat it.
-    in_column = ~whole_frame & (coerce | ~cases["column"].isin(coerce_failed))
+    across: dict[str, list] = {}
     order = {name: i for i, name in enumerate(table.frame.columns)}
-    groups = sorted(cases[in_column].groupby([cases["column"], checks], sort=False),
-                    key=lambda item: order.get(item[0][0], len(order)))
-    for (column, check), group in groups:
+    for (context, column, check), positions in sorted(groups.items(), key=lambda g: order.get(g[0][1], len(order))):
+        if context == "DataFrameSchema":
+            if check == "column_in_dataframe":
+                for found in found_of[positions]:
+                    problems.add(f"{label}: missing column {readers.quote(str(found))}")
+            elif check == "column_in_schema":
+                for found in found_of[positions]:
+                    problems.add(f"{label}: unexpected column {readers.quote(str(found))}: remove or rename it")
+            else:
+                across.setdefault(check, []).append(positions)
+            continue
+        if column in coerce_failed and not check.startswith("coerce_dtype"):
+            continue  # the value's type is already reported; follow-up checks on it only repeat it
         if check.startswith("coerce_dtype"):
             dtype = check.split("'")[1] if "'" in check else check
             what = f"expected {_EXPECTED.get(dtype, dtype)}"
         else:
             what = _CHECKS.get(check, check)
-        group = group.sort_values("index", na_position="last")
-        for index, found in zip(group["index"].iloc[:readers.PER_KIND], group["failure_case"].iloc[:readers.PER_KIND]):
+        first = positions[index_of[positions].argsort(kind="stable")[:readers.PER_KIND]]  # NaN sorts last
+        for index, found in zip(index_of[first], found_of[first]):
             if pd.isna(index):
                 problems.add(f"{label}: column '{column}': {what} (found {readers.quote(found)})", column, check)
                 continue
@@ -272,20 +281,20 @@ def _describe_failures(table: readers.RawTable, errors: SchemaErrors) -> list[st
             if check == "not_nullable":
                 problems.add(where, column, check)
                 continue
-            advice = readers.advise_on_number(found) if isinstance(found, str) and check.startswith("coerce_dtype") else None
+            advice = readers.advise_on_number(found) if isinstance(found, str) and check.startswith("coerce") else None
             problems.add(f"{where} (found {readers.quote(found)}){f'; {advice}' if advice else ''}", column, check)
-        problems.add_count(len(group) - readers.PER_KIND, column, check)
+        problems.add_count(len(positions) - len(first), column, check)
 
     # A check across columns fails once per cell of its row: report the row once (the check's own
     # words name the columns), and not where a value in the row could not be read at all.
-    across = whole_frame & ~checks.isin(["column_in_schema", "column_in_dataframe"])
-    for check, group in cases[across].groupby(checks[across], sort=False):
+    for check, parts in across.items():
         what = _CHECKS.get(check, check)
-        indexes = sorted(set(group["index"].dropna().astype(int)) - unreadable_rows)
+        rows = [row for positions in parts for row in index_of[positions].tolist()]
+        indexes = sorted({int(row) for row in rows if not pd.isna(row)} - unreadable_rows)
         for index in indexes[:readers.PER_KIND]:
             problems.add(f"{label}: row {table.row(index)}: {what}", None, check)
         problems.add_count(len(indexes) - readers.PER_KIND, None, check)
-        if group["index"].isna().all():
+        if all(pd.isna(row) for row in rows):
             problems.add(f"{label}: {what}")
     return problems.lines()
 
