@@ -253,7 +253,9 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float) -> BuildRe
     fragments, glue, fragment_digests = render.render_report(plan, state.get("fragments", {}))
     from evalreport.pipeline import colophon
 
-    facts = colophon.collect(plan, fingerprint.package_versions(REPORTED_VERSIONS))
+    # The system libraries that lay out the PDF and the font subsetter are named beside the packages.
+    facts = colophon.collect(plan, {**fingerprint.package_versions(REPORTED_VERSIONS),
+                                    **fingerprint.system_libraries()})
     fragments.append(colophon.render_colophon(facts, config.language))
     html = document.compose_document(fragments, config, document.DocumentFacts(
         sample=case_facts["sample"], created=plan.built_at, provenance=facts), project.templates)

@@ -35,6 +35,11 @@ def write_atomically(target: Path, write) -> None:
         write(tmp)
         os.chmod(tmp, file_mode())
         os.replace(tmp, target)
+    except OSError as exc:
+        # A full disk fails a write(), which names no file: say which file it was.
+        if exc.filename is None:
+            exc.filename = str(target)
+        raise
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -49,11 +49,50 @@ def hash_tree(folder: Path, exclude: tuple[str, ...] = ()) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> dict[str, str]:
-    """The interpreter and every installed distribution with its version."""
+    """The interpreter, every installed distribution with its version, and the system libraries that
+    lay out and write the PDF (a new Pango breaks lines elsewhere: the report must be built again)."""
     distributions = sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()},
                            key=str.lower)
     return {"python": sys.version.split()[0], "platform": platform.platform(),
-            "distributions": hash_text(*distributions)}
+            "distributions": hash_text(*distributions), **system_libraries()}
+
+
+# The names WeasyPrint's weasyprint/text/ffi.py tries, in its order, for the same libraries.
+_LIBRARIES = {
+    "Pango": (("libpango-1.0.so.0", "libpango-1.0.dylib", "libpango-1.0-0.dll"), "pango_version_string"),
+    "HarfBuzz": (("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll"), "hb_version_string"),
+}
+# Who subsets the embedded fonts: always fontTools (evalreport.pipeline.pdf._font_subsetting sets
+# WeasyPrint's HarfBuzz-Subset aside), so that the bytes do not depend on which the machine has.
+FONT_SUBSETTER = "fontTools"
+
+
+@lru_cache(maxsize=1)
+def system_libraries() -> dict[str, str]:
+    """Versions of the system libraries that shape the PDF, and the font subsetter with its version.
+
+    Read through ctypes, not WeasyPrint's bindings, which take most of a second to load: the check
+    for a build with nothing to do must stay fast.
+    """
+    import ctypes
+
+    found = {}
+    for name, (files, function) in _LIBRARIES.items():
+        found[name] = "not found"
+        for file in files:
+            try:
+                library = ctypes.CDLL(file)
+            except OSError:
+                continue
+            version = getattr(library, function)
+            version.restype = ctypes.c_char_p
+            found[name] = version().decode("ascii")
+            break
+    try:
+        subsetter = f"{FONT_SUBSETTER} {importlib.metadata.version('fonttools')}"
+    except importlib.metadata.PackageNotFoundError:
+        subsetter = f"{FONT_SUBSETTER} (not installed)"
+    return {**found, "font subsetter": subsetter}
 
 
 def package_versions(names: list[str]) -> dict[str, str]:

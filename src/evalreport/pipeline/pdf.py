@@ -25,16 +25,25 @@ class RenderingError(RuntimeError):
     """WeasyPrint could not draw part of the report (a chart, an image, a font) or was interrupted."""
 
 
+# What WeasyPrint logs only as a warning but which leaves the page damaged: a font that could not be
+# loaded (the text falls back to another font), a character no font has (a box is drawn instead).
+_DAMAGE_WARNINGS = ("Font-face ", "Failed to load font", ".notdef glyph rendered", "Unable to instantiate",
+                    "Unable to save emoji font")
+
+
 class _Failures(logging.Handler):
-    """Collects what WeasyPrint logs as errors: it catches every exception while drawing an image
-    (even an interrupt) and only logs it, so a log record is the one trace of a damaged page."""
+    """Collects what WeasyPrint logs as errors, and the warnings that mean a damaged page: it catches
+    every exception while drawing an image (even an interrupt) and only logs it, so a log record is
+    the one trace of a damaged page."""
 
     def __init__(self):
-        super().__init__(level=logging.ERROR)
+        super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR or message.startswith(_DAMAGE_WARNINGS):
+            self.messages.append(message)
 
 
 class _QuietSubsetter(logging.Filter):
@@ -110,7 +119,7 @@ def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None
     failures, quiet = _Failures(), _QuietSubsetter()
     weasy_log = logging.getLogger("weasyprint")
     saved = weasy_log.level, weasy_log.propagate
-    weasy_log.setLevel(min(weasy_log.getEffectiveLevel(), logging.ERROR))
+    weasy_log.setLevel(min(weasy_log.getEffectiveLevel(), logging.WARNING))  # see _DAMAGE_WARNINGS
     weasy_log.propagate = False  # its errors become our one message, below
     weasy_log.addHandler(failures)
     weasy_log.addFilter(quiet)

@@ -40,7 +40,42 @@ def publish(plan, html: str, sidecar: dict):
                                          "problems": [str(p) for p in result.problems], "draft": config.draft}}
     write_text(staged[plan.sidecar], json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     document.install_assets(project.templates, project.build_dir)
-    for target, source in staged.items():
+    for source in staged.values():
         os.chmod(source, file_mode())
-        os.replace(source, target)
+    replace_together(staged, staging / "previous")
     return pages, result
+
+
+def replace_together(staged: dict, keep) -> None:
+    """Move each staged file (target: source) into place; if any move fails or is interrupted, put
+    back the files that were there before, so that the PDF, the HTML twin and the sidecar are always
+    of one build.
+
+    The old files are kept as hard links in `keep` (on the same file system) until every move has
+    succeeded; a target that did not exist before is removed again.
+    """
+    shutil.rmtree(keep, ignore_errors=True)
+    keep.mkdir(parents=True)
+    previous = {}
+    for target in staged:
+        if target.is_file():
+            previous[target] = keep / target.name
+            try:
+                os.link(target, previous[target])
+            except OSError:  # a file system without hard links
+                shutil.copy2(target, previous[target])
+    moved = []
+    try:
+        for target, source in staged.items():
+            os.replace(source, target)
+            moved.append(target)
+    except BaseException:
+        for target in reversed(moved):
+            if target in previous:
+                os.replace(previous[target], target)
+            else:
+                target.unlink(missing_ok=True)
+        log.debug("publishing failed; the last good report was put back")
+        raise
+    finally:
+        shutil.rmtree(keep, ignore_errors=True)
