@@ -376,7 +376,8 @@ def _read_records(reader, names: list[str], label: str, delimiter: str, header_r
                      f"({excerpt(exc.reason, 80)}); the file looks damaged: export the table again as CSV UTF-8")
     if problems:
         return None
-    frame = _frame_from_columns(names[:width], columns, rows, label, header_row, problems)
+    trailing = [_letter(i) for i in range(width, len(names))]
+    frame = _frame_from_columns(names[:width], columns, rows, label, header_row, problems, trailing)
     if frame is None:
         return None
     table = RawTable(frame, rows, label)
@@ -395,13 +396,13 @@ def _check_names(names: list[str], label: str, header_row: int, problems: Proble
     repeated = [where for where in positions.values() if len(where) > 1]
     for where in repeated:
         problems.add(f"{label}: row {header_row}: the column name {quote(names[where[0]])} occurs "
-                     f"{len(where)} times in the header (columns {', '.join(_letter(i) for i in where)}); "
+                     f"{len(where)} times in the header (columns {_join_and([_letter(i) for i in where])}); "
                      "keep one of them or give each its own name")
     return bool(repeated)
 
 
 def _frame_from_columns(names: list[str], columns: list[list], rows: list[int], label: str, header_row: int,
-                        problems: ProblemLog) -> pd.DataFrame | None:
+                        problems: ProblemLog, dropped_before: list[str] = ()) -> pd.DataFrame | None:
     """Make the frame; columns without a name are dropped if empty and a problem if not."""
     keep, dropped, unnamed = [], [], False
     for i, (name, values) in enumerate(zip(names, columns)):
@@ -418,12 +419,17 @@ def _frame_from_columns(names: list[str], columns: list[list], rows: list[int], 
                          "or delete it")
     if unnamed:
         return None
+    dropped += dropped_before
     if dropped:
         log.info("%s: ignored %d empty column(s) without a name (%s)", label, len(dropped), ", ".join(dropped))
     frame = pd.DataFrame({names[i]: pd.Series(columns[i], dtype=object) for i in keep}, dtype=object)
     for i in keep:
         columns[i] = []  # the frame holds the values now; let the lists go
     return frame
+
+
+def _join_and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _letter(index: int) -> str:
@@ -606,10 +612,11 @@ def _report_formulas_without_values(path: Path, title: str, cells: list[list], l
     finally:
         workbook.close()
     if missing:
-        shown = ", ".join(missing[:5]) + (f" and {format_count(len(missing) - 5)} more" if len(missing) > 5 else "")
-        problems.add(f"{label}: cells {shown} hold formulas without saved values, so their values cannot be read "
-                     "(the workbook was written by a program and never saved by Excel); open the workbook in "
-                     "Excel or LibreOffice and save it, so that the values are stored")
+        shown = _join_and(missing[:5] + ([f"{format_count(len(missing) - 5)} more"] if len(missing) > 5 else []))
+        what = ("cell {} holds a formula without a saved value, so its value" if len(missing) == 1
+                else "cells {} hold formulas without saved values, so their values").format(shown)
+        problems.add(f"{label}: {what} cannot be read (the workbook was written by a program and never saved by "
+                     "Excel); open the workbook in Excel or LibreOffice and save it, so that the values are stored")
     return bool(missing)
 
 
@@ -630,8 +637,8 @@ def _report_hidden(worksheet, header: list[str], header_row: int, rows: list[int
     hidden = {r for r, dimension in worksheet.row_dimensions.items() if dimension.hidden}
     hidden_rows = [r for r in rows if r in hidden]
     if hidden_rows:
-        shown = ", ".join(str(r) for r in hidden_rows[:10]) + (
-            f" and {format_count(len(hidden_rows) - 10)} more" if len(hidden_rows) > 10 else "")
+        shown = _join_and([str(r) for r in hidden_rows[:10]]
+                          + ([f"{format_count(len(hidden_rows) - 10)} more"] if len(hidden_rows) > 10 else []))
         problems.add(f"{label}: {'row' if len(hidden_rows) == 1 else 'rows'} {shown} "
                      f"{'is' if len(hidden_rows) == 1 else 'are'} hidden or filtered out in Excel, but would be "
                      "read with the others; delete them if they do not belong in the data, or unhide them "
