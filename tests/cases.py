@@ -68,6 +68,22 @@ def _statistics(column: str, values: dict[str, list], skip: set[tuple[str, int]]
     return "\n".join(lines) + "\n"
 
 
+def _donor_pool() -> str:
+    """Employment in every municipality of Vestland today: Årdal and Lærdal as above, the others on
+    smooth made-up paths (1 000 + 150 i persons, growing 0.2 i % a year less 1 %, i their position)."""
+    from evalreport import regions
+
+    lines = ["region_code,region_name,year,employed,status,source_url"]
+    others = [c for c in regions.municipalities_in(2024) if c.startswith("46") and c not in ("4643", "4642")]
+    for code, series in (("4643", EMPLOYMENT["ardal"]), ("4642", EMPLOYMENT["laerdal"])):
+        lines += [f"{code},{regions.region_name(code)},{year},{value},synthetic," for year, value in zip(YEARS, series)]
+    for i, code in enumerate(others):
+        growth = 1 + (0.2 * (i % 10) - 1) / 100
+        lines += [f"{code},{regions.region_name(code)},{year},{round((1000 + 150 * i) * growth ** (year - 2011))},"
+                  "synthetic," for year in YEARS]
+    return "\n".join(lines) + "\n"
+
+
 def write_ardal(root: Path, language: str = "nn", name: str = "ardal") -> Path:
     """Write the case into the project at `root`; return its configuration's path."""
     texts = TEXTS[language]
@@ -116,6 +132,7 @@ def write_ardal(root: Path, language: str = "nn", name: str = "ardal") -> Path:
         "ardal": [10, 12, 8, 9, 11, 13, 15, 14, 12, 10, 9]}), encoding="utf-8")
     (data / "enterprises.csv").write_text(_statistics("new_enterprises", {
         "ardal": [20, 22, 19, 25, 27, 26, 30, 28, 24, 23, 25]}), encoding="utf-8")
+    (data / "donor_pool_employment.csv").write_text(_donor_pool(), encoding="utf-8")
     finances = ["region_code,region_name,year,netto_driftsresultat_pct,robek,status,source_url"]
     for year in YEARS:
         finances.append(f"{_codes(year)[0]},Årdal,{year},{1.0 + (year - 2011) / 10:.1f},0,synthetic,")
@@ -125,7 +142,7 @@ def write_ardal(root: Path, language: str = "nn", name: str = "ardal") -> Path:
         f"  source_url: ''\n  licence: CC BY 4.0\n  retrieved: '2026-11-30'\n  status: synthetic\n"
         f"  method: {texts['method']}\n"
         for dataset in ("funders", "funding", "spending", "projects", "goals", "employment", "unemployment",
-                        "population", "dwellings", "enterprises", "municipal_finances"))
+                        "population", "dwellings", "enterprises", "municipal_finances", "donor_pool_employment"))
     (data / "datasets.yaml").write_text(datasets, encoding="utf-8")
     prose = root / "prose" / name
     prose.mkdir(parents=True)

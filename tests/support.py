@@ -3,23 +3,16 @@ command line calls them (on the project named by EVALREPORT_ROOT, as the tests' 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ["pyproject.toml", "notebooks", "reports", "data", "prose", "report_templates"]
 
 
 def copy_project(target: Path, root: Path = ROOT) -> Path:
     """Copy what a build reads (not src/: the installed package is used) into `target`."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", "ssb_cache"))
-        elif source.is_file():
-            shutil.copy2(source, target / part)
-    return target
+    from evalreport.pipeline.project import Project
+
+    return Project(root).copy_to(target).root
 
 
 def build_report(config: str = "reports/vestre_toten.yaml", jobs: int | None = None, draft: bool = False):

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from support import build_report
 from evalreport.errors import ChapterError
 
-from conftest import copy_project
+from support import copy_project
 
 CONFIG = "reports/vestre_toten.yaml"
 DATA_CHAPTERS = {"10_sammendrag", "20_innledning", "30_omstillingsprosessen", "40_maloppnaelse",
@@ -23,7 +23,6 @@ def project(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("incremental") / "project")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVALREPORT_ROOT", str(root))
-        patch.setenv("SOURCE_DATE_EPOCH", "1527854400")  # 2018-06-01 12:00 UTC
         first = build_report(CONFIG)
         assert len(first.executed) == 8 and not first.reused
         yield root
@@ -48,12 +47,21 @@ def test_new_timestamp_on_unchanged_data_does_no_work(project):
 
 
 def test_prose_edit_runs_no_chapter(project):
-    chapter = project / "notebooks" / "70_utviklingsevne.py"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
-        "# Etter programslutt videreføres", "# Etter programslutt i 2017 videreføres"), encoding="utf-8")
+    prose = project / "prose" / "vestre_toten" / "permanent_work.md"
+    prose.write_text(prose.read_text(encoding="utf-8").replace(
+        "Etter programslutt videreføres", "Etter programslutt i 2017 videreføres"), encoding="utf-8")
     result = build_report(CONFIG)
     assert result.executed == [] and len(result.reused) == 8
     assert "Etter programslutt i 2017 videreføres" in pdf_text(result.pdf)
+
+
+def test_an_edit_to_a_standard_chapters_text_runs_no_chapter(project):
+    chapter = project / "notebooks" / "20_innledning.py"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "# Denne sluttevalueringen skal vurdere", "# Denne sluttevalueringen skal særlig vurdere"), encoding="utf-8")
+    result = build_report(CONFIG)
+    assert result.executed == [] and len(result.reused) == 8
+    assert "Denne sluttevalueringen skal særlig vurdere" in pdf_text(result.pdf)
 
 
 def test_code_edit_runs_that_chapter_only(project):
@@ -78,7 +86,7 @@ def test_data_edit_runs_the_chapters_that_read_data(project):
 
 def test_same_inputs_give_the_same_bytes(project, tmp_path, monkeypatch):
     again = copy_project(tmp_path / "again")
-    for part in ("notebooks", "data"):  # the same inputs as the module's project has now
+    for part in ("notebooks", "data", "prose"):  # the same inputs as the module's project has now
         for source in (project / part).rglob("*"):
             if source.is_file():
                 target = again / source.relative_to(project)
@@ -101,7 +109,10 @@ def test_a_failed_build_leaves_nothing_a_later_build_would_reuse(project):
     with pytest.raises(ChapterError):
         build_report(CONFIG)
     population.write_bytes(original_population)
-    chapter.write_bytes(original_chapter.replace(b"# Etter programslutt", b"# Rett etter programslutt"))
+    chapter.write_bytes(original_chapter)
+    prose = project / "prose" / "vestre_toten" / "permanent_work.md"
+    prose.write_text(prose.read_text(encoding="utf-8").replace("Etter programslutt", "Rett etter programslutt"),
+                     encoding="utf-8")
     result = build_report(CONFIG)
     text = pdf_text(result.pdf)
     assert "13 314" in text and "13 999" not in text
@@ -124,6 +135,7 @@ def test_data_folder_outside_the_project(project, tmp_path):
     config = project / "reports" / "outside.yaml"
     config.write_text((project / CONFIG).read_text(encoding="utf-8")
                       .replace("data_dir: data/vestre_toten", f"data_dir: {outside}")
-                      .replace("output_name: vestre_toten", "output_name: outside"), encoding="utf-8")
+                      .replace("output_name: vestre_toten", "output_name: outside")
+                      + "prose_dir: prose/vestre_toten\n", encoding="utf-8")
     result = build_report("reports/outside.yaml")
     assert result.pdf.name == "outside.pdf" and "13 314" in pdf_text(result.pdf)

@@ -13,7 +13,8 @@ def build_in(project, language: str):
     base = (project / "reports" / "vestre_toten.yaml").read_text(encoding="utf-8")
     config = project / "reports" / f"vestre_toten_{language}.yaml"
     config.write_text(base.replace("language: nb", f"language: {language}")
-                      .replace("output_name: vestre_toten", f"output_name: vestre_toten_{language}"),
+                      .replace("output_name: vestre_toten", f"output_name: vestre_toten_{language}")
+                      + "prose_dir: prose/vestre_toten\n",
                       encoding="utf-8")
     result = build_report(f"reports/vestre_toten_{language}.yaml")
     pages = [re.sub(r"\s+", " ", p.extract_text().replace("\u00a0", " ")) for p in PdfReader(result.pdf).pages]

@@ -51,6 +51,36 @@ class Period(_Strict):
         return self
 
 
+class Exclusion(_Strict):
+    """A municipality left out of the donor pool, and why (a programme of its own in the same years,
+    the same commuting region as the case ...)."""
+
+    code: str
+    reason: str = Field(min_length=3, description="Why it is left out; the report prints it.")
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_as_text(cls, value):
+        return str(value)
+
+    @field_validator("code")
+    @classmethod
+    def _known(cls, code: str) -> str:
+        if not regions.is_known(code):
+            raise ValueError(f"unknown kommunenummer {code!r}{_suggestions(code)}")
+        return regions.to_current_code(code)
+
+
+class EffectSettings(_Strict):
+    """The synthetic control of chapter 4: who may be in the control group, and the rules its text follows."""
+
+    exclude: list[Exclusion] = Field(default_factory=list, description="Municipalities left out of the donor pool.")
+    fit_years: list[int] | None = Field(None, description="Years before the programme whose employment the control "
+                                                          "group is fitted to (default: every year before it).")
+    significance: float = Field(0.10, gt=0, lt=1, description="The placebo p-value at or below which the report calls "
+                                                              "an effect distinguishable from normal variation.")
+
+
 class ReportConfig(_Strict):
     """Everything that makes one report differ from another built from the same notebooks."""
 
@@ -77,6 +107,7 @@ class ReportConfig(_Strict):
     effect_pre_years: list[int] | None = Field(
         None, description="Years before the programme that the effect estimate starts from "
                           "(default: the year before the programme).")
+    effect: EffectSettings = Field(default_factory=EffectSettings)
     draft: bool = Field(False, description="A draft: a PDF failing the PDF/A-2a and PDF/UA-1 checks is kept "
                                            "with a loud warning instead of stopping the build.")
 
@@ -126,6 +157,11 @@ class ReportConfig(_Strict):
         for year in self.effect_pre_years or []:
             if not self.period.start <= year < self.programme.start:
                 raise ValueError(f"effect_pre_years: {year} must lie in the period and before the programme")
+        for year in self.effect.fit_years or []:
+            if not self.period.start <= year < self.programme.start:
+                raise ValueError(f"effect.fit_years: {year} must lie in the period and before the programme")
+        if self.municipality in {e.code for e in self.effect.exclude}:
+            raise ValueError("effect.exclude: the municipality itself cannot be excluded from its own comparison")
         if self.municipality in self.comparison:
             raise ValueError("the municipality itself cannot be one of its comparison areas")
         return self
@@ -150,6 +186,11 @@ class ReportConfig(_Strict):
     def pre_years(self) -> list[int]:
         """The years the effect estimate starts from."""
         return list(self.effect_pre_years or [self.programme.start - 1])
+
+    @property
+    def fit_years(self) -> list[int]:
+        """The years before the programme the synthetic control is fitted to."""
+        return list(self.effect.fit_years or range(self.period.start, self.programme.start))
 
     @property
     def programme_years(self) -> list[int]:

@@ -26,7 +26,8 @@ STATUSES = ("published", "reconstructed", "synthetic")
 TEMPLATE_STATUS = "template"  # what `make new-case` writes: a dataset still to be filled in
 FUNDER_KINDS = ("fylkeskommune", "kommune", "innovasjon_norge", "stat", "privat", "annen")
 YES_NO = {"yes": True, "ja": True, "true": True, "1": True, "no": False, "nei": False, "false": False, "0": False}
-STATISTICS = ("employment", "unemployment", "population", "dwellings", "enterprises", "municipal_finances")
+STATISTICS = ("employment", "unemployment", "population", "dwellings", "enterprises", "municipal_finances",
+              "donor_pool_employment")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Case:
     dwellings: pd.DataFrame
     enterprises: pd.DataFrame
     municipal_finances: pd.DataFrame
+    donor_pool_employment: pd.DataFrame
     provenance: dict[str, Provenance] = field(default_factory=dict)
 
     @property
@@ -111,6 +113,10 @@ STATISTICS_DOCS = {  # dataset: (value column, type, checks, what it holds, unit
                   "dwellings", "37"),
     "enterprises": ("new_enterprises", int, [pa.Check.ge(0)], "New enterprises registered in the year (SSB).",
                     "enterprises", "77"),
+    "donor_pool_employment": ("employed", int, [pa.Check.ge(0)],
+                              "Persons employed by place of work, 4th quarter, in every municipality: the donor "
+                              "pool of the synthetic control (make data fetches it from SSB 13472).",
+                              "persons", "6206"),
 }
 
 

@@ -23,6 +23,7 @@ REPORTS = "reports"
 PROSE = "prose"
 TEMPLATES = "report_templates"
 BUILD = "build"
+PARTS = ("pyproject.toml", NOTEBOOKS, REPORTS, "data", PROSE, TEMPLATES)  # what a build reads of a project
 CHAPTER_NAME = re.compile(r"^(\d+)_[A-Za-z0-9_æøåÆØÅ-]+\.(py|md)$")
 
 
@@ -93,6 +94,20 @@ class Project:
         if not path.is_file():
             raise ConfigError(f"{config}: the report configuration file does not exist")
         return path
+
+    def copy_to(self, target: Path) -> Project:
+        """Copy what a build reads (not the package: the installed one is used) to `target`: for the
+        benchmark and the tests, which must never touch the analyst's build/."""
+        import shutil
+
+        target.mkdir(parents=True, exist_ok=True)
+        for part in PARTS:
+            source = self.root / part
+            if source.is_dir():
+                shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", "ssb_cache"))
+            elif source.is_file():
+                shutil.copy2(source, target / part)
+        return Project(target)
 
     def case_configs(self) -> list[Path]:
         """Every case's configuration in reports/, by name."""

@@ -18,23 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from evalreport import paths
-
-PROJECT_PARTS = ["pyproject.toml", "notebooks", "reports", "data", "report_templates"]
 CONFIG = "reports/vestre_toten.yaml"
-PROSE_CHAPTER = "notebooks/70_utviklingsevne.py"
-PROSE_ANCHOR = "# Etter programslutt videreføres utviklingsarbeidet"
-
-
-def copy_project(root: Path, target: Path) -> Path:
-    target.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / part)
-    return target
+PROSE_FILE = "prose/vestre_toten/permanent_work.md"  # the case's own text: an edit runs no chapter
 
 
 def _tree_rss(pid: int) -> int:
@@ -114,32 +99,37 @@ def _execute_in_process(notebook, parameters: dict):
 
 
 def build_without_kernels(config_file: str, out_pdf: Path, check: bool = False) -> int:
-    """The lower bound: compute every table and chart with the package in one process and render
-    the same HTML to PDF; with `check`, also run the PDF/A and PDF/UA checks every build runs.
-    Returns the number of pages."""
-    from evalreport import build, colophon, fingerprint, render
-    from evalreport.config import load_config
-    from evalreport.datasets import load_case
+    """The lower bound: run every chapter's code in this one process (no kernels), then render and
+    write the PDF with the build's own steps; with `check`, also run the PDF/A and PDF/UA checks
+    every build runs. Returns the number of pages."""
+    import nbformat
 
-    plan = build.make_plan(config_file)
-    config = load_config(plan.config_path)
-    case = load_case(config)
-    os.chdir(plan.root)  # the chapters' relative paths, as a kernel started there would see them
-    fragments = []
-    for chapter in build.find_chapters(plan.root):
-        notebook = _execute_in_process(build.read_chapter(chapter), {"config_file": plan.config_arg})
-        fragments.append(render.render_chapter(notebook))
-    facts = colophon.collect(plan, config, fingerprint.package_versions(build.REPORTED_VERSIONS))
-    fragments.append(colophon.render_colophon(facts, config.language))
-    html = render.compose_document(fragments, config, render.DocumentFacts(case.is_sample, plan.built_at))
+    from evalreport.pipeline import build, check as checking, colophon, document, execute, fingerprint, pdf, render
+    from evalreport.pipeline.project import Project
+
+    project = Project.find()
+    plan = build.make_plan(project, project.resolve(config_file))
+    facts = checking.check_case(plan, {})
+    parameters = {"config_file": plan.config_arg, "case_store": str(facts["store"]), "project_root": str(project.root)}
+    os.chdir(project.root)  # as a kernel started there would see it
+    for chapter in plan.chapters:
+        if chapter.is_notebook:
+            notebook = _execute_in_process(execute.read_chapter(chapter.path), parameters)
+            plan.executed(chapter).parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(notebook, plan.executed(chapter))
+    fragments, _, _ = render.render_report(plan, {})
+    provenance = colophon.collect(plan, fingerprint.package_versions(build.REPORTED_VERSIONS))
+    fragments.append(colophon.render_colophon(provenance, plan.config.language))
+    html = document.compose_document(fragments, plan.config, document.DocumentFacts(facts["sample"], plan.built_at),
+                                     project.templates)
     verify = None
     if check:
-        from evalreport import pdfcheck
+        from evalreport.pipeline import pdfcheck
 
         def verify(tmp: Path) -> None:
-            pdfcheck.verify_pdf(tmp, config.language, title=config.title)
+            pdfcheck.verify_pdf(tmp, plan.config.language, title=plan.config.title)
 
-    return render.write_pdf(html, out_pdf, verify=verify)
+    return pdf.write_pdf(html, out_pdf, project.templates, verify=verify)
 
 
 # --- the naive chain: papermill CLI, nbconvert CLI, WeasyPrint CLI, notebook by notebook ----------
@@ -152,7 +142,7 @@ def run_naive_chain(root: Path, env: dict, out: Path) -> None:
         for command in (
             [bin_dir / "jupytext", "--quiet", "--to", "ipynb", "-o", ipynb, chapter],
             [bin_dir / "papermill", "--no-progress-bar", "-k", "python3", "--cwd", root, "-p", "config_file",
-             CONFIG, ipynb, executed],
+             CONFIG, "-p", "project_root", root, ipynb, executed],
             [bin_dir / "jupyter-nbconvert", "--to", "html", "--no-input", "--log-level", "ERROR", executed,
              "--output-dir", out],
             [bin_dir / "weasyprint", out / f"{chapter.stem}.out.html", out / f"{chapter.stem}.pdf"],
@@ -165,20 +155,19 @@ def run_naive_chain(root: Path, env: dict, out: Path) -> None:
 # --- the benchmark --------------------------------------------------------------------------------
 
 def _edit_prose(root: Path, n: int) -> None:
-    path = root / PROSE_CHAPTER
-    lines = path.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if line.startswith(PROSE_ANCHOR))
-    lines[index] = f"{PROSE_ANCHOR} (revisjon {n}) i kommunens ordinære næringsarbeid. Nettverkene"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = root / PROSE_FILE
+    path.write_text(path.read_text(encoding="utf-8") + f"\nRevisjon {n} av teksten.\n", encoding="utf-8")
 
 
 def run_benchmark(runs: int) -> str:
-    root = paths.find_project_root()
+    from evalreport.pipeline.project import Project
+
+    root = Project.find().root
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
-    project = copy_project(root, work / "project")
+    project = Project(root).copy_to(work / "project").root
     env = {**os.environ, "EVALREPORT_ROOT": str(project),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    ours = [sys.executable, "-m", "evalreport.cli", "build", "--config", CONFIG]
+    ours = [sys.executable, "-m", "evalreport", "build", "--config", CONFIG]
     results: dict[str, list[float]] = {"clean": [], "noop": [], "prose": [], "naive": [], "lower": [],
                                        "lower_checked": []}
     peaks = []
@@ -191,7 +180,7 @@ def run_benchmark(runs: int) -> str:
             results["noop"].append(run_timed(ours, project, env)[0])
             _edit_prose(project, n)
             results["prose"].append(run_timed(ours, project, env)[0])
-            lower = [sys.executable, "-m", "evalreport.bench", "--lower-bound", str(work / "lower.pdf")]
+            lower = [sys.executable, "-m", "evalreport.tools.bench", "--lower-bound", str(work / "lower.pdf")]
             results["lower"].append(run_timed(lower, project, env)[0])
             results["lower_checked"].append(run_timed([*lower, "--check"], project, env)[0])
             started = time.perf_counter()
@@ -222,7 +211,7 @@ def run_benchmark(runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evalreport.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m evalreport.tools.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--lower-bound", metavar="PDF", help="build once without kernels into PDF (internal)")
     parser.add_argument("--check", action="store_true", help="with --lower-bound: check the PDF as builds do")

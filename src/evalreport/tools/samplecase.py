@@ -308,23 +308,50 @@ def build_municipal_finances(reference_dir: Path, rng: np.random.Generator) -> p
     return pd.DataFrame(rows)
 
 
+def build_donor_pool(employment: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Employment in every municipality of today, a synthetic panel of the size and shape of SSB's:
+    sizes spread as Norway's municipalities are (a few hundred to several hundred thousand), a common
+    national path with the 2009 dip, a trend and noise of each municipality's own (relatively larger
+    for small ones). Vestre Toten's own series is the one in employment.csv."""
+    from evalreport import regions
+
+    codes = [c for c in regions.municipalities_in(2024)]
+    national = np.cumprod([1.0, 0.985, 1.002, 1.012, 1.010, 1.006, 1.004, 1.003, 1.006, 1.010, 1.012, 1.008])
+    own = employment[employment["region_code"].isin(["0529", "3443"])].set_index("year")["employed"]
+    rows = []
+    for code in codes:
+        name = regions.region_name(code)
+        if code == "3443":
+            values = [float(own[year]) for year in YEARS]
+        else:
+            size = float(np.clip(rng.lognormal(np.log(2500), 1.2), 150, 450_000))
+            trend = rng.normal(0.0, 0.008)
+            noise = rng.normal(0.0, 0.004 + 0.6 / np.sqrt(size), len(YEARS))
+            values = size * national * np.exp(trend * np.arange(len(YEARS)) + np.cumsum(noise))
+        rows += [{"region_code": code, "region_name": name, "year": year, "employed": int(round(v)),
+                  "status": "synthetic", "source_url": ""} for year, v in zip(YEARS, values)]
+    return pd.DataFrame(rows)
+
+
 def build_case(reference_dir: Path) -> dict[str, pd.DataFrame]:
     """Return every dataset of the bundled case, made the same way every time."""
     rng = np.random.default_rng(SEED)
     funding = build_funding()
     projects = build_projects(funding, rng)
+    employment = build_employment(reference_dir, rng)
     return {
         "funders": build_funders(),
         "funding": funding,
         "projects": projects,
         "spending": build_spending(projects),
         "goals": build_goals(),
-        "employment": build_employment(reference_dir, rng),
+        "employment": employment,
         "unemployment": build_unemployment(reference_dir, rng),
         "population": build_population(reference_dir, rng),
         "dwellings": build_dwellings(rng),
         "enterprises": build_enterprises(rng),
         "municipal_finances": build_municipal_finances(reference_dir, rng),
+        "donor_pool_employment": build_donor_pool(employment, rng),
     }
 
 
@@ -423,6 +450,16 @@ PROVENANCE = {
         "licence": SAMPLE_LICENCE,
         "status": "synthetic",
         "method": "ROBEK-status 30. juni 2017 er publisert; netto driftsresultat er syntetisk.",
+    },
+    "donor_pool_employment": {
+        "title": "Sysselsatte etter arbeidssted, alle kommuner (donorgruppe)",
+        "source": "Syntetisk panel i samme form som SSBs tabell 13472; Vestre Toten som i employment.csv",
+        "source_url": "",
+        "licence": SAMPLE_LICENCE,
+        "status": "synthetic",
+        "method": (f"Alle kommuner slik de er fra 2024. Størrelse trukket lognormalt, en felles nasjonal bane med "
+                   f"fallet i 2009, egen trend og støy per kommune, med fast frø ({SEED}); Vestre Totens egen "
+                   "serie er den i employment.csv."),
     },
 }
 
