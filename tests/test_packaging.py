@@ -1,0 +1,57 @@
+"""A wheel of the project installs a working evalreport: the command, its version, and the data the
+package ships (the region register), as a user who installs it with pip gets it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """A fresh virtual environment with the wheel `pip wheel .` makes, installed without its
+    dependencies, which it takes from this environment (a .pth line: the project's own source and
+    its editable install are not on that path, so only the wheel can provide evalreport)."""
+    work = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+                    "--disable-pip-version-check", "-w", str(work / "dist"), str(ROOT)], check=True)
+    wheel = next((work / "dist").glob("evalreport-*.whl"))
+    environment = work / "venv"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--quiet", "--disable-pip-version-check",
+                    str(wheel)], check=True)
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    return environment
+
+
+def test_the_wheel_carries_the_region_register(installed, tmp_path):
+    done = subprocess.run(
+        [str(installed / "bin" / "python"), "-c",
+         "import evalreport, pathlib; from evalreport import regions; "
+         "print(pathlib.Path(evalreport.__file__).parent); "
+         "print(regions.is_known('0301'), regions.to_current_code('0529'), regions.region_name('1563'))"],
+        cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    location, answer = done.stdout.strip().splitlines()
+    assert not Path(location).is_relative_to(ROOT), f"evalreport came from the source tree: {location}"
+    assert answer == "True 3443 Sunndal"
+
+
+def test_the_wheel_installs_the_command(installed, tmp_path):
+    done = subprocess.run([str(installed / "bin" / "evalreport"), "--version"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("evalreport "), done.stderr
+    outside = subprocess.run([str(installed / "bin" / "evalreport"), "check"], cwd=tmp_path,
+                             capture_output=True, text=True)
+    assert outside.returncode == 1 and "no evalreport project found" in outside.stderr
+    assert "Traceback" not in outside.stderr
