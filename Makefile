@@ -49,8 +49,8 @@ lab: $(READY) ## open JupyterLab on the chapters, run on CASE=<name> (installs J
 	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) EVALREPORT_ROOT=$(CURDIR) \
 	  $(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
-data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder)
-	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh)
+data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register)
+	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh) $(if $(REGIONS),--regions)
 
 data-dictionary: $(READY) ## write docs/data-dictionary.md from the schemas
 	$(BIN)/evalreport data-dictionary

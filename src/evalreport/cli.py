@@ -79,6 +79,8 @@ def _data(args: argparse.Namespace) -> int:
     from evalreport.tools import fetch
 
     project = _project()
+    if args.regions:
+        return fetch.refresh_regions(project)
     return fetch.fetch_statistics(project, _config_path(project, args), out=args.out, cache=args.cache,
                                   refresh=args.refresh, force=args.force)
 
@@ -149,6 +151,8 @@ def make_parser() -> argparse.ArgumentParser:
     data.add_argument("--cache", default="data/ssb_cache", help="folder of SSB's raw responses and manifest.json")
     data.add_argument("--refresh", action="store_true", help="fetch again instead of reading the cache")
     data.add_argument("--force", action="store_true", help="replace sample statistics in the data folder")
+    data.add_argument("--regions", action="store_true",
+                      help="fetch the region register (every kommune and fylke since 1994) anew from SSB's KLASS")
     data.set_defaults(run=_data)
 
     sub.add_parser("data-dictionary", help="write docs/data-dictionary.md from the schemas").set_defaults(

@@ -19,18 +19,36 @@ def fetch_statistics(project, config_path: Path, out: str | None, cache: str, re
     out_dir = project.resolve(out or config.data_dir)
     provenance_path = out_dir / "datasets.yaml"
     records = (yaml.safe_load(provenance_path.read_text(encoding="utf-8")) or {}) if provenance_path.is_file() else {}
-    names = [d.name for d in ssb.DEFINITIONS]
+    names = [d.name for d in ssb.DEFINITIONS] + ["donor_pool_employment"]
     sample = [n for n in names if (records.get(n) or {}).get("status", "published") in ("reconstructed", "synthetic")]
     if sample and not force:
         print(f"{project.relative(out_dir)}: {', '.join(sample)} hold sample (synthetic or reconstructed) data; "
               "give OUT=<folder> for another folder, or --force to replace them with SSB's figures", file=sys.stderr)
         return 1
+    if force:
+        sample = []
     try:
         result = ssb.write_statistics([config.municipality, *config.comparison], config.period.start,
                                       config.period.end, out_dir, cache_dir=project.resolve(cache), refresh=refresh)
     except ssb.SsbError as exc:
         print(f"\nFetching from SSB stopped:\n{exc}", file=sys.stderr)
         return 1
+    donor_problems = []
+    if (records.get("donor_pool_employment") or {}).get("status", "published") in ("reconstructed", "synthetic"):
+        donor_problems.append("donor_pool_employment holds sample data; kept (use --force to replace it)")
+    else:
+        try:
+            donors = ssb.write_donor_pool(config.period.start, config.period.end, out_dir,
+                                          cache_dir=project.resolve(cache), refresh=refresh)
+            result.written.extend(donors.written)
+            result.provenance.update(donors.provenance)
+            donor_problems += donors.problems
+            if donors.left_out:
+                donor_problems.append(f"{len(donors.left_out)} municipalities whose area changed in the period are "
+                                      "left out of the donor pool; donor_pool_left_out.csv gives each with its reason")
+        except ssb.SsbError as exc:
+            donor_problems.append(f"the donor pool (employment in every municipality) could not be fetched: {exc}")
+    result.problems.extend(donor_problems)
     if result.provenance:
         records.update(result.provenance)
         provenance_path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=100),
@@ -43,3 +61,17 @@ def fetch_statistics(project, config_path: Path, out: str | None, cache: str, re
     if left_out:
         print(f"Not written: {', '.join(left_out)} (see above)", file=sys.stderr)
     return 1 if left_out else 0
+
+
+def refresh_regions(project) -> int:
+    """Fetch the region register anew from SSB's KLASS (classifications 131 and 104, with changes)."""
+    from evalreport import klassrefresh
+
+    try:
+        result = klassrefresh.refresh_register()
+    except klassrefresh.KlassError as exc:
+        print(f"\nFetching the region register from KLASS stopped; the register was not changed:\n{exc}",
+              file=sys.stderr)
+        return 1
+    print(f"updated the region register: {result}")
+    return 0
