@@ -21,6 +21,7 @@ NUMBER_WORDS = {
 FIXED = {
     "nb": {
         "contents": "Innhold",
+        "skip_to_content": "Gå til hovedinnholdet",
         "figure": "Figur",
         "table": "Tabell",
         "source": "Kilde",
@@ -41,6 +42,7 @@ FIXED = {
     },
     "nn": {
         "contents": "Innhald",
+        "skip_to_content": "Gå til hovudinnhaldet",
         "figure": "Figur",
         "table": "Tabell",
         "source": "Kjelde",
@@ -61,6 +63,7 @@ FIXED = {
     },
     "en": {
         "contents": "Contents",
+        "skip_to_content": "Skip to main content",
         "figure": "Figure",
         "table": "Table",
         "source": "Source",

@@ -6,13 +6,14 @@ chapters, their sections, the figures and the tables, and writes the contents.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 
 from evalreport import __version__, texts
 from evalreport.config import ReportConfig
@@ -151,8 +152,266 @@ def install_assets(templates: Path, folder: Path) -> None:
         write_atomically(target, lambda tmp, source=source: shutil.copyfile(source, tmp))
 
 
-def write_html_twin(html: str, target: Path) -> None:
-    """Write the HTML twin, which finds its stylesheet and fonts in assets/ beside it."""
-    twin = html.replace('href="evalreport/report.css"', 'href="assets/evalreport/report.css"')
+def write_html_twin(html: str, target: Path, templates: Path) -> None:
+    """Write the HTML twin: one file that works alone (see `compose_html_twin`)."""
+    twin = compose_html_twin(html, templates)
     write_atomically(target, lambda tmp: tmp.write_text(twin, encoding="utf-8"))
+
+
+# The HTML twin is the report on the municipality's website, which must meet WCAG 2.1 AA (the
+# universal-design regulation). It is made from the very document WeasyPrint prints, so the PDF
+# and the page never say different things; only the twin gets the landmarks, the skip link and the
+# screen stylesheet, so nothing here can change the PDF.
+SCREEN_STYLESHEET = "screen.css"
+PRINT_STYLESHEET = "report.css"
+SVG = "http://www.w3.org/2000/svg"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+SVG_DATA = "data:image/svg+xml;base64,"
+FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}\s*")
+FONT_SOURCE = re.compile(r"""src:\s*url\(\s*["']?(?P<path>[^"')]+)["']?\s*\)[^;]*;?""")
+FONT_DESCRIPTOR = re.compile(r"(?P<name>font-[a-z]+)\s*:\s*(?P<value>[^;]+)")
+FONT_FAMILY_LIST = re.compile(r"font-family:\s*(?P<families>[^;]+)")
+URL_REFERENCE = re.compile(r"url\(#(?P<id>[^)]+)\)")
+QUOTED = re.compile(r"[\"'‘“](?P<name>[^\"'’”]+)[\"'’”]")
+RESERVED_FONT_NAMES = re.compile(r"Reserved Font Names?\s+(?P<names>.+)", re.IGNORECASE)
+FONTS_MARK = "er-twin-fonts"  # a comment in the head that the @font-face rules replace
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One @font-face of the print stylesheet: the family name, its file and its other descriptors."""
+
+    family: str
+    path: Path
+    descriptors: tuple[tuple[str, str], ...]
+
+
+def compose_html_twin(html: str, templates: Path) -> str:
+    """Return the report as one self-contained page for the web.
+
+    Fonts (subset to the characters the page uses), stylesheets and charts are inside the file, so it
+    works when copied alone. On screen it uses `screen.css` (a readable measure, 320 px and up,
+    tables that scroll in their own box); printed, it uses the PDF's `report.css`. Charts become
+    inline SVG, so their text is set in the page's font, and keep their alt text as an accessible
+    name. The title page is the page's `header`, the chapters its `main`, with a skip link to it.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    fixed = texts.fixed(soup.html.get("lang", "nb"))
+    folder = templates / TEMPLATE_NAME
+    print_css, faces = read_font_faces(folder / PRINT_STYLESHEET)
+    families = {face.family: twin_family_name(face) for face in faces}
+
+    for link in soup.select('link[rel~="stylesheet"]'):
+        link.decompose()
+    soup.head.find("meta", charset=True).insert_after(
+        soup.new_tag("meta", attrs={"name": "viewport", "content": "width=device-width, initial-scale=1"}))
+    charts = []
+    for n, image in enumerate(soup.select(f'img.er-chart[src^="{SVG_DATA}"]'), start=1):
+        svg = base64.b64decode(image["src"][len(SVG_DATA):]).decode("utf-8")
+        charts.append(inline_chart(svg, image.get("alt", ""), f"er-chart-{n}", families))
+        image.replace_with(Comment(f"er-chart-{n}"))
+    _wrap_tables(soup, fixed)
+    _add_landmarks(soup, fixed)
+
+    soup.head.append(Comment(FONTS_MARK))
+    printed = soup.new_tag("style", attrs={"media": "print"})
+    printed.string = rename_font_families(print_css, families)
+    soup.head.append(printed)
+    screen = soup.new_tag("style")
+    screen.string = rename_font_families((folder / SCREEN_STYLESHEET).read_text(encoding="utf-8"), families)
+    soup.head.append(screen)
+
+    # The charts go in as text, not through the HTML parser, which would lower-case viewBox; the
+    # fonts come last, as they hold exactly the characters of the finished page.
+    page = str(soup)
+    for n, chart in enumerate(charts, start=1):
+        page = page.replace(f"<!--er-chart-{n}-->", chart, 1)
+    fonts = "".join(embed_font_face(face, families[face.family], page) for face in faces)
+    return page.replace(f"<!--{FONTS_MARK}-->", f"<style>\n{fonts}</style>", 1)
+
+
+def _wrap_tables(soup: BeautifulSoup, fixed: dict) -> None:
+    """Put each table in a box that scrolls sideways by itself (WCAG 1.4.10: the page never does),
+    which a keyboard can reach and a screen reader names after the table's caption."""
+    for table in soup.find_all("table"):
+        figure = table.find_parent("figure")
+        caption = figure.find("figcaption") if figure else table.find("caption")
+        label = caption.get_text(" ", strip=True) if caption else fixed["table"]
+        table.wrap(soup.new_tag("div", attrs={"class": "er-table-scroll", "role": "region",
+                                              "aria-label": label, "tabindex": "0"}))
+
+
+def _add_landmarks(soup: BeautifulSoup, fixed: dict) -> None:
+    """The title page becomes the `header`, the chapters the `main`, and a skip link leads there."""
+    body = soup.body
+    title_page = body.find("section", class_="title-page", recursive=False)
+    if title_page is not None:
+        title_page.wrap(soup.new_tag("header"))
+    chapters = body.find_all("section", class_="chapter", recursive=False)
+    main = soup.new_tag("main", id="main")
+    if chapters:
+        chapters[0].insert_before(main)
+        for chapter in chapters:
+            main.append(chapter.extract())
+    else:
+        body.append(main)
+    skip = soup.new_tag("a", href="#main", attrs={"class": "skip-link"})
+    skip.string = fixed["skip_to_content"]
+    body.insert(0, skip)
+
+
+def read_font_faces(stylesheet: Path) -> tuple[str, list[FontFace]]:
+    """Return the stylesheet without its @font-face rules, and those rules, each font file resolved
+    from the stylesheet's folder."""
+    css = stylesheet.read_text(encoding="utf-8")
+    faces = []
+    for rule in FONT_FACE.finditer(css):
+        source = FONT_SOURCE.search(rule["body"])
+        descriptors = {m["name"]: m["value"].strip() for m in FONT_DESCRIPTOR.finditer(FONT_SOURCE.sub("", rule["body"]))}
+        family = descriptors.pop("font-family").strip("\"' ")
+        faces.append(FontFace(family, (stylesheet.parent / source["path"]).resolve(), tuple(descriptors.items())))
+    return FONT_FACE.sub("", css), faces
+
+
+def reserved_font_names(font) -> list[str]:
+    """The Reserved Font Names an OFL font's copyright notice declares (name ID 0), e.g. ['Source']."""
+    notice = font["name"].getDebugName(0) or ""
+    found = RESERVED_FONT_NAMES.search(notice)
+    return [m["name"] for m in QUOTED.finditer(found["names"])] if found else []
+
+
+def twin_family_name(face: FontFace) -> str:
+    """The name the twin's subset of a font goes by.
+
+    A subset is a Modified Version under the SIL Open Font License, which may not carry the font's
+    Reserved Font Names ('Source' for Source Sans Pro): those words give way to 'Evalreport'. A font
+    without reserved names keeps its own.
+    """
+    from fontTools.ttLib import TTFont
+
+    with TTFont(face.path, lazy=True) as font:
+        reserved = set(reserved_font_names(font))
+    if not reserved:
+        return face.family
+    return " ".join(["Evalreport", *(word for word in face.family.split() if word not in reserved)])
+
+
+def rename_font_families(css: str, families: dict[str, str]) -> str:
+    """Put each renamed family first wherever its original is named, the original kept as a fallback."""
+    for original, renamed in families.items():
+        if renamed != original:
+            css = re.sub(rf"""(["']){re.escape(original)}\1""", f'"{renamed}", "{original}"', css)
+    return css
+
+
+def font_characters(text: str) -> str:
+    """Every character a font must hold to set `text`, upper- and lower-case forms included (CSS may
+    change the case, as the title page's kicker does)."""
+    characters = set(text) | set(text.upper()) | set(text.lower())
+    return "".join(sorted(c for c in characters if c.isprintable() or c == "\u00a0"))
+
+
+def subset_font(path: Path, characters: str, family: str) -> bytes:
+    """Return the font at `path` as WOFF2, cut down to `characters` and renamed to `family`; its
+    copyright notice and licence (name IDs 0, 13, 14) stay, as the OFL asks."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.name_IDs = ["*"]
+    font = TTFont(path)
+    original = font["name"].getDebugName(1)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    if family != original:
+        for record in font["name"].names:
+            if record.nameID in (1, 3, 4, 6, 16, 21):
+                text = record.toUnicode()
+                text = text.replace(original, family).replace(original.replace(" ", ""), family.replace(" ", ""))
+                record.string = text
+    buffer = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+def embed_font_face(face: FontFace, family: str, page: str) -> str:
+    """One @font-face rule with the font, subset to the characters of `page`, as a data: URI."""
+    data = base64.b64encode(subset_font(face.path, font_characters(page), family)).decode("ascii")
+    descriptors = "".join(f" {name}: {value};" for name, value in face.descriptors)
+    return (f'@font-face {{ font-family: "{family}"; src: url(data:font/woff2;base64,{data}) format("woff2");'
+            f"{descriptors} }}\n")
+
+
+def inline_chart(svg: str, alt: str, key: str, families: dict[str, str]) -> str:
+    """Return a chart's SVG as markup to put inside the page.
+
+    Its alt text becomes its accessible name (role="img", aria-label); its ids get the prefix `key`,
+    so that two charts never share one; its style sheet applies to itself only; its text names the
+    page's fonts; and what a browser does not need (metadata, layout whitespace) goes.
+    """
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(svg)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag == f"{{{SVG}}}metadata":
+                parent.remove(child)
+    referenced = set()
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            referenced.update(m["id"] for m in URL_REFERENCE.finditer(value))
+            if name in ("href", XLINK_HREF) and value.startswith("#"):
+                referenced.add(value[1:])
+    for element in root.iter():
+        element.text = element.text if element.text and element.text.strip() else None
+        element.tail = None
+        if "id" in element.attrib:
+            if element.attrib["id"] in referenced:
+                element.set("id", f"{key}-{element.attrib['id']}")
+            else:
+                del element.attrib["id"]
+        if XLINK_HREF in element.attrib:  # SVG 2's plain href needs no xlink namespace in HTML
+            element.set("href", element.attrib.pop(XLINK_HREF))
+        for name, value in list(element.attrib.items()):
+            value = URL_REFERENCE.sub(lambda m: f"url(#{key}-{m['id']})", value)
+            if name == "href" and value.startswith("#"):
+                value = f"#{key}-{value[1:]}"
+            if name == "d":
+                value = " ".join(value.split())
+            if name in ("style", "font-family"):
+                value = FONT_FAMILY_LIST.sub(lambda m: _chart_font_families(m, families), value)
+            element.set(name, value)
+        if element.tag == f"{{{SVG}}}style" and element.text:
+            element.text = _scope_css(element.text, f"#{key}")
+    for element in root.iter():  # an HTML parser puts <svg> and all inside it in SVG's namespace
+        element.tag = element.tag.removeprefix(f"{{{SVG}}}")
+    root.set("xmlns", SVG)
+    root.set("id", key)
+    root.set("class", "er-chart")
+    root.set("role", "img")
+    root.set("aria-label", alt)
+    return ElementTree.tostring(root, encoding="unicode")
+
+
+def _chart_font_families(match: re.Match, families: dict[str, str]) -> str:
+    """matplotlib names its whole fallback list; the page's own font and a generic one suffice."""
+    first = match["families"].split(",")[0].strip().strip("\"'")
+    if first in families:
+        return f"font-family: '{families[first]}', sans-serif"
+    return match[0]
+
+
+def _scope_css(css: str, scope: str) -> str:
+    """Prefix every selector of a small style sheet with `scope`: inline, an SVG's <style> would
+    otherwise apply to the whole page."""
+    def scoped(match: re.Match) -> str:
+        selectors = ", ".join(f"{scope} {s.strip()}" for s in match["selectors"].split(","))
+        return f"{selectors} {{{match['body']}}}"
+
+    return re.sub(r"(?P<selectors>[^{}]+)\{(?P<body>[^{}]*)\}", scoped, css)
 

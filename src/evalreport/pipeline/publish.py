@@ -34,12 +34,11 @@ def publish(plan, html: str, sidecar: dict):
 
     epoch = int(dt.datetime.fromisoformat(plan.built_at).timestamp())
     pages = pdf.write_pdf(html, staged[plan.pdf], project.templates, epoch=epoch, verify=verify)
-    document.write_html_twin(html, staged[plan.html])
+    document.write_html_twin(html, staged[plan.html], project.templates)
     result = checks[0]
     sidecar = {**sidecar, "pdf_checks": {"passed": result.passed, "checkers": list(result.checkers),
                                          "problems": [str(p) for p in result.problems], "draft": config.draft}}
     write_text(staged[plan.sidecar], json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-    document.install_assets(project.templates, project.build_dir)
     for source in staged.values():
         os.chmod(source, file_mode())
     replace_together(staged, staging / "previous")
