@@ -162,6 +162,22 @@ def test_old_mac_line_endings(tmp_path):
     assert table.rows == [2, 3]
 
 
+def test_a_quote_that_is_not_closed(tmp_path):
+    path = tmp_path / "funding.csv"
+    path.write_text('year,source,amount_nok\n2011,"kommunen,100\n2012,kommunen,200\n', encoding="utf-8")
+    assert problems_of(path) == [
+        'funding.csv: row 2: a quote (") on this row is not closed, so the rows below it run into one cell; close '
+        "the quote or remove it"]
+
+
+def test_an_end_of_file_mark_of_old_dos_programs_is_ignored(tmp_path):
+    path = tmp_path / "funding.csv"
+    path.write_bytes(b"year,source,amount_nok\r\n2011,kommunen,100\r\n\x1a")
+    table = read_table(path, "funding.csv", FUNDING)
+    assert table.problems == []
+    assert table.frame.values.tolist() == [["2011", "kommunen", "100"]]
+
+
 # --- 2. units and signs in numbers ---------------------------------------------------------------
 
 def test_a_percent_sign_in_a_decimal_column_says_to_remove_it_not_to_use_a_point(tmp_path):
@@ -192,6 +208,21 @@ def test_text_that_is_no_number_with_a_unit_gets_no_advice(tmp_path):
     path = tmp_path / "funding.csv"
     path.write_text("year;source;amount_nok\n2011;kommunen;se vedlegg\n", encoding="utf-8")
     assert problems_of(path) == [f"funding.csv: column 'amount_nok', row 2: {WHOLE_NUMBER} (found 'se vedlegg')"]
+
+
+def test_a_check_across_columns_waits_for_values_that_could_not_be_read(tmp_path):
+    # With '1 kr' unreadable the check cannot compare the columns at all; row 4 (5 > 1) is found
+    # once the value is corrected.
+    layout = Layout(["paid", "granted"], integer_columns=("paid", "granted"))
+    schema = pa.DataFrameSchema(
+        {"paid": pa.Column(int, coerce=True), "granted": pa.Column(int, coerce=True)},
+        checks=[pa.Check(lambda df: df["paid"] <= df["granted"], error="paid must not exceed granted")])
+    path = tmp_path / "projects.csv"
+    path.write_text("paid,granted\n1 kr,3\n2,4\n5,1\n", encoding="utf-8")
+    assert problems_of(path, layout, schema) == [
+        f"projects.csv: column 'paid', row 2: {WHOLE_NUMBER} (found '1 kr'); remove 'kr': write '1'"]
+    path.write_text("paid,granted\n1,3\n2,4\n5,1\n", encoding="utf-8")
+    assert problems_of(path, layout, schema) == ["projects.csv: row 4: paid must not exceed granted"]
 
 
 # --- 3. formulas without saved values ------------------------------------------------------------

@@ -300,8 +300,11 @@ def _describe_failures(table: readers.RawTable, errors: SchemaErrors) -> list[st
         for index in indexes[:readers.PER_KIND]:
             problems.add(f"{label}: row {table.row(index)}: {what}", None, check)
         problems.add_count(len(indexes) - readers.PER_KIND, None, check)
-        if all(pd.isna(row) for row in rows):
-            problems.add(f"{label}: {what}")
+        if all(pd.isna(row) for row in rows) and not coerce_failed:
+            # The check could not run at all; where a value could not be read, that value is the
+            # problem to report, and the check runs again once it is corrected.
+            for found in dict.fromkeys(str(f) for positions in parts for f in found_of[positions]):
+                problems.add(f"{label}: {what} (found {readers.quote(found)})")
     return problems.lines()
 
 

@@ -345,7 +345,7 @@ def _read_records(reader, names: list[str], label: str, delimiter: str, header_r
     number = header_row
     try:
         for number, record in enumerate(reader, start=header_row + 1):
-            if not "".join(record).strip():
+            if not "".join(record).replace("\x1a", "").strip():  # \x1a: old DOS programs' end-of-file mark
                 continue
             if len(record) != width:
                 extra = record[width:]
@@ -356,6 +356,10 @@ def _read_records(reader, names: list[str], label: str, delimiter: str, header_r
                     problems.add(f"{label}: row {number}: a value in column {_letter(column)}, which has no name in "
                                  f"the header (found {quote(record[column])}); name the column or remove the value",
                                  kind="unnamed")
+                    continue
+                elif len(record) < width and ("\n" in record[-1] or "\r" in record[-1]):
+                    problems.add(f"{label}: row {number}: a quote (\") on this row is not closed, so the rows below "
+                                 "it run into one cell; close the quote or remove it", kind="quote")
                     continue
                 else:
                     problems.add(f"{label}: row {number}: expected {width} fields separated by '{delimiter}', "
