@@ -143,7 +143,7 @@ def test_workbook_with_a_merged_header(project):
     write_workbook(project / CASE / "funding.xlsx", header, merge="A1:C1")
     use_file(project, "funding", "funding.xlsx")
     message = problems(project)
-    assert "funding.xlsx, sheet 'Ark1': no header row with the columns ['year', 'source', 'amount_nok']" in message
+    assert "funding.xlsx, sheet 'Ark1': no header row with the columns ['year', 'funder_id', 'amount_nok']" in message
     assert "merged cells (A1:C1)" in message and "unmerge them" in message
 
 

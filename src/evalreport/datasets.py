@@ -420,11 +420,24 @@ def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
                            + ", ".join(templates))
     problems += _check_across(config, frames, tables)
     if problems:
-        raise DatasetError(f"{len(problems)} problem(s) in the input data:\n" + "\n".join(f"  - {p}" for p in problems))
+        raise DatasetError(_problem_message(problems))
     if "funders" in frames:
         frames["funders"]["public"] = frames["funders"]["public"].str.strip().str.lower().map(YES_NO)
     log.info("validated %d datasets in %s", len(frames), relative(data_dir))
     return Case(provenance=provenance, **{k: v.reset_index(drop=True) for k, v in frames.items()})
+
+
+MESSAGE_LINES = 50  # a message longer than a screenful is not read: the rest is counted
+
+
+def _problem_message(problems: list[str]) -> str:
+    """One message for every problem, cut to about a screenful with a count of the rest."""
+    shown = problems if len(problems) <= MESSAGE_LINES else problems[:MESSAGE_LINES - 1]
+    lines = [f"  - {p}" for p in shown]
+    if len(shown) < len(problems):
+        lines.append(f"  … and {len(problems) - len(shown)} more problem(s) not listed here; correct the ones above "
+                     "and run again")
+    return f"{len(problems)} problem(s) in the input data:\n" + "\n".join(lines)
 
 
 def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
