@@ -155,6 +155,14 @@ def test_a_chart_keeps_its_references_and_sheds_what_a_browser_does_not_need():
     assert "font-family: 'X Sans', sans-serif" in text.get("style")
 
 
+def test_a_chart_label_from_data_stays_text():
+    # matplotlib escapes a label; the chart must come out of the twin escaped as it went in
+    hostile = CHART.replace("Årdal 2011", "Sveis &lt;img src=x onerror=alert(2)&gt;")
+    inline = document.inline_chart(hostile, "Søyler", "er-chart-1", {})
+    assert "<img" not in inline and "Sveis &lt;img src=x onerror=alert(2)&gt;" in inline
+    assert BeautifulSoup(inline, "html.parser").find("text").get_text() == "Sveis <img src=x onerror=alert(2)>"
+
+
 def test_two_charts_share_no_id():
     twin = document.compose_html_twin(small_report(charts=2), TEMPLATES)
     ids = re.findall(r'\bid="([^"]+)"', twin)
