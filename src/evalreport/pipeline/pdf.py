@@ -123,6 +123,8 @@ def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None
     weasy_log.propagate = False  # its errors become our one message, below
     weasy_log.addHandler(failures)
     weasy_log.addFilter(quiet)
+    from weasyprint.urls import FatalURLFetchingError
+
     try:
         with _font_subsetting(epoch):
             document = HTML(string=html, base_url=str(templates) + "/",
@@ -136,6 +138,8 @@ def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None
                     verify(tmp)
 
             write_atomically(target, write)
+    except FatalURLFetchingError as exc:  # a BaseException, which would pass every handler on its way up
+        raise RenderingError(str(exc)) from None
     finally:
         weasy_log.removeHandler(failures)
         weasy_log.removeFilter(quiet)
