@@ -208,6 +208,15 @@ def test_reserved_font_names_are_read_from_the_copyright_notice():
     assert document.without_reserved_names("Gentium Plus", []) == "Gentium Plus"
 
 
+def test_a_missing_font_file_is_named_with_what_to_do(tmp_path):
+    templates = tmp_path / "report_templates"
+    shutil.copytree(TEMPLATES / "evalreport", templates / "evalreport")
+    with pytest.raises(FileNotFoundError) as raised:
+        document.compose_html_twin(small_report(), templates)
+    assert raised.value.filename == str((templates / "fonts" / "SourceSansPro-Regular.ttf").resolve())
+    assert "report.css names a font file that is not there" in raised.value.strerror
+
+
 def test_the_same_report_gives_the_same_bytes():
     first = document.compose_html_twin(small_report(), TEMPLATES)
     document._subset_font.cache_clear()  # subset again, not from the cache

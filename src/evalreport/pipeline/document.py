@@ -7,6 +7,7 @@ chapters, their sections, the figures and the tables, and writes the contents.
 from __future__ import annotations
 
 import base64
+import errno
 import functools
 import json
 import re
@@ -271,8 +272,14 @@ def read_font_faces(stylesheet: Path) -> tuple[str, list[FontFace]]:
     for rule in FONT_FACE.finditer(css):
         source = FONT_SOURCE.search(rule["body"])
         descriptors = {m["name"]: m["value"].strip() for m in FONT_DESCRIPTOR.finditer(FONT_SOURCE.sub("", rule["body"]))}
+        if source is None or "font-family" not in descriptors:
+            continue  # nothing to embed (a local() font, say): the browser falls back as the PDF would
+        path = (stylesheet.parent / source["path"]).resolve()
+        if not path.is_file():
+            raise FileNotFoundError(errno.ENOENT, f"{stylesheet.name} names a font file that is not there: "
+                                    "put the font there or correct the @font-face rule", str(path))
         family = descriptors.pop("font-family").strip("\"' ")
-        faces.append(FontFace(family, (stylesheet.parent / source["path"]).resolve(), tuple(descriptors.items())))
+        faces.append(FontFace(family, path, tuple(descriptors.items())))
     return FONT_FACE.sub("", css), faces
 
 
