@@ -57,7 +57,7 @@ z
 """
 
 
-def small_report(chart_alt: str = "Søyler for 2011–2017", charts: int = 1) -> str:
+def small_report(chart_alt: str = "Søyler for 2011–2017", charts: int = 1, language: str = "nb") -> str:
     """A report as compose_document writes it: title page, contents, a chapter with a table and charts."""
     data = base64.b64encode(CHART.encode("utf-8")).decode("ascii")
     images = "".join(
@@ -66,7 +66,7 @@ def small_report(chart_alt: str = "Søyler for 2011–2017", charts: int = 1) ->
         f'<img class="er-chart" src="data:image/svg+xml;base64,{data}" alt="{chart_alt}"></figure>'
         for n in range(1, charts + 1))
     return f"""<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8"><title>Sluttevaluering</title>
+<html lang="{language}"><head><meta charset="utf-8"><title>Sluttevaluering</title>
 <link rel="stylesheet" href="evalreport/report.css">
 <style>@page {{ @bottom-right {{ content: "Side " counter(page); }} }}</style></head>
 <body>
@@ -126,6 +126,12 @@ def test_landmarks_and_a_skip_link_to_the_chapters(soup):
     assert nav.name == "nav" and nav["aria-label"] == "Innhold"
     assert main.name == "main" and main["id"] == "main"
     assert [h.get_text() for h in main.find_all("h1")] == ["1 Innledning", "2 Vedlegg"]
+
+
+@pytest.mark.parametrize(("language", "skip"), [("nn", "Gå til hovudinnhaldet"), ("en", "Skip to main content")])
+def test_the_skip_link_speaks_the_report_language(language, skip):
+    twin = BeautifulSoup(document.compose_html_twin(small_report(language=language), TEMPLATES), "html.parser")
+    assert twin.find("a", class_="skip-link").get_text() == skip
 
 
 def test_a_table_scrolls_in_its_own_box_that_a_keyboard_reaches_and_a_reader_names(soup):
