@@ -137,23 +137,6 @@ def finish_document(html: str, language: str) -> str:
     return str(soup)
 
 
-def install_assets(templates: Path, folder: Path) -> None:
-    """Put the HTML twin's stylesheet and fonts in `folder`/assets.
-
-    The assets are shared by every report in `folder`, and another report's build may install them
-    at the same moment or a browser may be reading them: each file is written aside and moved into
-    place, so that a reader sees the old file or the new one, never half of one.
-    """
-    import shutil
-
-    assets = folder / "assets"
-    sources = [(path, assets / "fonts" / path.relative_to(templates / "fonts"))
-               for path in sorted((templates / "fonts").rglob("*")) if path.is_file()]
-    sources.append((templates / TEMPLATE_NAME / "report.css", assets / TEMPLATE_NAME / "report.css"))
-    for source, target in sources:
-        write_atomically(target, lambda tmp, source=source: shutil.copyfile(source, tmp))
-
-
 def write_html_twin(html: str, target: Path, templates: Path) -> None:
     """Write the HTML twin: one file that works alone (see `compose_html_twin`)."""
     twin = compose_html_twin(html, templates)
