@@ -82,12 +82,12 @@ report.glue(
 #
 # {% if employment_known %}Sysselsettingen etter arbeidssted {{ employment_verb }} fra {{ employment_before }} i
 # {{ employment_before_year }} til {{ employment_end }} i {{ employment_end_year }} ({{ employment_change }}).{% endif %}
-# {% if effect_available %}Sammenlignet med en syntetisk kontrollgruppe av andre kommuner var sysselsettingen i
-# programperioden i gjennomsnitt {{ effect_estimate }}
-# {% if effect_interval %}(spenn i følsomhetsanalysene: {{ effect_interval }}){% endif %} enn den ville ha vært med samme
-# utvikling som kontrollgruppen. {% if effect_clear %}Så stor forskjell er sjelden blant kommuner uten program
-# (placebo-p = {{ effect_p }}).{% else %}En så stor forskjell er vanlig også blant kommuner uten program
-# (placebo-p = {{ effect_p }}), så den kan ikke skilles fra vanlig variasjon.{% endif %} Se kapittel 4.{% endif %}
+# {% if effect_available %}Sammenlignet med en syntetisk kontrollgruppe av kommuner som lignet før programmet, lå
+# sysselsettingen i programårene i gjennomsnitt {{ effect_points }} indekspoeng {% if effect_higher %}høyere{% else %}lavere{% endif %}
+# ({{ effect_fit_years }} = 100; følsomhetsanalysene gir fra {{ effect_range }}). {% if effect_clear %}Så stor forskjell
+# er sjelden blant kommuner uten program (placebo-p = {{ effect_p }}).{% else %}En så stor forskjell er vanlig også blant
+# kommuner uten program (placebo-p = {{ effect_p }}), så den kan ikke skilles fra vanlig variasjon.{% endif %}
+# Se kapittel 4.{% endif %}
 # {% for study in national_studies %}{{ study.nb }} {% endfor %}
 #
 # {% if population_after %}Folkemengden var {{ population_after }} per {{ population_date }}.{% endif %}
@@ -111,12 +111,12 @@ report.glue(
 #
 # {% if employment_known %}Sysselsetjinga etter arbeidsstad {{ employment_verb }} frå {{ employment_before }} i
 # {{ employment_before_year }} til {{ employment_end }} i {{ employment_end_year }} ({{ employment_change }}).{% endif %}
-# {% if effect_available %}Samanlikna med ei syntetisk kontrollgruppe av andre kommunar var sysselsetjinga i
-# programperioden i gjennomsnitt {{ effect_estimate }}
-# {% if effect_interval %}(spenn i følsemdsanalysane: {{ effect_interval }}){% endif %} enn ho ville ha vore med same
-# utvikling som kontrollgruppa. {% if effect_clear %}Så stor skilnad er sjeldan blant kommunar utan program
-# (placebo-p = {{ effect_p }}).{% else %}Ein så stor skilnad er vanleg også blant kommunar utan program
-# (placebo-p = {{ effect_p }}), så han kan ikkje skiljast frå vanleg variasjon.{% endif %} Sjå kapittel 4.{% endif %}
+# {% if effect_available %}Samanlikna med ei syntetisk kontrollgruppe av kommunar som likna før programmet, låg
+# sysselsetjinga i programåra i gjennomsnitt {{ effect_points }} indekspoeng {% if effect_higher %}høgare{% else %}lågare{% endif %}
+# ({{ effect_fit_years }} = 100; følsemdsanalysane gir frå {{ effect_range }}). {% if effect_clear %}Så stor skilnad er
+# sjeldan blant kommunar utan program (placebo-p = {{ effect_p }}).{% else %}Ein så stor skilnad er vanleg også blant
+# kommunar utan program (placebo-p = {{ effect_p }}), så han kan ikkje skiljast frå vanleg variasjon.{% endif %}
+# Sjå kapittel 4.{% endif %}
 # {% for study in national_studies %}{{ study.nn }} {% endfor %}
 #
 # {% if population_after %}Folketalet var {{ population_after }} per {{ population_date }}.{% endif %}
@@ -140,13 +140,12 @@ report.glue(
 #
 # {% if employment_known %}Employment by place of work {{ employment_verb }} from {{ employment_before }} in
 # {{ employment_before_year }} to {{ employment_end }} in {{ employment_end_year }} ({{ employment_change }}).{% endif %}
-# {% if effect_available %}Compared with a synthetic control group of other municipalities, employment during the
-# programme was on average {{ effect_estimate }}
-# {% if effect_interval %}(range across the sensitivity analyses: {{ effect_interval }}){% endif %} than it would have
-# been had it followed the control group. {% if effect_clear %}A difference this large is rare among municipalities
-# without a programme (placebo p = {{ effect_p }}).{% else %}A difference this large is common among municipalities
-# without a programme (placebo p = {{ effect_p }}), so it cannot be told apart from normal variation.{% endif %}
-# See chapter 4.{% endif %}
+# {% if effect_available %}Compared with a synthetic control group of municipalities that were alike before the
+# programme, employment in the programme years was on average {{ effect_points }} index points
+# {% if effect_higher %}higher{% else %}lower{% endif %} ({{ effect_fit_years }} = 100; the sensitivity analyses give
+# {{ effect_range }}). {% if effect_clear %}A difference this large is rare among municipalities without a programme
+# (placebo p = {{ effect_p }}).{% else %}A difference this large is common among municipalities without a programme
+# (placebo p = {{ effect_p }}), so it cannot be told apart from normal variation.{% endif %} See chapter 4.{% endif %}
 # {% for study in national_studies %}{{ study.en }} {% endfor %}
 #
 # {% if population_after %}The population was {{ population_after }} on {{ population_date }}.{% endif %}

@@ -33,10 +33,22 @@ class ChapterContext:
     config: ReportConfig
     case: Case
     project_root: Path
+    effect_store: str = ""
     fmt: Formatter = field(init=False)
 
     def __post_init__(self):
         self.fmt = for_language(self.config.language)
+
+    @property
+    def effect(self):
+        """The effect analysis (evalreport.effect.Analysis): the one the build estimated, or, for a
+        chapter run by hand, estimated here."""
+        if not hasattr(self, "_effect"):
+            from evalreport import effect
+
+            self._effect = (effect.read(Path(self.effect_store)) if self.effect_store
+                            else effect.analyse(self.config, self.case))
+        return self._effect
 
     @property
     def language(self) -> str:
@@ -92,7 +104,7 @@ def _plain(name: str, value):
     raise TypeError(f"glue: '{name}' is a {type(value).__name__}; glue text, numbers, yes/no, lists or mappings")
 
 
-def load(config_file: str = "", case_store: str = "", project_root: str = "") -> ChapterContext:
+def load(config_file: str = "", case_store: str = "", project_root: str = "", effect_store: str = "") -> ChapterContext:
     """Return the chapter's context for the report configured in `config_file`."""
     from evalreport import figures
     from evalreport.pipeline.project import Project
@@ -107,7 +119,7 @@ def load(config_file: str = "", case_store: str = "", project_root: str = "") ->
         from evalreport import casestore
 
         config, case, _ = casestore.read(Path(case_store))
-        return ChapterContext(config, case, project.root)
+        return ChapterContext(config, case, project.root, effect_store)
     from evalreport.datasets import load_case
 
     config = load_config(project.resolve(config_file))

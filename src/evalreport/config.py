@@ -76,9 +76,24 @@ class EffectSettings(_Strict):
 
     exclude: list[Exclusion] = Field(default_factory=list, description="Municipalities left out of the donor pool.")
     fit_years: list[int] | None = Field(None, description="Years before the programme whose employment the control "
-                                                          "group is fitted to (default: every year before it).")
+                                                          "group is fitted to, as a list or a range such as 2000-2010 "
+                                                          "(default: every year of the period before the programme); "
+                                                          "they may reach before the period, if the donor pool does.")
     significance: float = Field(0.10, gt=0, lt=1, description="The placebo p-value at or below which the report calls "
                                                               "an effect distinguishable from normal variation.")
+    noise_floor: float = Field(0.5, ge=0, description="The precision of the employment index, in index points: a "
+                                                      "fit before the programme closer than this counts as this close "
+                                                      "in the placebo test.")
+
+    @field_validator("fit_years", mode="before")
+    @classmethod
+    def _years(cls, value):
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", value)
+            if not match or int(match.group(1)) > int(match.group(2)):
+                raise ValueError("write the years as a list or a range such as 2000-2010")
+            return list(range(int(match.group(1)), int(match.group(2)) + 1))
+        return value
 
 
 class ReportConfig(_Strict):
@@ -158,8 +173,11 @@ class ReportConfig(_Strict):
             if not self.period.start <= year < self.programme.start:
                 raise ValueError(f"effect_pre_years: {year} must lie in the period and before the programme")
         for year in self.effect.fit_years or []:
-            if not self.period.start <= year < self.programme.start:
-                raise ValueError(f"effect.fit_years: {year} must lie in the period and before the programme")
+            if not 1994 <= year < self.programme.start:
+                raise ValueError(f"effect.fit_years: {year} must lie before the programme, and in 1994 or later")
+        if len(self.fit_years) < 2:
+            raise ValueError("the effect estimate needs at least two years before the programme: start the period "
+                             "earlier or give effect.fit_years")
         if self.municipality in {e.code for e in self.effect.exclude}:
             raise ValueError("effect.exclude: the municipality itself cannot be excluded from its own comparison")
         if self.municipality in self.comparison:
@@ -190,7 +208,7 @@ class ReportConfig(_Strict):
     @property
     def fit_years(self) -> list[int]:
         """The years before the programme the synthetic control is fitted to."""
-        return list(self.effect.fit_years or range(self.period.start, self.programme.start))
+        return sorted(self.effect.fit_years or range(self.period.start, self.programme.start))
 
     @property
     def programme_years(self) -> list[int]:

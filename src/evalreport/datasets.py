@@ -120,14 +120,16 @@ STATISTICS_DOCS = {  # dataset: (value column, type, checks, what it holds, unit
 }
 
 
-def _region_columns(config: ReportConfig) -> dict[str, pa.Column]:
+def _region_columns(config: ReportConfig, first_year: int | None = None,
+                    last_year: int | None = None) -> dict[str, pa.Column]:
     return {
         "region_code": _text("Kommunenummer or fylkesnummer as used in that year, or 0 for the whole country; "
                              "old and new numbers of one municipality join into one series.", "3443",
                              _known_region()),
         "region_name": _text("The region's name (for the reader of the file; the report takes names from the "
                              "region register).", "Vestre Toten"),
-        "year": _year(config.period.start, config.period.end, "the report's period"),
+        "year": (_year(first_year, last_year, "the years") if first_year and last_year
+                 else _year(config.period.start, config.period.end, "the report's period")),
     }
 
 
@@ -143,8 +145,11 @@ def _status_columns() -> dict[str, pa.Column]:
 
 def _statistics_schema(name: str, config: ReportConfig) -> pa.DataFrameSchema:
     value_column, dtype, checks, description, unit, example = STATISTICS_DOCS[name]
+    # The donor pool is a national panel: it may hold more years than a report uses (before its period, for
+    # the years the control group is fitted to, or after it); the effect estimate takes the years it needs.
+    first, last = (1994, 2100) if name == "donor_pool_employment" else (config.period.start, config.period.end)
     return pa.DataFrameSchema(
-        {**_region_columns(config),
+        {**_region_columns(config, first, last),
          value_column: pa.Column(dtype, checks, coerce=True, **_doc(description, unit, example)),
          **_status_columns()},
         unique=["region_code", "year"], strict=True, ordered=False,

@@ -33,6 +33,7 @@ MARKERS = ["o", "s", "^", "D", "v", "P"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 TEXT_COLOUR = "#222222"
 CONTEXT_COLOUR = "#767676"  # bars outside the programme's years: grey, hatched, still 4.5:1 on white
+PLACEBO_COLOUR = "#949494"  # the placebos' lines and the edge of their band: 3:1 on white, behind the case's
 
 
 @lru_cache(maxsize=4)
@@ -190,3 +191,94 @@ def plot_bars(values: pd.Series, fmt: Formatter, caption: str, source: str, alt:
         ax.text(highlight[0] - 0.4, 1.0, texts.label(fmt.language, "programme_years"),
                 transform=ax.get_xaxis_transform(), va="top", fontsize=8, color=TEXT_COLOUR)
     return _figure(_to_svg(fig), alt, caption, source, fmt.language)
+
+
+def plot_placebo_gaps(treated: pd.Series, placebos: pd.DataFrame, labels: tuple[str, str], fmt: Formatter,
+                      caption: str, source: str, alt: str, y_label: str = "", shade: tuple[int, int] | None = None,
+                      decimals: int = 0) -> Exhibit:
+    """The treated unit's gap (strong, dark) drawn over every placebo's gap (thin, grey), as Abadie,
+    Diamond & Hainmueller (2010) draw the test: an effect stands out only if its line leaves the
+    grey band. `labels` names the two in the legend: (treated, placebos)."""
+    fig, ax = _new_axes()
+    if shade:
+        ax.axvspan(shade[0] - 0.5, shade[1] + 0.5, color="#EEF3F8", zorder=0)
+        ax.text(shade[0] - 0.4, 1.0, texts.label(fmt.language, "programme_years"), transform=ax.get_xaxis_transform(),
+                va="top", ha="left", fontsize=8, color=TEXT_COLOUR)
+    ax.axhline(0, color="#444444", linewidth=0.8)
+    for i, code in enumerate(placebos.columns):
+        ax.plot(placebos.index, placebos[code].values, color=PLACEBO_COLOUR, linewidth=0.5, zorder=1,
+                label=labels[1] if i == 0 else None)
+    ax.plot(treated.index, treated.values, color=PALETTE[0], linewidth=2.4, marker=MARKERS[0], markersize=4,
+            zorder=3, label=labels[0])
+    _number_axis(ax, fmt, decimals)
+    ax.set_ylabel(y_label)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5)
+    return _figure(_to_svg(fig), alt, caption, source, fmt.language)
+
+
+def plot_event_study(gap: pd.Series, low: pd.Series, high: pd.Series, labels: tuple[str, str], fmt: Formatter,
+                     caption: str, source: str, alt: str, y_label: str = "", shade: tuple[int, int] | None = None,
+                     decimals: int = 0) -> Exhibit:
+    """Yearly effects (the gap) with the range of the well-fitted placebos' gaps as a band; `labels`
+    names (the gap, the band)."""
+    fig, ax = _new_axes()
+    if shade:
+        ax.axvspan(shade[0] - 0.5, shade[1] + 0.5, color="#EEF3F8", zorder=0)
+        ax.text(shade[0] - 0.4, 1.0, texts.label(fmt.language, "programme_years"), transform=ax.get_xaxis_transform(),
+                va="top", ha="left", fontsize=8, color=TEXT_COLOUR)
+    ax.axhline(0, color="#444444", linewidth=0.8)
+    ax.fill_between(low.index, low.values, high.values, facecolor="#DDDDDD", edgecolor=PLACEBO_COLOUR, linewidth=0.8,
+                    label=labels[1], zorder=1)
+    ax.plot(gap.index, gap.values, color=PALETTE[0], linewidth=2.2, marker=MARKERS[0], markersize=4, zorder=3,
+            label=labels[0])
+    _number_axis(ax, fmt, decimals)
+    ax.set_ylabel(y_label)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5)
+    return _figure(_to_svg(fig), alt, caption, source, fmt.language)
+
+
+def describe_gap(treated: pd.Series, synthetic: pd.Series, region: str, fmt: Formatter) -> str:
+    """Alternative text for the treated-against-synthetic chart: where the two lines are at the ends."""
+    first, last = int(treated.index[0]), int(treated.index[-1])
+    a, b = fmt.number(treated.iloc[0], 1), fmt.number(treated.iloc[-1], 1)
+    c, d = fmt.number(synthetic.iloc[0], 1), fmt.number(synthetic.iloc[-1], 1)
+    return {
+        "nb": f"To linjer for årene {first}–{last}. {region}: {a} i {first} og {b} i {last}. Den syntetiske "
+              f"kontrollgruppen: {c} i {first} og {d} i {last}.",
+        "nn": f"To linjer for åra {first}–{last}. {region}: {a} i {first} og {b} i {last}. Den syntetiske "
+              f"kontrollgruppa: {c} i {first} og {d} i {last}.",
+        "en": f"Two lines for {first}–{last}. {region}: {a} in {first} and {b} in {last}. The synthetic control "
+              f"group: {c} in {first} and {d} in {last}.",
+    }[fmt.language]
+
+
+def describe_placebos(treated: pd.Series, placebos: pd.DataFrame, start: int, region: str, fmt: Formatter) -> str:
+    """Alternative text for the placebo chart: the case's mean departure after the start, and the placebos'."""
+    after = [t for t in treated.index if t >= start]
+    own = fmt.number(float(treated.loc[after].mean()), 1)
+    spread = placebos.loc[after].mean()
+    low, high = fmt.number(float(spread.min()), 1), fmt.number(float(spread.max()), 1)
+    count = len(placebos.columns)
+    return {
+        "nb": f"{region} avviker i gjennomsnitt {own} indekspoeng fra kontrollgruppen fra {start}. De {count} "
+              f"placeboene avviker i gjennomsnitt fra {low} til {high} indekspoeng i de samme årene.",
+        "nn": f"{region} avvik i gjennomsnitt {own} indekspoeng frå kontrollgruppa frå {start}. Dei {count} "
+              f"placeboane avvik i gjennomsnitt frå {low} til {high} indekspoeng i dei same åra.",
+        "en": f"{region} departs from its control group by {own} index points on average from {start}. The {count} "
+              f"placebos depart by {low} to {high} index points on average in the same years.",
+    }[fmt.language]
+
+
+def describe_band(gap: pd.Series, low: pd.Series, high: pd.Series, start: int, end: int, fmt: Formatter) -> str:
+    """Alternative text for the yearly chart: the years whose departure lies outside the placebos' band."""
+    outside = [int(t) for t in gap.index if start <= t <= end and not low[t] <= gap[t] <= high[t]]
+    years = fmt.join([str(t) for t in outside], {"nb": "og", "nn": "og", "en": "and"}[fmt.language])
+    if fmt.language == "en":
+        return (f"Departure by year with the band of the placebos. In the programme years it lies outside the band in "
+                f"{years}." if outside else "Departure by year with the band of the placebos. In every programme "
+                "year it lies inside the band.")
+    word = {"nb": ("Avvik per år med båndet til placeboene.", "I programårene ligger det utenfor båndet i",
+                   "I alle programårene ligger det innenfor båndet."),
+            "nn": ("Avvik per år med bandet til placeboane.", "I programåra ligg det utanfor bandet i",
+                   "I alle programåra ligg det innanfor bandet.")}[fmt.language]
+    return f"{word[0]} {word[1]} {years}." if outside else f"{word[0]} {word[2]}"

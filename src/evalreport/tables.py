@@ -160,3 +160,22 @@ def table_datasets(provenance: dict, language: str, caption: str, source: str) -
                Column("retrieved", texts.label(language, "retrieved"), numeric=False),
                Column("status", texts.label(language, "status"), numeric=False)]
     return make_table(frame, columns, caption, source, language)
+
+
+def table_rows(rows: list[tuple[str, str]], headers: tuple[str, str], language: str, caption: str,
+               source: str) -> Exhibit:
+    """Two columns with headers: what (row headers), and its value already formatted."""
+    frame = pd.DataFrame(rows, columns=["what", "value"])
+    columns = [Column("what", headers[0], numeric=False), Column("value", headers[1], str)]
+    return make_table(frame, columns, caption, source, language)
+
+
+def table_weights(weights: dict[str, float], names: dict[str, str], fmt: Formatter, caption: str, source: str,
+                  least: float = 0.005) -> Exhibit:
+    """The control group's members and their weights (largest first; weights below `least` left out)."""
+    lang = fmt.language
+    kept = sorted(((w, code) for code, w in weights.items() if w >= least), reverse=True)
+    frame = pd.DataFrame([{"name": names.get(code, code), "weight": w * 100} for w, code in kept])
+    columns = [Column("name", texts.label(lang, "municipality"), numeric=False),
+               Column("weight", texts.label(lang, "weight"), lambda v: fmt.percent(v, 1))]
+    return make_table(frame, columns, caption, source, lang)

@@ -46,7 +46,7 @@ def test_every_text_colour_of_the_stylesheet_is_checked():
     assert len(TEXT_COLOURS) >= 5
 
 
-@pytest.mark.parametrize("colour", [*figures.PALETTE, figures.CONTEXT_COLOUR])
+@pytest.mark.parametrize("colour", [*figures.PALETTE, figures.CONTEXT_COLOUR, figures.PLACEBO_COLOUR])
 def test_chart_colours_have_at_least_3_to_1(colour):
     assert contrast_on_white(colour) >= 3.0
 

@@ -37,6 +37,7 @@ class PlaceboTest:
     values: dict[str, float]
     pre_mspe: dict[str, float]
     excluded: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gaps: dict[str, dict[int, float]] = field(default_factory=dict)  # each placebo's gap by time, for the figure
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ class EffectResult:
             data["placebo"] = {"rank": placebo["rank"], "units": placebo["units"],
                                "p_value": placebo["p_value"], "statistic": placebo["statistic"],
                                placebo["statistic"]: values, "pre_mspe": placebo["pre_mspe"],
-                               "excluded": placebo["excluded"]}
+                               "excluded": placebo["excluded"],
+                               "gaps": {u: {str(t): g for t, g in gaps.items()} for u, gaps in placebo["gaps"].items()}}
         data["notes"] = list(self.notes)
         return _finite(data)
 
@@ -112,7 +114,8 @@ class EffectResult:
                 rank=placebo["rank"], units=placebo["units"], p_value=placebo["p_value"],
                 statistic=statistic, values={u: _number(v) for u, v in placebo[statistic].items()},
                 pre_mspe={u: _number(v) for u, v in placebo["pre_mspe"].items()},
-                excluded=placebo["excluded"])
+                excluded=placebo["excluded"],
+                gaps={u: {int(t): _number(g) for t, g in gaps.items()} for u, gaps in placebo.get("gaps", {}).items()})
         if data.get("interval") is not None:
             data["interval"] = Interval(**data["interval"])
         data["notes"] = tuple(data.get("notes", ()))

@@ -43,6 +43,9 @@ class Inference:
     interval_level: the confidence level of the constant-effect interval.
     placebo_start: the fake start of the in-time placebo (default: the middle pre-period year).
     v_floor: the least share of an equal weight each predictor keeps in V (see fit_weights).
+    noise_floor: a pre-period fit closer than the data's own precision says no more than that
+        precision: with hundreds of donors and a few pre-period years many units are matched exactly,
+        and their post/pre ratios would be infinite; below this RMSPE a fit counts as this RMSPE.
     """
 
     exclusion_multiples: tuple[float, ...] = (2.0, 5.0, 20.0)
@@ -51,6 +54,7 @@ class Inference:
     interval_level: float = 0.90
     placebo_start: int | None = None
     v_floor: float = V_FLOOR
+    noise_floor: float = 0.0  # pre-period RMSPEs below this count as this (in outcome units; see _summarise_placebos)
     placebos: bool = True
     leave_one_out: bool = True
     in_time: bool = True
@@ -218,14 +222,17 @@ def _summarise_placebos(design: Design, gap: np.ndarray, pre_mspe: float, placeb
                         inference: Inference):
     pre, post = design.pre_rows, design.post_rows
 
+    floor = inference.noise_floor ** 2
+
     def ratio(g: np.ndarray) -> float:
-        before = float(np.mean(g[pre] ** 2))
+        before = max(float(np.mean(g[pre] ** 2)), floor)
         after = float(np.mean(g[post] ** 2))
         return after / before if before > 0 else math.inf
 
     treated = design.units[0]
     ratios = {treated: ratio(gap), **{u: ratio(g) for u, g in placebo_gaps.items()}}
-    pre_mspes = {treated: pre_mspe, **{u: float(np.mean(g[pre] ** 2)) for u, g in placebo_gaps.items()}}
+    pre_mspe = max(pre_mspe, floor)
+    pre_mspes = {treated: pre_mspe, **{u: max(float(np.mean(g[pre] ** 2)), floor) for u, g in placebo_gaps.items()}}
     test = rank_statistic(ratios[treated], [ratios[u] for u in placebo_gaps])
     excluded = {}
     for multiple in inference.exclusion_multiples:
@@ -234,7 +241,8 @@ def _summarise_placebos(design: Design, gap: np.ndarray, pre_mspe: float, placeb
         sub = rank_statistic(ratios[treated], [ratios[u] for u in kept])
         excluded[f"{multiple:g}x"] = {"rank": sub.rank, "units": sub.units, "p_value": sub.p_value,
                                       "threshold_mspe": multiple * pre_mspe, "left_out": left_out}
-    placebo = PlaceboTest(test.rank, test.units, test.p_value, "ratio", ratios, pre_mspes, excluded)
+    gaps = {u: {int(t): float(v) for t, v in zip(design.times, g)} for u, g in placebo_gaps.items()}
+    placebo = PlaceboTest(test.rank, test.units, test.p_value, "ratio", ratios, pre_mspes, excluded, gaps)
     interval = invert_ratio_test(gap[post], pre_mspe, [ratios[u] for u in placebo_gaps], inference.interval_level)
     well_fitted = [g for u, g in placebo_gaps.items() if pre_mspes[u] <= inference.band_multiple * pre_mspe]
     tail = (1 - inference.band_level) / 2

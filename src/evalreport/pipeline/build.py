@@ -183,7 +183,8 @@ def _up_to_date(plan: Plan, state: dict) -> bool:
             and fingerprint.hash_file(plan.html) == state.get("html_sha256"))
 
 
-def build_report(project: Project, config_path: Path, jobs: int | None = None, draft: bool = False) -> BuildResult:
+def build_report(project: Project, config_path: Path, jobs: int | None = None, draft: bool = False,
+                 executor=None) -> BuildResult:
     """Build the PDF and HTML twin of the report configured in `config_path`."""
     from evalreport.pipeline.lock import report_lock
 
@@ -198,7 +199,7 @@ def build_report(project: Project, config_path: Path, jobs: int | None = None, d
             log.info("Nothing changed since the last build: %s is up to date (%.2f s).",
                      project.relative(plan.pdf), seconds)
             return BuildResult(plan.pdf, plan.html, state.get("pages", 0), seconds, rebuilt=False)
-        return _build(plan, state, jobs, started)
+        return _build(plan, state, jobs, started, executor)
 
 
 def _as_draft(plan: Plan) -> Plan:
@@ -208,7 +209,7 @@ def _as_draft(plan: Plan) -> Plan:
     return dataclasses.replace(plan, config=config, inputs={**plan.inputs, "(draft)": "yes"})
 
 
-def _build(plan: Plan, state: dict, jobs: int | None, started: float) -> BuildResult:
+def _build(plan: Plan, state: dict, jobs: int | None, started: float, executor=None) -> BuildResult:
     from evalreport.pipeline import check, document, execute, publish, render
 
     project, config = plan.project, plan.config
@@ -216,6 +217,12 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float) -> BuildRe
     mark = time.perf_counter()
     case_facts = check.check_case(plan, state.get("case", {}))
     phases["check"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    from evalreport.pipeline import estimation
+
+    case_facts["effect"] = estimation.estimate_effect(plan, case_facts, state.get("case", {}),
+                                                      workers=max(1, jobs or os.cpu_count() or 1), executor=executor)
+    phases["effect"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
     keys, pending, reused = {}, [], []
@@ -239,11 +246,11 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float) -> BuildRe
         workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         log.info("Executing %d chapter(s) with %d worker(s):", len(pending), workers)
         parameters = {"config_file": plan.config_arg, "case_store": str(case_facts["store"]),
-                      "project_root": str(project.root)}
+                      "effect_store": str(case_facts["effect"]), "project_root": str(project.root)}
         kernels = execute.Kernels(project.root)
         try:
             execute.execute_all([execute.Job(c.path, project.relative(c.path), plan.executed(c),
-                                             plan.work / "failed") for c in pending],
+                                             plan.work / "failed", project.relative) for c in pending],
                                 parameters, workers, kernels)
         finally:
             kernels.shutdown()
@@ -272,7 +279,7 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float) -> BuildRe
                  "fragments": fragment_digests,
                  "chapters": {c.stem: {"key": keys[c.stem], "sha256": fingerprint.hash_file(plan.executed(c))}
                               for c in notebooks}}
-    new_state["case"] = {**case_facts, "store": str(case_facts["store"])}
+    new_state["case"] = {**case_facts, "store": str(case_facts["store"]), "effect": str(case_facts["effect"])}
     write_text(plan.work / "state.json", json.dumps(new_state, indent=2, sort_keys=True))
     seconds = time.perf_counter() - started
     executed_names = [c.stem for c in pending]

@@ -73,6 +73,7 @@ class Job:
     label: str
     output: Path
     failed_dir: Path
+    relative: object = str  # path -> as the analyst sees it
 
 
 def execute_chapter(job: Job, parameters: dict, kernels: Kernels) -> float:
@@ -105,7 +106,8 @@ def execute_chapter(job: Job, parameters: dict, kernels: Kernels) -> float:
         raise ChapterError(
             f"{job.label}, cell {_cell_number(executed, exc.cell_index)}: {exc.ename}: {exc.evalue}\n"
             f"{_own_frames(exc.traceback)}"
-            f"  The executed notebook is kept at {failed}; open it with 'make lab' to see the whole traceback."
+            f"  The executed notebook is kept at {job.relative(failed)}; open it with 'make lab' to see the whole "
+            "traceback."
         ) from None
     except BaseException:
         Path(running).unlink(missing_ok=True)

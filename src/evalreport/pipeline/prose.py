@@ -147,8 +147,7 @@ class ProseRenderer:
             raise _Located(f"{where}, line {first_line + exc.lineno - 1}: {exc.message}") from None
         except jinja2.UndefinedError as exc:
             name = re.search(r"'([^']+)' is undefined", str(exc))
-            what = (f"unknown name '{name.group(1)}' (known names: {', '.join(sorted(self.values)) or 'none'})"
-                    if name else str(exc))
+            what = f"unknown name '{name.group(1)}'{_near(name.group(1), self.values)}" if name else str(exc)
             raise _Located(f"{_line(exc, where, first_line)}: {what}") from None
         except (ProseError, jinja2.TemplateError) as exc:
             raise _Located(f"{_line(exc, where, first_line)}: {exc}") from None
@@ -164,6 +163,16 @@ class ProseRenderer:
         markup = ENCODED_TOKEN_PATTERN.sub(value, TOKEN_PATTERN.sub(value, markup))
         # Sanitised last, with the values in place: a value can then never make a javascript: link either.
         return sanitise(markup)
+
+
+def _near(name: str, values: dict) -> str:
+    """Names like a mistyped one, for the message; the whole list is in the sidecar, not here."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(values), n=4, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return hint + (" (every name with its value is listed under 'values' in build/<report>.json after a build "
+                   "that got this far)")
 
 
 class _Located(ProseError):

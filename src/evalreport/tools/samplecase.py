@@ -308,28 +308,35 @@ def build_municipal_finances(reference_dir: Path, rng: np.random.Generator) -> p
     return pd.DataFrame(rows)
 
 
+DONOR_YEARS = list(range(2000, 2020))  # the control group is fitted to 2000-2010, before the report's period
+
+
 def build_donor_pool(employment: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Employment in every municipality of today, a synthetic panel of the size and shape of SSB's:
-    sizes spread as Norway's municipalities are (a few hundred to several hundred thousand), a common
-    national path with the 2009 dip, a trend and noise of each municipality's own (relatively larger
-    for small ones). Vestre Toten's own series is the one in employment.csv."""
+    """Employment in every municipality of today, 2000-2019, a synthetic panel of the size and shape of
+    SSB's: sizes spread as Norway's municipalities are (a few hundred to several hundred thousand), a
+    common national path with the 2003 and 2009 dips, a trend and noise of each municipality's own
+    (relatively larger for small ones). Vestre Toten's own series from 2008 is the one in
+    employment.csv; its years before are synthetic like the rest."""
     from evalreport import regions
 
-    codes = [c for c in regions.municipalities_in(2024)]
-    national = np.cumprod([1.0, 0.985, 1.002, 1.012, 1.010, 1.006, 1.004, 1.003, 1.006, 1.010, 1.012, 1.008])
+    growth = [1.0, 1.004, 0.996, 0.994, 1.006, 1.014, 1.022, 1.030, 1.026,
+              0.985, 1.002, 1.012, 1.010, 1.006, 1.004, 1.003, 1.006, 1.010, 1.012, 1.008]
+    national = np.cumprod(growth)
     own = employment[employment["region_code"].isin(["0529", "3443"])].set_index("year")["employed"]
     rows = []
-    for code in codes:
-        name = regions.region_name(code)
+    for code in regions.municipalities_in(2024):
         if code == "3443":
-            values = [float(own[year]) for year in YEARS]
+            # 2000-2007 follow the national path back from 2008, with noise of its own.
+            backwards = float(own[YEARS[0]]) * national[:8] / national[8] * (1 + rng.normal(0, 0.006, 8))
+            values = [*backwards, *(float(own[year]) for year in YEARS)]
         else:
             size = float(np.clip(rng.lognormal(np.log(2500), 1.2), 150, 450_000))
             trend = rng.normal(0.0, 0.008)
-            noise = rng.normal(0.0, 0.004 + 0.6 / np.sqrt(size), len(YEARS))
-            values = size * national * np.exp(trend * np.arange(len(YEARS)) + np.cumsum(noise))
+            noise = rng.normal(0.0, 0.004 + 0.6 / np.sqrt(size), len(DONOR_YEARS))
+            values = size * national * np.exp(trend * np.arange(len(DONOR_YEARS)) + np.cumsum(noise))
+        name = regions.region_name(code)
         rows += [{"region_code": code, "region_name": name, "year": year, "employed": int(round(v)),
-                  "status": "synthetic", "source_url": ""} for year, v in zip(YEARS, values)]
+                  "status": "synthetic", "source_url": ""} for year, v in zip(DONOR_YEARS, values)]
     return pd.DataFrame(rows)
 
 
@@ -457,9 +464,9 @@ PROVENANCE = {
         "source_url": "",
         "licence": SAMPLE_LICENCE,
         "status": "synthetic",
-        "method": (f"Alle kommuner slik de er fra 2024. Størrelse trukket lognormalt, en felles nasjonal bane med "
-                   f"fallet i 2009, egen trend og støy per kommune, med fast frø ({SEED}); Vestre Totens egen "
-                   "serie er den i employment.csv."),
+        "method": (f"Alle kommuner slik de er fra 2024, årene 2000–2019. Størrelse trukket lognormalt, en felles "
+                   f"nasjonal bane med fallene i 2003 og 2009, egen trend og støy per kommune, med fast frø ({SEED}); "
+                   "Vestre Totens egen serie fra 2008 er den i employment.csv, årene før er syntetiske."),
     },
 }
 
