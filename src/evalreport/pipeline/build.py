@@ -210,9 +210,9 @@ def _as_draft(plan: Plan) -> Plan:
 
 
 def _build(plan: Plan, state: dict, jobs: int | None, started: float, executor=None) -> BuildResult:
-    from evalreport.pipeline import check, document, execute, publish, render
+    from evalreport.pipeline import check, execute, publish
 
-    project, config = plan.project, plan.config
+    project = plan.project
     phases: dict[str, float] = {}
     mark = time.perf_counter()
     case_facts = check.check_case(plan, state.get("case", {}))
@@ -225,10 +225,47 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float, executor=N
     phases["effect"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
+    keys, pending, reused = chapters_to_run(plan, state)
+    if pending:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
+        log.info("Executing %d chapter(s) with %d worker(s):", len(pending), workers)
+        kernels = execute.Kernels(project.root)
+        try:
+            execute.execute_all([execute.Job(c.path, project.relative(c.path), plan.executed(c),
+                                             plan.work / "failed", project.relative) for c in pending],
+                                chapter_parameters(plan, case_facts), workers, kernels)
+        finally:
+            kernels.shutdown()
+    phases["chapters"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    html, glue, facts, fragment_digests = compose_report(plan, state.get("fragments", {}), case_facts)
+    phases["render"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    pages, checks = publish.publish(plan, html, sidecar_of(plan, glue, facts))
+    phases["pdf"] = time.perf_counter() - mark
+
+    write_state(plan, pages, case_facts, keys, fragment_digests)
+    seconds = time.perf_counter() - started
+    executed_names = [c.stem for c in pending]
+    log.info("Wrote %s (%d pages) and %s in %.1f s: %d chapter(s) executed, %d reused (%s).",
+             project.relative(plan.pdf), pages, project.relative(plan.html), seconds, len(executed_names),
+             len(reused), ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
+    if not checks.passed:
+        log.warning("DRAFT: the PDF does not pass every check; it is marked as a draft (see above).")
+    return BuildResult(plan.pdf, plan.html, pages, seconds, executed_names, reused)
+
+
+# The steps of a build that a portfolio build (evalreport.pipeline.portfolio) also calls on their own.
+
+def chapters_to_run(plan: Plan, state: dict) -> tuple[dict[str, str], list[Chapter], list[str]]:
+    """Each notebook chapter's key, the chapters to execute, and the names of those whose last run is reused."""
+    from evalreport.pipeline import execute
+
     keys, pending, reused = {}, [], []
     previous = state.get("chapters", {})
-    notebooks = [c for c in plan.chapters if c.is_notebook]
-    for chapter in notebooks:
+    for chapter in (c for c in plan.chapters if c.is_notebook):
         source = execute.read_chapter(chapter.path)
         keys[chapter.stem] = plan.chapter_key(execute.code_signature(source), execute.reads_data(source))
         executed = plan.executed(chapter)
@@ -242,53 +279,47 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float, executor=N
             if executed.is_file() and recorded.get("key") == keys[chapter.stem]:
                 log.info("  note: the last run of %s was changed or damaged; running it again", chapter.stem)
             pending.append(chapter)
-    if pending:
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
-        log.info("Executing %d chapter(s) with %d worker(s):", len(pending), workers)
-        parameters = {"config_file": plan.config_arg, "case_store": str(case_facts["store"]),
-                      "effect_store": str(case_facts["effect"]), "project_root": str(project.root)}
-        kernels = execute.Kernels(project.root)
-        try:
-            execute.execute_all([execute.Job(c.path, project.relative(c.path), plan.executed(c),
-                                             plan.work / "failed", project.relative) for c in pending],
-                                parameters, workers, kernels)
-        finally:
-            kernels.shutdown()
-    phases["chapters"] = time.perf_counter() - mark
+    return keys, pending, reused
 
-    mark = time.perf_counter()
-    fragments, glue, fragment_digests = render.render_report(plan, state.get("fragments", {}))
-    from evalreport.pipeline import colophon
 
+def chapter_parameters(plan: Plan, case_facts: dict) -> dict:
+    """The papermill parameters every chapter of the report gets."""
+    return {"config_file": plan.config_arg, "case_store": str(case_facts["store"]),
+            "effect_store": str(case_facts["effect"]), "project_root": str(plan.project.root)}
+
+
+def compose_report(plan: Plan, fragments_state: dict, case_facts: dict) -> tuple[str, dict, dict, dict]:
+    """The whole report as one HTML document from the executed chapters: (html, the glued values,
+    the provenance facts, the digests of the rendered fragments)."""
+    from evalreport.pipeline import colophon, document, render
+
+    config = plan.config
+    fragments, glue, fragment_digests = render.render_report(plan, fragments_state)
     # The system libraries that lay out the PDF and the font subsetter are named beside the packages.
     facts = colophon.collect(plan, {**fingerprint.package_versions(REPORTED_VERSIONS),
                                     **fingerprint.system_libraries()})
     fragments.append(colophon.render_colophon(facts, config.language))
     html = document.compose_document(fragments, config, document.DocumentFacts(
-        sample=case_facts["sample"], created=plan.built_at, provenance=facts), project.templates)
-    phases["render"] = time.perf_counter() - mark
+        sample=case_facts["sample"], created=plan.built_at, provenance=facts), plan.project.templates)
+    return html, glue, facts, fragment_digests
 
-    mark = time.perf_counter()
-    sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
-               "key_figures": glue.get("key_figures", {}), "values": glue, "provenance": facts}
-    pages, checks = publish.publish(plan, html, sidecar)
-    phases["pdf"] = time.perf_counter() - mark
 
-    new_state = {"version": STATE_VERSION, "document_key": plan.document_key, "pages": pages, "case": case_facts,
+def sidecar_of(plan: Plan, glue: dict, facts: dict) -> dict:
+    """The JSON sidecar beside the PDF (publish adds the PDF checks)."""
+    config = plan.config
+    return {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
+            "key_figures": glue.get("key_figures", {}), "values": glue, "provenance": facts}
+
+
+def write_state(plan: Plan, pages: int, case_facts: dict, keys: dict[str, str], fragment_digests: dict) -> None:
+    """Record what the published report was built from, for the next build to reuse."""
+    new_state = {"version": STATE_VERSION, "document_key": plan.document_key, "pages": pages,
                  "pdf_sha256": fingerprint.hash_file(plan.pdf), "html_sha256": fingerprint.hash_file(plan.html),
                  "fragments": fragment_digests,
                  "chapters": {c.stem: {"key": keys[c.stem], "sha256": fingerprint.hash_file(plan.executed(c))}
-                              for c in notebooks}}
-    new_state["case"] = {**case_facts, "store": str(case_facts["store"]), "effect": str(case_facts["effect"])}
+                              for c in plan.chapters if c.is_notebook},
+                 "case": {**case_facts, "store": str(case_facts["store"]), "effect": str(case_facts["effect"])}}
     write_text(plan.work / "state.json", json.dumps(new_state, indent=2, sort_keys=True))
-    seconds = time.perf_counter() - started
-    executed_names = [c.stem for c in pending]
-    log.info("Wrote %s (%d pages) and %s in %.1f s: %d chapter(s) executed, %d reused (%s).",
-             project.relative(plan.pdf), pages, project.relative(plan.html), seconds, len(executed_names),
-             len(reused), ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
-    if not checks.passed:
-        log.warning("DRAFT: the PDF does not pass every check; it is marked as a draft (see above).")
-    return BuildResult(plan.pdf, plan.html, pages, seconds, executed_names, reused)
 
 
 def check_report(project: Project, config_path: Path) -> ReportConfig:
@@ -302,4 +333,5 @@ def check_report(project: Project, config_path: Path) -> ReportConfig:
     return config
 
 
-__all__ = ["BuildResult", "ChapterError", "Plan", "build_report", "check_report", "make_plan"]
+__all__ = ["BuildResult", "ChapterError", "Plan", "build_report", "chapter_parameters", "chapters_to_run",
+           "check_report", "compose_report", "make_plan", "sidecar_of", "write_state"]
