@@ -259,6 +259,26 @@ def test_a_fault_in_any_phase_keeps_the_last_report_and_the_next_build_is_right(
         assert re.search(r"executed\s+40_maloppnaelse", again.stderr), again.stderr
 
 
+def test_a_lost_font_stops_the_build_and_keeps_the_last_report(built, tmp_path):
+    # WeasyPrint only warns when a font cannot be loaded, and sets the text in another font.
+    root = built.root
+    font = root / "report_templates" / "fonts" / "SourceSansPro-Regular.ttf"
+    kept = tmp_path / font.name
+    before, names = outputs(root), listing(root / "build")
+    edit_prose(root, "Kontrollord 8")
+    shutil.move(font, kept)
+    try:
+        done = build(root)
+    finally:
+        shutil.move(kept, font)
+    assert done.returncode == 1, done.stderr
+    assert STOPPED in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert "report_templates/fonts/SourceSansPro-Regular.ttf is missing" in done.stderr, done.stderr
+    assert "Font-face 'Source Sans Pro' cannot be loaded" in done.stderr, done.stderr
+    assert outputs(root) == before and listing(root / "build") == names
+    assert_built_with(root, build(root), "Kontrollord 8")
+
+
 # Item 2: every cached artefact is checked against the digest recorded when it was made.
 
 def _work(root: Path) -> Path:

@@ -55,8 +55,9 @@ class _QuietSubsetter(logging.Filter):
 
 def _confined_fetcher(templates: Path):
     """A URL fetcher that reads only `data:` URLs and the project's own templates and fonts: a link,
-    an image or an attachment anywhere else (a local file, the network) stops the build."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    an image or an attachment anywhere else (a local file, the network) stops the build. A file of
+    the templates that is missing (a font) is logged as an error, which fails the PDF (_Failures)."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetchingError
 
     allowed = templates.resolve()
 
@@ -69,6 +70,10 @@ def _confined_fetcher(templates: Path):
                 path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
                 if path.is_relative_to(allowed) and path.is_file():
                     return super().fetch(url, headers)
+                if path.is_relative_to(allowed):
+                    missing = path.relative_to(allowed.parent).as_posix()
+                    logging.getLogger("weasyprint").error("%s is missing", missing)
+                    raise URLFetchingError(f"{missing} is missing")
             elif scheme == "data":
                 return super().fetch(url, headers)
             raise FatalURLFetchingError(f"the report refers to {url[:80]!r}, which is neither part of the report "
