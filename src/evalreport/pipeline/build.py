@@ -243,7 +243,7 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float, executor=N
     phases["render"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    pages, checks = publish.publish(plan, html, sidecar_of(plan, glue, facts))
+    pages, checks = publish.publish(plan, html, sidecar_of(plan, glue, facts, case_facts))
     phases["pdf"] = time.perf_counter() - mark
 
     write_state(plan, pages, case_facts, keys, fragment_digests)
@@ -304,11 +304,14 @@ def compose_report(plan: Plan, fragments_state: dict, case_facts: dict) -> tuple
     return html, glue, facts, fragment_digests
 
 
-def sidecar_of(plan: Plan, glue: dict, facts: dict) -> dict:
-    """The JSON sidecar beside the PDF (publish adds the PDF checks)."""
+def sidecar_of(plan: Plan, glue: dict, facts: dict, case_facts: dict) -> dict:
+    """The JSON sidecar beside the PDF (publish adds the PDF checks); the effect estimate as numbers."""
+    from evalreport import effect
+
     config = plan.config
+    estimate = effect.key_figures(effect.read(Path(case_facts["effect"])), config.effect.significance)
     return {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
-            "key_figures": glue.get("key_figures", {}), "values": glue, "provenance": facts}
+            "key_figures": glue.get("key_figures", {}), "effect": estimate, "values": glue, "provenance": facts}
 
 
 def write_state(plan: Plan, pages: int, case_facts: dict, keys: dict[str, str], fragment_digests: dict) -> None:
