@@ -58,8 +58,9 @@ data-dictionary: $(READY) ## write docs/data-dictionary.md from the schemas
 sample-data: $(READY) ## write the bundled Vestre Toten case again from data/reference
 	$(BIN)/evalreport sample-data
 
-bench: $(READY) ## measure clean, no-op and prose-edit builds against the naive chain and a lower bound
+bench: $(READY) ## measure the build (clean, no-op, prose edit; against the naive chain and a lower bound) and the effect estimate
 	$(BIN)/python -m evalreport.tools.bench
+	$(BIN)/python -m evalreport.methods.benchmark
 
 clean: ## remove everything the build made (build/), keeping the environment
 	rm -rf build

@@ -18,6 +18,7 @@ import pandas as pd
 UNITS = 357
 FIRST_YEAR, LAST_YEAR, START = 2000, 2019, 2010
 SEED = 20240101
+SMALL_POOL = 20  # donors, for the comparison pysyncon can finish
 
 
 def make_panel(units: int = UNITS, seed: int = SEED) -> pd.DataFrame:
@@ -90,13 +91,15 @@ def _pysyncon_worker(frame, treated, queue) -> None:
     queue.put(_time_pysyncon(frame, treated))
 
 
-def _time_pysyncon_limited(frame: pd.DataFrame, treated: str, limit: float):
+def _time_pysyncon_limited(frame: pd.DataFrame, treated, limit: float):
     """pysyncon's fit in a child process, stopped after `limit` seconds: ("done", seconds, rmspe),
-    ("timeout", limit) or None when pysyncon is not installed."""
+    ("timeout", limit) or None when pysyncon is not installed. `treated` is a unit of the covariate
+    panel, or the report's Specification (then the index panel)."""
     import multiprocessing
 
     queue = multiprocessing.Queue()
-    process = multiprocessing.Process(target=_pysyncon_worker, args=(frame, treated, queue))
+    target = _pysyncon_worker if isinstance(treated, str) else _fit_pysyncon_on_index
+    process = multiprocessing.Process(target=target, args=(frame, treated, queue))
     process.start()
     process.join(limit)
     if process.is_alive():
@@ -107,6 +110,106 @@ def _time_pysyncon_limited(frame: pd.DataFrame, treated: str, limit: float):
     return None if answer is None else ("done", *answer)
 
 
+def bench_report_specification(limit: float) -> None:
+    """The specification the report uses, on the bundled case's donor panel: employment as an index
+    (mean of the fit years = 100), the index in each fit year as predictors, every municipality not
+    excluded as a donor."""
+    import sys
+    from pathlib import Path
+
+    from evalreport import effect
+    from evalreport.config import load_config
+    from evalreport.datasets import load_case
+    from evalreport.methods.synth import build_design, fit_unit, run_placebos
+    from evalreport.pipeline.project import Project
+
+    project = Project.find()
+    config = load_config(project.root / "reports" / "vestre_toten.yaml")
+    case = load_case(config, project.resolve(config.data_dir), project.relative)
+    panel, _ = effect.index_panel(config, case)
+    spec = effect.specification(config)
+    design = build_design(panel, spec)
+    donors = np.arange(1, len(design.units))
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        fit, gap = fit_unit(design.X, design.Y, 0, donors, design.fit_rows)
+        times.append(time.perf_counter() - started)
+    ours = float(np.median(times))
+    rmspe = float(np.sqrt(np.mean(gap[design.fit_rows] ** 2)))
+    print(f"The report's specification on the bundled donor panel: {len(design.units) - 1} donors, "
+          f"{len(spec.fit_years)} fit years ({spec.fit_years[0]}-{spec.fit_years[-1]}), the index in each as a "
+          f"predictor; {os.cpu_count()} cores", file=sys.stdout)
+    print(f"one fit (ours):      {ours * 1000:8.1f} ms   pre-period RMSPE {rmspe:8.4f} index points")
+    frame = pd.DataFrame({"unit": np.repeat(design.units, len(design.times)),
+                          "year": np.tile(design.times, len(design.units)),
+                          "index": design.Y.T.ravel()})
+    theirs = _time_pysyncon_limited(frame, spec, limit)
+    if theirs is None:
+        print("one fit (pysyncon):  not installed (pip install '.[test]')")
+    elif theirs[0] == "timeout":
+        print(f"one fit (pysyncon):  did not finish within {theirs[1]:.0f} s -> ours over {theirs[1] / ours:.0f}x faster")
+    else:
+        verdict = "no worse" if rmspe <= theirs[2] * (1 + 1e-9) else "WORSE"
+        print(f"one fit (pysyncon):  {theirs[1] * 1000:8.1f} ms   pre-period RMSPE {theirs[2]:8.4f} index points "
+              f"-> ours {theirs[1] / ours:.0f}x faster, fit {verdict}")
+    # pysyncon cannot finish on every donor; on a pool small enough for it, compare speed and fit.
+    pick = np.sort(np.random.default_rng(SEED).choice(donors, SMALL_POOL, replace=False))
+    started = time.perf_counter()
+    small_fit, small_gap = fit_unit(design.X, design.Y, 0, pick, design.fit_rows)
+    small_ours = time.perf_counter() - started
+    small_rmspe = float(np.sqrt(np.mean(small_gap[design.fit_rows] ** 2)))
+    units = [design.units[0], *(design.units[j] for j in pick)]
+    small = pd.DataFrame({"unit": np.repeat(units, len(design.times)), "year": np.tile(design.times, len(units)),
+                          "index": design.Y[:, [0, *pick]].T.ravel()})
+    theirs = _time_pysyncon_limited(small, spec, limit)
+    if theirs is not None and theirs[0] == "done":
+        verdict = "no worse" if small_rmspe <= theirs[2] * (1 + 1e-9) else "WORSE"
+        print(f"on {SMALL_POOL} donors (seeded), ours:     {small_ours * 1000:8.2f} ms, RMSPE {small_rmspe:.6f}; "
+              f"pysyncon: {theirs[1]:.1f} s, RMSPE {theirs[2]:.6f} -> ours {theirs[1] / small_ours:,.0f}x faster, "
+              f"fit {verdict}")
+    elif theirs is not None:
+        print(f"on {SMALL_POOL} donors, pysyncon did not finish within {theirs[1]:.0f} s either")
+    seconds = {}
+    for workers in (1, 2):
+        started = time.perf_counter()
+        run_placebos(design, workers=workers, min_parallel_seconds=0)
+        seconds[workers] = time.perf_counter() - started
+        print(f"placebo run, {workers} worker process{'es' if workers > 1 else ''}: {seconds[workers]:6.2f} s for "
+              f"{len(design.units) - 1} fits")
+    print(f"placebo run speed-up from 1 to 2 worker processes: {seconds[1] / seconds[2]:.2f}x (each fit is "
+          f"{ours * 1000:.1f} ms, less than starting a process costs: the build therefore runs this serially)")
+    with tempfile.TemporaryDirectory() as cache:
+        started = time.perf_counter()
+        effect.analyse(config, case, workers=2, cache_dir=Path(cache))
+        full = time.perf_counter() - started
+        started = time.perf_counter()
+        effect.analyse(config, case, workers=2, cache_dir=Path(cache))
+        again = time.perf_counter() - started
+    print(f"the whole analysis of chapter 4 (placebos, leave-one-out, sensitivity), 2 workers: {full:.2f} s; "
+          f"again with the same data (cached): {again * 1000:.0f} ms")
+
+
+def _fit_pysyncon_on_index(frame: pd.DataFrame, spec, queue) -> None:
+    try:
+        from pysyncon import Dataprep, Synth
+    except ImportError:
+        queue.put(None)
+        return
+    donors = [u for u in frame["unit"].unique() if u != spec.treated]
+    dataprep = Dataprep(foo=frame, predictors=[], predictors_op="mean", time_predictors_prior=list(spec.fit_years),
+                        special_predictors=[("index", [y], "mean") for y in spec.fit_years], dependent="index",
+                        unit_variable="unit", time_variable="year", treatment_identifier=spec.treated,
+                        controls_identifier=donors, time_optimize_ssr=list(spec.fit_years))
+    synth = Synth()
+    started = time.perf_counter()
+    synth.fit(dataprep=dataprep)
+    seconds = time.perf_counter() - started
+    Z0, Z1 = dataprep.make_outcome_mats(time_period=list(spec.fit_years))
+    gap = Z1.to_numpy() - Z0.to_numpy() @ np.asarray(synth.W)
+    queue.put((seconds, float(np.sqrt(np.mean(gap ** 2)))))
+
+
 def main(argv: list[str] | None = None) -> int:
     from evalreport.methods.panel import frame_to_panel
     from evalreport.methods.synth import Inference, build_design, estimate_synthetic_control, fit_unit, run_placebos
@@ -114,8 +217,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=UNITS)
     parser.add_argument("--treated", default=None, help="the unit fitted once (default: a mid-sized one)")
-    parser.add_argument("--pysyncon-limit", type=float, default=300.0, help="seconds pysyncon's fit may take")
+    parser.add_argument("--pysyncon-limit", type=float, default=120.0, help="seconds pysyncon's fit may take")
+    parser.add_argument("--covariates", action="store_true",
+                        help="also a specification with covariates, where V is searched (slow)")
     args = parser.parse_args(argv)
+    bench_report_specification(args.pysyncon_limit)
+    if not args.covariates:
+        return 0
+    print()
     frame = make_panel(args.units)
     panel = frame_to_panel(frame, "kommune", "year", ["employment", "industry_share", "population"], source="benchmark panel")
     sizes = frame[frame["year"] == FIRST_YEAR].set_index("kommune")["employment"].sort_values()

@@ -102,22 +102,33 @@ def _fit_placebos(X: np.ndarray, Y: np.ndarray, fit_rows: np.ndarray, indices: l
     return [fit_unit(X, Y, j, pool[pool != j], fit_rows, v_floor)[1] for j in indices]
 
 
+MIN_PARALLEL_SECONDS = 2.0  # below this much work, starting worker processes costs more than it saves
+
+
 def run_placebos(design: Design, workers: int = 1, executor: concurrent.futures.Executor | None = None,
-                 v_floor: float = V_FLOOR) -> dict[str, np.ndarray]:
+                 v_floor: float = V_FLOOR, min_parallel_seconds: float = MIN_PARALLEL_SECONDS) -> dict[str, np.ndarray]:
     """Gap over time of every donor fitted as if treated, on the other donors.
 
     With `executor` (any concurrent.futures.Executor, e.g. a Dask client's) the fits go to it;
-    else with workers > 1 to that many processes; else they run here.
+    else with workers > 1 to that many processes, if the work (timed on the first fit) is worth
+    it; else they run here.
     """
     indices = list(range(1, len(design.units)))
     if not indices:
         return {}
     own = None
+    first = None
+    if executor is None and workers > 1 and min_parallel_seconds > 0:
+        started = time.perf_counter()
+        first = _fit_placebos(design.X, design.Y, design.fit_rows, indices[:1], v_floor)
+        if (time.perf_counter() - started) * len(indices) < min_parallel_seconds:
+            workers = 1
     if executor is None and workers > 1:
         own = executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
     try:
         if executor is None:
-            gaps = _fit_placebos(design.X, design.Y, design.fit_rows, indices, v_floor)
+            rest = indices[1:] if first is not None else indices
+            gaps = (first or []) + _fit_placebos(design.X, design.Y, design.fit_rows, rest, v_floor)
         else:
             parts = max(1, min(len(indices), 4 * max(workers, 2)))
             chunks = [indices[i::parts] for i in range(parts)]
