@@ -39,6 +39,9 @@ DATASET_TITLES = {
     "enterprises": ("Nyetablerte foretak", "Nyetablerte føretak", "New enterprises"),
     "municipal_finances": ("Netto driftsresultat og ROBEK", "Netto driftsresultat og ROBEK",
                            "Net operating result and ROBEK"),
+    "donor_pool_employment": ("Sysselsatte etter arbeidssted, alle kommuner (donorgruppe)",
+                              "Sysselsette etter arbeidsstad, alle kommunar (donorgruppe)",
+                              "Employed by place of work, every municipality (donor pool)"),
 }
 LANGUAGE_INDEX = {"nb": 0, "nn": 1, "en": 2}
 GUIDANCE = {  # prose file: what to write there, in nb, nn and en
