@@ -126,7 +126,6 @@ def _template_rows(name: str, schema, config, name_of_municipality: str) -> list
 def scaffold(project, case: str, municipality: str, start: int, end: int, language: str = "nb") -> list[Path]:
     """Write a new case; return the files written. Refuses to touch a case that exists."""
     from evalreport.config import ReportConfig
-    from evalreport.datasets import TEMPLATE_STATUS, schemas
 
     if not re.fullmatch(r"[A-Za-z0-9_-]+", case or ""):
         raise ConfigError(f"CASE={case!r}: name the case with letters, digits, '_' and '-' (e.g. sunndal)")
@@ -163,6 +162,35 @@ def scaffold(project, case: str, municipality: str, start: int, end: int, langua
         "goal_indicators": {"nye_arbeidsplasser": "new_jobs", "sikrede_arbeidsplasser": "secured_jobs"},
     }
     config = ReportConfig.model_validate({**fields, "author": "-", "organisation": "-"})
+    # Everything is written aside first and moved into place at the end: a case is there whole or not at all.
+    import shutil
+    import tempfile
+
+    staging = Path(tempfile.mkdtemp(prefix=".new-case-", dir=project.root))
+    try:
+        written = _write_case(project, staging, case, config, fields, name, county, language)
+        moved = []
+        for final in (config_path, data_dir, prose_dir):
+            final.parent.mkdir(parents=True, exist_ok=True)
+            (staging / final.relative_to(project.root)).rename(final)
+            moved.append(final)
+    except BaseException:
+        for final in locals().get("moved", []):
+            shutil.rmtree(final) if final.is_dir() else final.unlink()
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [project.root / p.relative_to(staging) for p in written]
+
+
+def _write_case(project, root: Path, case: str, config, fields: dict, name: str, county: str,
+                language: str) -> list[Path]:
+    """Write a case's files under `root` (a staging folder shaped like the project)."""
+    from evalreport.datasets import TEMPLATE_STATUS, schemas
+
+    config_path = root / "reports" / f"{case}.yaml"
+    data_dir = root / "data" / case
+    prose_dir = root / "prose" / case
     written = []
     config_path.parent.mkdir(parents=True, exist_ok=True)
     config_path.write_text(_config_text(fields, name, county), encoding="utf-8")
