@@ -10,10 +10,13 @@ CASE ?=
 CONFIG ?=
 JOBS ?=
 DRAFT ?=
+VERSION ?=
+FORCE ?=
+PORT ?=
 REPORT = $(if $(CASE),--case $(CASE))$(if $(CONFIG), --config $(CONFIG))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report check test lab data new-case data-dictionary sample-data bench clean
+.PHONY: help setup report release preview check test lab data new-case data-dictionary sample-data bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -32,6 +35,12 @@ setup: $(READY) ## create the virtual environment (.venv) from requirements.lock
 
 report: $(READY) ## build the report: build/<name>.pdf and .html (CASE=<name> or CONFIG=<file>; DRAFT=1; JOBS=n)
 	$(BIN)/evalreport build $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(DRAFT),--draft)
+
+release: $(READY) ## release a version to the council: dist/<name>-VERSION.pdf/.html/.json, read-only (VERSION=<v>; FORCE=1)
+	$(BIN)/evalreport release "$(VERSION)" $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
+
+preview: $(READY) ## serve the HTML twin on localhost and rebuild it at every saved edit; the PDF follows (CASE=<name>; PORT=n)
+	$(BIN)/evalreport preview $(REPORT) $(if $(PORT),--port $(PORT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(DRAFT),--draft)
 
 check: $(READY) ## check a report's configuration and input data, without building (CASE=<name>)
 	$(BIN)/evalreport check $(REPORT)

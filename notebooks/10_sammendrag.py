@@ -62,6 +62,7 @@ report.glue(
     last_three_years=fmt.years(config.programme.end - 2, config.programme.end),
     national_studies=texts.references_before(config.language, config.report_date),
     key_figures=key.as_dict(),  # the numbers themselves, for the JSON sidecar beside the PDF
+    key_figures_printed=summary.key_figure_rows(key, config, report.say),  # as printed, for releases to compare
 )
 
 # %% [markdown] tags=["lang-nb"]

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from evalreport import __version__
-from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError, ProseError
+from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError, ProseError, ReleaseError
 
 DEFAULT_CASE = "vestre_toten"  # the bundled sample, built when no case is named
-EXPECTED_ERRORS = (ConfigError, DatasetError, ChapterError, PdfCheckError, ProseError)
+EXPECTED_ERRORS = (ConfigError, DatasetError, ChapterError, PdfCheckError, ProseError, ReleaseError)
 
 
 def _project():
@@ -37,6 +37,16 @@ def _build(args: argparse.Namespace) -> int:
     result = build_report(project, _config_path(project, args), jobs=args.jobs, draft=args.draft)
     print(f"The report is ready: {project.relative(result.pdf)} ({result.pages} pages); "
           f"HTML twin: {project.relative(result.html)}")
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from evalreport.tools import release
+
+    project = _project()
+    result = release.release_report(project, _config_path(project, args), args.version, force=args.force,
+                                    jobs=args.jobs)
+    print(release.describe(result, project))
     return 0
 
 
@@ -133,6 +143,15 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--draft", action="store_true", help="build as a draft, whatever the configuration says")
     build.set_defaults(run=_build)
 
+    release = sub.add_parser("release", help="release a version to the council: dist/<name>-<version>.pdf, .html, "
+                                             ".json, read-only, with their SHA-256 in dist/SHA256SUMS")
+    release.add_argument("version", help="the version's name, e.g. 1.0 (never reused)")
+    _add_report_options(release)
+    release.add_argument("--force", action="store_true",
+                         help="release a draft, or a project with uncommitted changes (an existing version never)")
+    release.add_argument("--jobs", type=_jobs, default=None, help="chapters run side by side (default: one per core)")
+    release.set_defaults(run=_release)
+
     check = sub.add_parser("check", help="check the configuration and the input data only")
     _add_report_options(check)
     check.set_defaults(run=_check)
@@ -197,8 +216,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _stopped(args: argparse.Namespace, message: str, code: int = 1) -> int:
-    stopped = ("The build stopped; the last good report was not changed." if args.command == "build"
-               else f"'evalreport {args.command}' stopped.")
+    stopped = {"build": "The build stopped; the last good report was not changed.",
+               "release": "The release stopped; nothing was written to dist/."}.get(
+                   args.command, f"'evalreport {args.command}' stopped.")
     print(f"\n{stopped}\n{message}", file=sys.stderr)
     return code
 

@@ -18,6 +18,10 @@ class PdfCheckError(RuntimeError):
     """The final PDF is not an accessible, archival PDF (PDF/A-2a, PDF/UA-1)."""
 
 
+class ReleaseError(RuntimeError):
+    """A release to the council was refused (the version exists, a draft, uncommitted changes) or failed."""
+
+
 def excerpt(text: object, limit: int = 40) -> str:
     """A short, safe piece of a value for a message: control characters made visible, cut to `limit`.
 

@@ -37,6 +37,9 @@ FIXED = {
             "og er ikke en faktisk evaluering. Tall som ikke er publisert, er laget for å vise "
             "verktøyet, og kan ikke brukes som fakta. Vedlegget viser status for hvert datasett."
         ),
+        "draft": "UTKAST",
+        "draft_notice": "Utkast til kommentarer – ikke den endelige rapporten",
+        "version": "Versjon",
         "total": "Sum",
         "status": {"published": "publisert", "reconstructed": "rekonstruert", "synthetic": "syntetisk"},
     },
@@ -58,6 +61,9 @@ FIXED = {
             "og er ikkje ei faktisk evaluering. Tal som ikkje er publiserte, er laga for å vise "
             "verktøyet, og kan ikkje brukast som fakta. Vedlegget viser status for kvart datasett."
         ),
+        "draft": "UTKAST",
+        "draft_notice": "Utkast til kommentarar – ikkje den endelege rapporten",
+        "version": "Versjon",
         "total": "Sum",
         "status": {"published": "publisert", "reconstructed": "rekonstruert", "synthetic": "syntetisk"},
     },
@@ -79,6 +85,9 @@ FIXED = {
             "is not a real evaluation. Figures that were never published were made to demonstrate "
             "the tool and must not be used as facts. The appendix gives each dataset's status."
         ),
+        "draft": "DRAFT",
+        "draft_notice": "Draft for comments – not the final report",
+        "version": "Version",
         "total": "Total",
         "status": {"published": "published", "reconstructed": "reconstructed", "synthetic": "synthetic"},
     },

@@ -48,6 +48,26 @@ class BuildResult:
     executed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     rebuilt: bool = True
+    changes: dict | None = None  # a release after another: what changed (see colophon.compare_releases)
+
+
+@dataclass(frozen=True)
+class Release:
+    """A version of the report sent to the council: its name, and the release before it in dist/
+    (its name and its sidecar), which the section «Endringer fra versjon ...» compares with."""
+
+    version: str
+    previous_version: str | None = None
+    previous: dict | None = None  # the previous release's JSON sidecar
+
+    def key(self) -> str:
+        return fingerprint.hash_text(self.version, self.previous_version or "",
+                                     json.dumps(self.previous, sort_keys=True) if self.previous else "")
+
+
+def release_name(output_name: str, version: str) -> str:
+    """The file name (without suffix) of a release: vestre_toten-1.1."""
+    return f"{output_name}-{version}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,7 @@ class Plan:
     environment: dict[str, str]
     git: dict
     built_at: str
+    release: Release | None = None
 
     @property
     def work(self) -> Path:
@@ -91,7 +112,7 @@ class Plan:
     def document_key(self) -> str:
         return fingerprint.hash_text(json.dumps(
             [STATE_VERSION, self.inputs, self.package_key, self.pipeline_key, self.environment, self.git,
-             self.built_at], sort_keys=True))
+             self.built_at, self.release.key() if self.release else None], sort_keys=True))
 
     @property
     def case_key(self) -> str:
@@ -184,14 +205,13 @@ def _up_to_date(plan: Plan, state: dict) -> bool:
 
 
 def build_report(project: Project, config_path: Path, jobs: int | None = None, draft: bool = False,
-                 executor=None) -> BuildResult:
-    """Build the PDF and HTML twin of the report configured in `config_path`."""
+                 executor=None, release: Release | None = None) -> BuildResult:
+    """Build the PDF and HTML twin of the report configured in `config_path`; with `release`, as that
+    version (on the title page, in the colophon, and with what changed since the previous one)."""
     from evalreport.pipeline.lock import report_lock
 
     started = time.perf_counter()
-    plan = make_plan(project, config_path)
-    if draft and not plan.config.draft:
-        plan = _as_draft(plan)
+    plan = _planned(project, config_path, draft, release)
     with report_lock(plan.work, project.relative(plan.pdf)):
         state = _read_state(plan)
         if _up_to_date(plan, state):
@@ -202,6 +222,39 @@ def build_report(project: Project, config_path: Path, jobs: int | None = None, d
         return _build(plan, state, jobs, started, executor)
 
 
+def build_html_only(project: Project, config_path: Path, draft: bool = False, jobs: int | None = None,
+                    executor=None, font_url=None) -> str:
+    """The HTML twin of the report as it stands, for the preview: the same plan, chapters, rendering
+    and document as `build_report`, without the PDF and without writing anything in build/.
+
+    The chapters it executes and the fragments it renders are recorded in the work folder's state,
+    so that the full build that follows reuses them and only writes the PDF. `font_url(face)`, if
+    given, links each font instead of embedding a subset (see `document.compose_html_twin`).
+    """
+    from evalreport.pipeline import document
+    from evalreport.pipeline.lock import report_lock
+
+    plan = _planned(project, config_path, draft, None)
+    with report_lock(plan.work, project.relative(plan.html)):
+        state = _read_state(plan)
+        case_facts, keys, *_ = _prepare(plan, state, jobs, executor)
+        composed = compose(plan, state.get("fragments", {}), case_facts)
+        # build/ is unchanged, and so is what the state says about it (the document key, the outputs'
+        # digests): only what the next build may reuse is recorded.
+        write_text(plan.work / "state.json", json.dumps(
+            {**state, **_reusable_state(plan, case_facts, keys, composed.fragment_digests)}, indent=2, sort_keys=True))
+    return document.compose_html_twin(composed.html, project.templates, font_url=font_url)
+
+
+def _planned(project: Project, config_path: Path, draft: bool, release: Release | None) -> Plan:
+    import dataclasses
+
+    plan = make_plan(project, config_path)
+    if draft and not plan.config.draft:
+        plan = _as_draft(plan)
+    return dataclasses.replace(plan, release=release) if release else plan
+
+
 def _as_draft(plan: Plan) -> Plan:
     import dataclasses
 
@@ -210,7 +263,35 @@ def _as_draft(plan: Plan) -> Plan:
 
 
 def _build(plan: Plan, state: dict, jobs: int | None, started: float, executor=None) -> BuildResult:
-    from evalreport.pipeline import check, execute, publish
+    from evalreport.pipeline import publish
+
+    project = plan.project
+    case_facts, keys, pending, reused, phases = _prepare(plan, state, jobs, executor)
+
+    mark = time.perf_counter()
+    composed = compose(plan, state.get("fragments", {}), case_facts)
+    phases["render"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    sidecar = sidecar_of(plan, composed.glue, composed.facts, case_facts, composed)
+    pages, checks = publish.publish(plan, composed.html, sidecar)
+    phases["pdf"] = time.perf_counter() - mark
+
+    write_state(plan, pages, case_facts, keys, composed.fragment_digests)
+    seconds = time.perf_counter() - started
+    executed_names = [c.stem for c in pending]
+    log.info("Wrote %s (%d pages) and %s in %.1f s: %d chapter(s) executed, %d reused (%s).",
+             project.relative(plan.pdf), pages, project.relative(plan.html), seconds, len(executed_names),
+             len(reused), ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
+    if not checks.passed:
+        log.warning("DRAFT: the PDF does not pass every check; it is marked as a draft (see above).")
+    return BuildResult(plan.pdf, plan.html, pages, seconds, executed_names, reused, changes=composed.changes)
+
+
+def _prepare(plan: Plan, state: dict, jobs: int | None, executor=None):
+    """Check the case, estimate the effect, execute the chapters whose inputs changed; return
+    (the case's facts, each chapter's key, the chapters executed, the names of those reused, seconds by phase)."""
+    from evalreport.pipeline import check, execute
 
     project = plan.project
     phases: dict[str, float] = {}
@@ -237,24 +318,7 @@ def _build(plan: Plan, state: dict, jobs: int | None, started: float, executor=N
         finally:
             kernels.shutdown()
     phases["chapters"] = time.perf_counter() - mark
-
-    mark = time.perf_counter()
-    html, glue, facts, fragment_digests = compose_report(plan, state.get("fragments", {}), case_facts)
-    phases["render"] = time.perf_counter() - mark
-
-    mark = time.perf_counter()
-    pages, checks = publish.publish(plan, html, sidecar_of(plan, glue, facts, case_facts))
-    phases["pdf"] = time.perf_counter() - mark
-
-    write_state(plan, pages, case_facts, keys, fragment_digests)
-    seconds = time.perf_counter() - started
-    executed_names = [c.stem for c in pending]
-    log.info("Wrote %s (%d pages) and %s in %.1f s: %d chapter(s) executed, %d reused (%s).",
-             project.relative(plan.pdf), pages, project.relative(plan.html), seconds, len(executed_names),
-             len(reused), ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
-    if not checks.passed:
-        log.warning("DRAFT: the PDF does not pass every check; it is marked as a draft (see above).")
-    return BuildResult(plan.pdf, plan.html, pages, seconds, executed_names, reused)
+    return case_facts, keys, pending, reused, phases
 
 
 # The steps of a build that a portfolio build (evalreport.pipeline.portfolio) also calls on their own.
@@ -288,41 +352,88 @@ def chapter_parameters(plan: Plan, case_facts: dict) -> dict:
             "effect_store": str(case_facts["effect"]), "project_root": str(plan.project.root)}
 
 
-def compose_report(plan: Plan, fragments_state: dict, case_facts: dict) -> tuple[str, dict, dict, dict]:
-    """The whole report as one HTML document from the executed chapters: (html, the glued values,
-    the provenance facts, the digests of the rendered fragments)."""
+@dataclass(frozen=True)
+class Composed:
+    """The report as one HTML document, with what the sidecar and the next build need of it."""
+
+    html: str
+    glue: dict  # every value the chapters glued
+    facts: dict  # the build's provenance
+    fragment_digests: dict  # for the next build to reuse the rendered chapters
+    chapters: dict  # each chapter's title and the digest of its text (colophon.chapter_texts)
+    changes: dict | None = None  # a release after another: what changed since the previous one
+
+
+def compose(plan: Plan, fragments_state: dict, case_facts: dict) -> Composed:
+    """The whole report as one HTML document from the executed chapters: for a release after
+    another the changes since it come first, then the chapters, then the colophon."""
     from evalreport.pipeline import colophon, document, render
 
-    config = plan.config
+    config, release = plan.config, plan.release
     fragments, glue, fragment_digests = render.render_report(plan, fragments_state)
+    chapters = colophon.chapter_texts(fragments, [c.stem for c in plan.chapters])
+    changes = None
+    if release is not None and release.previous is not None:
+        changes = colophon.compare_releases(release.previous, glue.get("key_figures_printed") or [], chapters)
+        fragments.insert(0, colophon.render_changes(changes, release.version, release.previous_version,
+                                                    config.language))
     # The system libraries that lay out the PDF and the font subsetter are named beside the packages.
     facts = colophon.collect(plan, {**fingerprint.package_versions(REPORTED_VERSIONS),
                                     **fingerprint.system_libraries()})
-    fragments.append(colophon.render_colophon(facts, config.language))
+    sidecar = f"{release_name(config.output_name, release.version)}.json" if release else plan.sidecar.name
+    fragments.append(colophon.render_colophon(facts, config.language, sidecar, release and release.version))
     html = document.compose_document(fragments, config, document.DocumentFacts(
-        sample=case_facts["sample"], created=plan.built_at, provenance=facts), plan.project.templates)
-    return html, glue, facts, fragment_digests
+        sample=case_facts["sample"], created=plan.built_at, provenance=facts, draft=config.draft,
+        release_version=release and release.version, release_date=release and release_date(plan)),
+        plan.project.templates)
+    return Composed(html, glue, facts, fragment_digests, chapters, changes)
 
 
-def sidecar_of(plan: Plan, glue: dict, facts: dict, case_facts: dict) -> dict:
-    """The JSON sidecar beside the PDF (publish adds the PDF checks); the effect estimate as numbers."""
+def compose_report(plan: Plan, fragments_state: dict, case_facts: dict) -> tuple[str, dict, dict, dict]:
+    """`compose` as (html, the glued values, the provenance facts, the digests of the rendered fragments)."""
+    composed = compose(plan, fragments_state, case_facts)
+    return composed.html, composed.glue, composed.facts, composed.fragment_digests
+
+
+def release_date(plan: Plan) -> dt.date:
+    """A release's date: the day of the build's time (SOURCE_DATE_EPOCH or the commit's time, in
+    UTC), so that building the same commit again gives the same PDF, not the day it was run."""
+    return dt.datetime.fromisoformat(plan.built_at).astimezone(dt.timezone.utc).date()
+
+
+def sidecar_of(plan: Plan, glue: dict, facts: dict, case_facts: dict, composed: Composed | None = None) -> dict:
+    """The JSON sidecar beside the PDF (publish adds the PDF checks); the effect estimate as numbers;
+    the key figures as printed and each chapter's text digest, for the next release to compare."""
     from evalreport import effect
 
-    config = plan.config
+    config, release = plan.config, plan.release
     estimate = effect.key_figures(effect.read(Path(case_facts["effect"])), config.effect.significance)
-    return {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
-            "key_figures": glue.get("key_figures", {}), "effect": estimate, "values": glue, "provenance": facts}
+    sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
+               "key_figures": glue.get("key_figures", {}), "key_figures_printed": glue.get("key_figures_printed", []),
+               "effect": estimate, "values": glue, "provenance": facts, "sample": bool(case_facts["sample"])}
+    if composed is not None:
+        sidecar["chapters"] = composed.chapters
+    if release is not None:
+        sidecar["release"] = {"version": release.version, "date": release_date(plan).isoformat(),
+                              "previous": release.previous_version,
+                              "changes": composed.changes if composed is not None else None}
+    return sidecar
 
 
 def write_state(plan: Plan, pages: int, case_facts: dict, keys: dict[str, str], fragment_digests: dict) -> None:
     """Record what the published report was built from, for the next build to reuse."""
-    new_state = {"version": STATE_VERSION, "document_key": plan.document_key, "pages": pages,
-                 "pdf_sha256": fingerprint.hash_file(plan.pdf), "html_sha256": fingerprint.hash_file(plan.html),
-                 "fragments": fragment_digests,
-                 "chapters": {c.stem: {"key": keys[c.stem], "sha256": fingerprint.hash_file(plan.executed(c))}
-                              for c in plan.chapters if c.is_notebook},
-                 "case": {**case_facts, "store": str(case_facts["store"]), "effect": str(case_facts["effect"])}}
+    new_state = {**_reusable_state(plan, case_facts, keys, fragment_digests),
+                 "document_key": plan.document_key, "pages": pages,
+                 "pdf_sha256": fingerprint.hash_file(plan.pdf), "html_sha256": fingerprint.hash_file(plan.html)}
     write_text(plan.work / "state.json", json.dumps(new_state, indent=2, sort_keys=True))
+
+
+def _reusable_state(plan: Plan, case_facts: dict, keys: dict[str, str], fragment_digests: dict) -> dict:
+    """What the next build may reuse: the validated case, each chapter's last run, each rendered fragment."""
+    return {"version": STATE_VERSION, "fragments": fragment_digests,
+            "chapters": {c.stem: {"key": keys[c.stem], "sha256": fingerprint.hash_file(plan.executed(c))}
+                         for c in plan.chapters if c.is_notebook},
+            "case": {**case_facts, "store": str(case_facts["store"]), "effect": str(case_facts["effect"])}}
 
 
 def check_report(project: Project, config_path: Path) -> ReportConfig:
@@ -336,5 +447,6 @@ def check_report(project: Project, config_path: Path) -> ReportConfig:
     return config
 
 
-__all__ = ["BuildResult", "ChapterError", "Plan", "build_report", "chapter_parameters", "chapters_to_run",
-           "check_report", "compose_report", "make_plan", "sidecar_of", "write_state"]
+__all__ = ["BuildResult", "ChapterError", "Composed", "Plan", "Release", "build_html_only", "build_report",
+           "chapter_parameters", "chapters_to_run", "check_report", "compose", "compose_report", "make_plan",
+           "release_date", "release_name", "sidecar_of", "write_state"]

@@ -7,6 +7,7 @@ chapters, their sections, the figures and the tables, and writes the contents.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import errno
 import functools
 import json
@@ -32,6 +33,9 @@ class DocumentFacts:
     sample: bool
     created: str  # ISO 8601 date-time
     provenance: dict | None = None  # the build's facts, carried into the PDF's XMP (see _complete_xmp)
+    draft: bool = False  # every page marked «UTKAST» (a watermark and the running header)
+    release_version: str | None = None  # the version sent to the council, on the title page
+    release_date: dt.date | None = None
 
 
 def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentFacts, templates: Path) -> str:
@@ -54,6 +58,10 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         programme_period=fmt.years(config.programme.start, config.programme.end),
         report_date=fmt.date(config.report_date),
         version=__version__,
+        release_version=facts.release_version,
+        release_date=fmt.date(facts.release_date) if facts.release_date else "",
+        draft=facts.draft,
+        watermark=draft_watermark(fixed["draft"], templates) if facts.draft else "",
         created=facts.created,
         sample=facts.sample,
         fixed=fixed,
@@ -64,6 +72,51 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         chapters=chapters,
     )
     return finish_document(html, config.language)
+
+
+WATERMARK_COLOUR = "#DCDCDC"  # light enough to read the text over, dark enough to see on every page
+
+
+def draft_watermark(word: str, templates: Path) -> str:
+    """A diagonal `word` across an A4 page, as an SVG data: URI for the page background.
+
+    The word is drawn as outlines of the report's bold font, not as text: WeasyPrint draws page
+    backgrounds as artifacts, so the watermark is page furniture, not content, for PDF/UA (the
+    running header says «UTKAST» in text), and it needs no font of its own in the PDF/A file.
+    """
+    _, faces = read_font_faces(templates / TEMPLATE_NAME / PRINT_STYLESHEET)
+    bold = [f for f in faces if dict(f.descriptors).get("font-weight") == "700"
+            and dict(f.descriptors).get("font-style", "normal") == "normal"]
+    path = (bold or faces)[0].path
+    stat = path.stat()
+    return _watermark(word, path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _watermark(word: str, path: Path, _mtime_ns: int, _size: int) -> str:
+    import math
+
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    glyphs, cmap, metrics = font.getGlyphSet(), font.getBestCmap(), font["hmtx"]
+    pen = SVGPathPen(glyphs, ntos=lambda n: f"{n:.0f}")
+    advance = 0
+    for character in word:
+        name = cmap.get(ord(character), ".notdef")
+        glyphs[name].draw(TransformPen(pen, (1, 0, 0, 1, advance, 0)))
+        advance += metrics[name][0]
+    height = font["OS/2"].sCapHeight or font["head"].unitsPerEm * 0.7
+    width_mm, height_mm = 210, 297
+    angle = math.degrees(math.atan2(height_mm, width_mm))  # corner to corner
+    scale = 0.7 * math.hypot(width_mm, height_mm) / advance
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width_mm} {height_mm}" '
+           f'width="{width_mm}mm" height="{height_mm}mm"><path fill="{WATERMARK_COLOUR}" '
+           f'transform="translate({width_mm / 2} {height_mm / 2}) rotate({-angle:.2f}) scale({scale:.5f} {-scale:.5f}) '
+           f'translate({-advance / 2:.0f} {-height / 2:.0f})" d="{pen.getCommands()}"/></svg>')
+    return SVG_DATA + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _slug(text: str) -> str:
@@ -173,7 +226,7 @@ class FontFace:
     descriptors: tuple[tuple[str, str], ...]
 
 
-def compose_html_twin(html: str, templates: Path) -> str:
+def compose_html_twin(html: str, templates: Path, font_url=None) -> str:
     """Return the report as one self-contained page for the web.
 
     Fonts (subset to the characters the page uses), stylesheets and charts are inside the file, so it
@@ -181,12 +234,16 @@ def compose_html_twin(html: str, templates: Path) -> str:
     tables that scroll in their own box); printed, it uses the PDF's `report.css`. Charts become
     inline SVG, so their text is set in the page's font, and keep their alt text as an accessible
     name. The title page is the page's `header`, the chapters its `main`, with a skip link to it.
+
+    `font_url(face)`, if given, names where a browser gets each font file instead: the preview
+    serves the fonts as they are, which saves subsetting them at every edit.
     """
     soup = BeautifulSoup(html, "html.parser")
     fixed = texts.fixed(soup.html.get("lang", "nb"))
     folder = templates / TEMPLATE_NAME
     print_css, faces = read_font_faces(folder / PRINT_STYLESHEET)
-    families = {face.family: twin_family_name(face) for face in faces}
+    families = ({face.family: face.family for face in faces} if font_url else
+                {face.family: twin_family_name(face) for face in faces})
 
     for link in soup.select('link[rel~="stylesheet"]'):
         link.decompose()
@@ -213,7 +270,11 @@ def compose_html_twin(html: str, templates: Path) -> str:
     page = str(soup)
     for n, chart in enumerate(charts, start=1):
         page = page.replace(f"<!--er-chart-{n}-->", chart, 1)
-    fonts = "".join(embed_font_face(face, families[face.family], page) for face in faces)
+    if font_url:
+        fonts = "".join(link_font_face(face, font_url(face)) for face in faces)
+    else:
+        characters = font_characters(page)
+        fonts = "".join(embed_font_face(face, families[face.family], page, characters) for face in faces)
     return page.replace(f"<!--{FONTS_MARK}-->", f"<style>\n{fonts}</style>", 1)
 
 
@@ -341,12 +402,19 @@ def _subset_font(path: Path, _mtime_ns: int, _size: int, characters: str) -> byt
     return buffer.getvalue()
 
 
-def embed_font_face(face: FontFace, family: str, page: str) -> str:
-    """One @font-face rule with the font, subset to the characters of `page`, as a data: URI."""
-    data = base64.b64encode(subset_font(face.path, font_characters(page))).decode("ascii")
+def embed_font_face(face: FontFace, family: str, page: str, characters: str | None = None) -> str:
+    """One @font-face rule with the font, subset to the characters of `page` (or `characters`,
+    computed once for every face), as a data: URI."""
+    data = base64.b64encode(subset_font(face.path, characters or font_characters(page))).decode("ascii")
     descriptors = "".join(f" {name}: {value};" for name, value in face.descriptors)
     return (f'@font-face {{ font-family: "{family}"; src: url(data:font/woff2;base64,{data}) format("woff2");'
             f"{descriptors} }}\n")
+
+
+def link_font_face(face: FontFace, url: str) -> str:
+    """One @font-face rule that names the font file at `url`, as it is (unmodified, its own name)."""
+    descriptors = "".join(f" {name}: {value};" for name, value in face.descriptors)
+    return f'@font-face {{ font-family: "{face.family}"; src: url("{url}");{descriptors} }}\n'
 
 
 def inline_chart(svg: str, alt: str, key: str, families: dict[str, str]) -> str:

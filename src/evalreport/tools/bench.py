@@ -119,7 +119,7 @@ def build_without_kernels(config_file: str, out_pdf: Path, check: bool = False) 
             nbformat.write(notebook, plan.executed(chapter))
     fragments, _, _ = render.render_report(plan, {})
     provenance = colophon.collect(plan, fingerprint.package_versions(build.REPORTED_VERSIONS))
-    fragments.append(colophon.render_colophon(provenance, plan.config.language))
+    fragments.append(colophon.render_colophon(provenance, plan.config.language, plan.sidecar.name))
     html = document.compose_document(fragments, plan.config, document.DocumentFacts(facts["sample"], plan.built_at),
                                      project.templates)
     verify = None
