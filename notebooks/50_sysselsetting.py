@@ -136,7 +136,8 @@ tables.table_series(employment, names, fmt,
 # sammenlignes. {% if effect_excluded %}Holdt utenfor kontrollgruppen: {{ effect_excluded }}.{% endif %}
 #
 # Kontrollgruppen består av {{ effect_weighted_count }} kommuner med vekt, størst {{ effect_weighted }}. Før
-# programmet avvek den i gjennomsnitt {{ effect_pre_rmspe }} indekspoeng fra {{ municipality }}. I programårene
+# programmet avvek den i gjennomsnitt {% if effect_exact_fit %}mindre enn 0,1{% else %}{{ effect_pre_rmspe }}{% endif %}
+# indekspoeng fra {{ municipality }}. I programårene
 # {{ effect_post_years }} lå sysselsettingen i {{ municipality }} i gjennomsnitt **{{ effect_points }} indekspoeng
 # {% if effect_higher %}høyere{% else %}lavere{% endif %}** enn i kontrollgruppen.
 
@@ -150,7 +151,8 @@ tables.table_series(employment, names, fmt,
 # kan samanliknast. {% if effect_excluded %}Halde utanfor kontrollgruppa: {{ effect_excluded }}.{% endif %}
 #
 # Kontrollgruppa består av {{ effect_weighted_count }} kommunar med vekt, størst {{ effect_weighted }}. Før programmet
-# avveik ho i gjennomsnitt {{ effect_pre_rmspe }} indekspoeng frå {{ municipality }}. I programåra
+# avveik ho i gjennomsnitt {% if effect_exact_fit %}mindre enn 0,1{% else %}{{ effect_pre_rmspe }}{% endif %}
+# indekspoeng frå {{ municipality }}. I programåra
 # {{ effect_post_years }} låg sysselsetjinga i {{ municipality }} i gjennomsnitt **{{ effect_points }} indekspoeng
 # {% if effect_higher %}høgare{% else %}lågare{% endif %}** enn i kontrollgruppa.
 
@@ -165,7 +167,8 @@ tables.table_series(employment, names, fmt,
 # {{ effect_excluded }}.{% endif %}
 #
 # The control group holds {{ effect_weighted_count }} municipalities with weight, the largest {{ effect_weighted }}.
-# Before the programme it differed from {{ municipality }} by {{ effect_pre_rmspe }} index points on average. In the
+# Before the programme it differed from {{ municipality }} by
+# {% if effect_exact_fit %}less than 0.1{% else %}{{ effect_pre_rmspe }}{% endif %} index points on average. In the
 # programme years {{ effect_post_years }}, employment in {{ municipality }} was on average **{{ effect_points }} index
 # points {% if effect_higher %}higher{% else %}lower{% endif %}** than in the control group.
 

@@ -325,6 +325,7 @@ def glue_values(analysis: Analysis, config: ReportConfig, fmt, name) -> dict:
         "effect_points": fmt.number(abs(main.att), 1),
         "effect_higher": main.att > 0,
         "effect_pre_rmspe": fmt.number(main.pre_rmspe, 1),
+        "effect_exact_fit": main.pre_rmspe < 0.05,  # rounds to 0,0: say "less than 0,1" instead
         "effect_fit_years": fmt.years(fit[0], fit[-1]),
         "effect_post_years": fmt.years(analysis.post_years[0], analysis.post_years[-1]),
         "effect_donors": fmt.number(len(analysis.donors)),
