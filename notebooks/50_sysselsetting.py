@@ -57,6 +57,7 @@ report.glue(
     did_estimate=fmt.percent(did.estimate_pct, 1, signed=True),
     did_better=did.estimate_pct > 0,
     did_placebo_count=fmt.number_word(len(did.placebo_pct)),
+    did_placebo_possible=len(did.placebo_pct) > 0,
     did_placebo_rank=fmt.number_word(did.placebo_rank),
     did_trend_known=did.trend_years is not None,
     did_trend_years=fmt.years(*did.trend_years) if did.trend_years else None,
@@ -306,9 +307,10 @@ tables.table_rows(
 # **Hva tallet kan si:** at sysselsettingen i {{ municipality }} i programperioden utviklet seg
 # {% if did_better %}bedre{% else %}svakere{% endif %} enn i {{ did_controls }}, målt fra samme utgangspunkt.
 #
-# **Hva tallet ikke kan si:** at forskjellen skyldes programmet. Når hver sammenligningskommune i tur og orden
-# behandles som om den hadde hatt et program, blir forskjellen minst like stor i {{ did_placebo_rank }} av
-# {{ did_placebo_count }} tilfeller.
+# **Hva tallet ikke kan si:** at forskjellen skyldes programmet. {% if did_placebo_possible %}Når hver
+# sammenligningskommune i tur og orden behandles som om den hadde hatt et program, blir forskjellen minst like stor i
+# {{ did_placebo_rank }} av {{ did_placebo_count }} tilfeller.{% else %}Med bare én sammenligningskommune kan
+# forskjellen ikke prøves mot placeboer.{% endif %}
 # {% if did_trend_known %}Før programmet ({{ did_trend_years }}) utviklet sysselsettingen i {{ municipality }} seg
 # {{ did_trend_gap }} prosentpoeng {% if did_trend_stronger %}sterkere{% else %}svakere{% endif %} per år enn i
 # {{ did_controls }}.{% endif %}
@@ -333,9 +335,10 @@ tables.table_rows(
 # **Kva talet kan seie:** at sysselsetjinga i {{ municipality }} i programperioden utvikla seg
 # {% if did_better %}betre{% else %}svakare{% endif %} enn i {{ did_controls }}, målt frå same utgangspunkt.
 #
-# **Kva talet ikkje kan seie:** at skilnaden kjem av programmet. Når kvar samanlikningskommune etter tur blir
-# handsama som om ho hadde hatt eit program, blir skilnaden minst like stor i {{ did_placebo_rank }} av
-# {{ did_placebo_count }} tilfelle.
+# **Kva talet ikkje kan seie:** at skilnaden kjem av programmet. {% if did_placebo_possible %}Når kvar
+# samanlikningskommune etter tur blir handsama som om ho hadde hatt eit program, blir skilnaden minst like stor i
+# {{ did_placebo_rank }} av {{ did_placebo_count }} tilfelle.{% else %}Med berre éin samanlikningskommune kan
+# skilnaden ikkje prøvast mot placeboar.{% endif %}
 # {% if did_trend_known %}Før programmet ({{ did_trend_years }}) utvikla sysselsetjinga i {{ municipality }} seg
 # {{ did_trend_gap }} prosentpoeng {% if did_trend_stronger %}sterkare{% else %}svakare{% endif %} per år enn i
 # {{ did_controls }}.{% endif %}
@@ -360,9 +363,10 @@ tables.table_rows(
 # **What the number can tell:** that employment in {{ municipality }} during the programme developed
 # {% if did_better %}better{% else %}worse{% endif %} than in {{ did_controls }}, measured from the same starting point.
 #
-# **What the number cannot tell:** that the difference is due to the programme. When each comparison municipality in
-# turn is treated as if it had had a programme, the difference is at least as large in {{ did_placebo_rank }} of
-# {{ did_placebo_count }} cases.
+# **What the number cannot tell:** that the difference is due to the programme. {% if did_placebo_possible %}When
+# each comparison municipality in turn is treated as if it had had a programme, the difference is at least as large
+# in {{ did_placebo_rank }} of {{ did_placebo_count }} cases.{% else %}With only one comparison municipality, the
+# difference cannot be tested against placebos.{% endif %}
 # {% if did_trend_known %}Before the programme ({{ did_trend_years }}) employment in {{ municipality }} developed
 # {{ did_trend_gap }} percentage points a year {% if did_trend_stronger %}more strongly{% else %}more weakly{% endif %}
 # than in {{ did_controls }}.{% endif %}

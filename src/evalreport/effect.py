@@ -241,7 +241,7 @@ def key_figures(analysis: Analysis, significance: float) -> dict:
 
 def frame_of_levels(analysis: Analysis) -> pd.DataFrame:
     """Treated and synthetic index by year, for the chart and its table."""
-    return pd.DataFrame(analysis.levels).sort_index()
+    return pd.DataFrame(analysis.levels).sort_index()[["treated", "synthetic"]]  # the case first: drawn strongest
 
 
 # --- what the chapters print --------------------------------------------------------------------------
