@@ -530,7 +530,8 @@ def test_two_clean_builds_seconds_apart_and_without_harfbuzz_subset_are_identica
 
     xmp = PdfReader(first / "build" / f"{NAME}.pdf").trailer["/Root"]["/Metadata"].get_object().get_data()
     listed = json.loads(html.unescape(re.search(r"<evalreport:versions>(.*?)</", xmp.decode("utf-8")).group(1)))
-    assert listed["Pango"] == pango and listed["HarfBuzz"] == harfbuzz and listed["font subsetter"].startswith("fontTools")
+    assert listed["Pango"] == pango and listed["HarfBuzz"] == harfbuzz
+    assert listed["font subsetter"].startswith("fontTools ")
 
 
 def test_another_pango_builds_the_report_again(clones):
