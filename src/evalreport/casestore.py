@@ -1,31 +1,26 @@
-"""A validated case kept for the chapters of one build, as JSON.
+"""A validated case kept for the chapters of one build, as JSON named by its digest (see stores).
 
 The build validates the data once and hands every chapter the file (a papermill parameter), so
-that the chapters don't read and validate the same files again. JSON, not pickle: a file in the
-work folder must never be able to run code. The file's name carries the SHA-256 of its content,
-so that a damaged or altered file is noticed before it is used.
+that the chapters don't read and validate the same files again.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from evalreport import stores
 from evalreport.config import ReportConfig
 from evalreport.datasets import Case, Provenance
+from evalreport.stores import DamagedStore
 
 FORMAT = 1
+PREFIX = "case"
 
-
-class DamagedStore(ValueError):
-    """The stored case does not match its digest or cannot be read."""
+__all__ = ["DamagedStore", "read", "verify", "write"]
 
 
 def _frame_to_json(frame: pd.DataFrame) -> dict:
@@ -56,36 +51,18 @@ def write(folder: Path, key: str, config: ReportConfig, case: Case) -> Path:
         "frames": {f.name: _frame_to_json(getattr(case, f.name)) for f in dataclasses.fields(Case)
                    if f.name != "provenance"},
     }
-    data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    digest = hashlib.sha256(data).hexdigest()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"case-{digest}.json"
-    if not (target.is_file() and _digest(target) == digest):
-        handle, tmp = tempfile.mkstemp(prefix=".case-", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    return target
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return stores.write(folder, PREFIX, payload)
 
 
 def verify(path: Path) -> bool:
     """Whether the stored case is intact: its content matches the digest in its name."""
-    try:
-        return path.name == f"case-{_digest(path)}.json"
-    except OSError:
-        return False
+    return stores.verify(path, PREFIX)
 
 
 def read(path: Path) -> tuple[ReportConfig, Case, str]:
     """Return (config, case, key) from a stored case; raise DamagedStore if it was altered."""
-    if not verify(path):
-        raise DamagedStore(f"{path.name}: the stored case is damaged or was changed after it was written")
+    payload = stores.read(path, PREFIX, "case")
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
         if payload.get("format") != FORMAT:
             raise DamagedStore(f"{path.name}: written by another version of evalreport")
         config = ReportConfig.model_validate(payload["config"])
@@ -94,5 +71,5 @@ def read(path: Path) -> tuple[ReportConfig, Case, str]:
         return config, Case(provenance=provenance, **frames), payload["key"]
     except DamagedStore:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # not JSON, or not a stored case
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # not a stored case
         raise DamagedStore(f"{path.name}: not a stored case ({type(exc).__name__})") from None

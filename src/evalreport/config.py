@@ -175,9 +175,6 @@ class ReportConfig(_Strict):
         for year in self.effect.fit_years or []:
             if not 1994 <= year < self.programme.start:
                 raise ValueError(f"effect.fit_years: {year} must lie before the programme, and in 1994 or later")
-        if len(self.fit_years) < 2:
-            raise ValueError("the effect estimate needs at least two years before the programme: start the period "
-                             "earlier or give effect.fit_years")
         if self.municipality in {e.code for e in self.effect.exclude}:
             raise ValueError("effect.exclude: the municipality itself cannot be excluded from its own comparison")
         if self.municipality in self.comparison:

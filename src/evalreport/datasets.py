@@ -481,6 +481,19 @@ def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
             if code in set(employment["region_code"]) and rows.empty:
                 problems.append(f"{tables['employment'].label}: no figure for {code} ({regions.region_name(code)}) in "
                                 f"{config.base_year}, the base_year of the index; add it or choose another base_year")
+    if len(config.fit_years) < 2:
+        problems.append("the effect estimate of chapter 4 needs at least two years before the programme: start the "
+                        "period earlier, or give effect.fit_years in the configuration (they may reach before the "
+                        "period where the donor pool has the years)")
+    elif "donor_pool_employment" in frames:
+        pool = frames["donor_pool_employment"]
+        missing = sorted(set(config.fit_years) - set(pool.loc[pool["region_code"] == config.municipality, "year"])
+                         - set(frames.get("employment", pool).loc[lambda f: f["region_code"] == config.municipality,
+                                                                    "year"]))
+        if missing:
+            problems.append(f"{tables['donor_pool_employment'].label}: no employment for the municipality "
+                            f"{config.municipality} in {', '.join(map(str, missing))}, years the effect estimate is "
+                            "fitted to (effect.fit_years); add them, or fit to other years")
     if "funding" in frames and "spending" in frames:
         from evalreport.indicators import check_reconciliation
 

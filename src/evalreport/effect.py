@@ -20,17 +20,14 @@ chapters read it. Run by hand, a chapter computes it itself (a few seconds).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from evalreport import stores
 from evalreport.config import ReportConfig
 from evalreport.datasets import Case
 from evalreport.methods.panel import Panel, Predictor, Specification
@@ -173,70 +170,34 @@ def mean_gap(result: EffectResult, years) -> float | None:
 
 # --- keeping the analysis for the chapters ---------------------------------------------------------
 
+PREFIX = "effect"
+
+
 def write(folder: Path, analysis: Analysis) -> Path:
-    """Write the analysis as JSON named by its digest (see casestore: the same reasons)."""
-    data = json.dumps(analysis.to_dict(), sort_keys=True, allow_nan=False, default=_plain).encode("utf-8")
-    digest = hashlib.sha256(data).hexdigest()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"effect-{digest}.json"
-    if not target.is_file():
-        handle, tmp = tempfile.mkstemp(prefix=".effect-", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    return target
+    """Write the analysis as JSON named by its digest (see stores)."""
+    return stores.write(folder, PREFIX, analysis.to_dict(), default=_plain)
 
 
 def _plain(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def verify(path: Path) -> bool:
-    try:
-        return path.name == f"effect-{hashlib.sha256(path.read_bytes()).hexdigest()}.json"
-    except OSError:
-        return False
+    return stores.verify(path, PREFIX)
 
 
 def read(path: Path) -> Analysis:
-    from evalreport.casestore import DamagedStore
-
-    if not verify(path):
-        raise DamagedStore(f"{path.name}: the stored effect analysis is damaged or was changed after it was written")
+    data = stores.read(path, PREFIX, "effect analysis")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
-            raise DamagedStore(f"{path.name}: written by another version of evalreport")
+            raise stores.DamagedStore(f"{path.name}: written by another version of evalreport")
         return Analysis.from_dict(data)
-    except DamagedStore:
+    except stores.DamagedStore:
         raise
     except (ValueError, KeyError, TypeError) as exc:
-        raise DamagedStore(f"{path.name}: not a stored effect analysis ({type(exc).__name__})") from None
-
-
-def key_figures(analysis: Analysis, significance: float) -> dict:
-    """The main estimate as plain numbers, for the JSON sidecar and the portfolio overview: the mean
-    gap over the programme years in index points (per cent of the municipality's own employment over
-    the fit years), its placebo rank and p-value, and the confidence set (None where unbounded)."""
-    main = analysis.main
-    interval = main.interval
-    bounded = interval is not None and not interval.empty and interval.low is not None and interval.high is not None
-    return {"att_points": float(main.att), "pre_rmspe": float(main.pre_rmspe),
-            "p_value": float(main.placebo.p_value) if main.placebo else None,
-            "rank": main.placebo.rank if main.placebo else None,
-            "units": main.placebo.units if main.placebo else None,
-            "significance": float(significance),
-            "interval_level": float(interval.level) if interval else None,
-            "interval_low": float(interval.low) if bounded else None,
-            "interval_high": float(interval.high) if bounded else None,
-            "interval_empty": bool(interval.empty) if interval else False,
-            "fit_years": [int(analysis.fit_years[0]), int(analysis.fit_years[-1])],
-            "post_years": [int(analysis.post_years[0]), int(analysis.post_years[-1])],
-            "donors": len(analysis.donors)}
+        raise stores.DamagedStore(f"{path.name}: not a stored effect analysis ({type(exc).__name__})") from None
 
 
 def frame_of_levels(analysis: Analysis) -> pd.DataFrame:

@@ -66,12 +66,13 @@ def case() -> Case:
                                          "netto_driftsresultat_pct": [-0.5], "robek": [0], "status": ["published"],
                                          # text, as validation leaves it, though every cell is empty
                                          "source_url": pd.Series([None], dtype="str")}),
+        donor_pool_employment=statistics("employed", [6206, 6232, 600_000], "int64"),
         provenance={"funding": record},
     )
 
 
 FRAMES = ["funders", "funding", "spending", "projects", "goals", "employment", "unemployment", "population",
-          "dwellings", "enterprises", "municipal_finances"]
+          "dwellings", "enterprises", "municipal_finances", "donor_pool_employment"]
 
 
 def test_round_trip_keeps_every_frame_with_its_dtypes(tmp_path, config, case):

@@ -84,6 +84,7 @@ def case() -> Case:
         dwellings=long("dwellings_completed", {"3443": [9, 5, 6, 7, 8]}, 2009),
         enterprises=empty,
         municipal_finances=empty,
+        donor_pool_employment=empty,
     )
 
 
