@@ -85,6 +85,14 @@ def _new_axes() -> tuple[plt.Figure, plt.Axes]:
     return plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
 
 
+def _shade(ax, years: tuple[int, int] | None, language: str) -> None:
+    """The programme's years as a light band, labelled."""
+    if years:
+        ax.axvspan(years[0] - 0.5, years[1] + 0.5, color="#EEF3F8", zorder=0)
+        ax.text(years[0] - 0.4, 1.0, texts.label(language, "programme_years"), transform=ax.get_xaxis_transform(),
+                va="top", ha="left", fontsize=8, color=TEXT_COLOUR)
+
+
 def describe_change(subject: str, region: str, series: pd.Series, fmt: Formatter, decimals: int = 0) -> str:
     """One sentence from the data, e.g. 'Sysselsettingen i Vestre Toten økte fra 6 206 i 2010 til 6 539 i 2015.'
 
@@ -142,10 +150,7 @@ def plot_lines(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, capt
     """One line per column (the first drawn strongest), labelled at its end, not only by colour."""
     fig, ax = _new_axes()
     lang = fmt.language
-    if shade:
-        ax.axvspan(shade[0] - 0.5, shade[1] + 0.5, color="#EEF3F8", zorder=0)
-        ax.text(shade[0] - 0.4, 1.0, texts.label(lang, "programme_years"), transform=ax.get_xaxis_transform(),
-                va="top", ha="left", fontsize=8, color=TEXT_COLOUR)
+    _shade(ax, shade, lang)
     if series_break:
         ax.axvline(series_break - 0.5, color="#444444", linewidth=0.8, linestyle=":")
         ax.text(series_break - 0.4, 0.02, texts.label(lang, "series_break"), transform=ax.get_xaxis_transform(),
@@ -200,10 +205,7 @@ def plot_placebo_gaps(treated: pd.Series, placebos: pd.DataFrame, labels: tuple[
     Diamond & Hainmueller (2010) draw the test: an effect stands out only if its line leaves the
     grey band. `labels` names the two in the legend: (treated, placebos)."""
     fig, ax = _new_axes()
-    if shade:
-        ax.axvspan(shade[0] - 0.5, shade[1] + 0.5, color="#EEF3F8", zorder=0)
-        ax.text(shade[0] - 0.4, 1.0, texts.label(fmt.language, "programme_years"), transform=ax.get_xaxis_transform(),
-                va="top", ha="left", fontsize=8, color=TEXT_COLOUR)
+    _shade(ax, shade, fmt.language)
     ax.axhline(0, color="#444444", linewidth=0.8)
     for i, code in enumerate(placebos.columns):
         ax.plot(placebos.index, placebos[code].values, color=PLACEBO_COLOUR, linewidth=0.5, zorder=1,
@@ -222,10 +224,7 @@ def plot_event_study(gap: pd.Series, low: pd.Series, high: pd.Series, labels: tu
     """Yearly effects (the gap) with the range of the well-fitted placebos' gaps as a band; `labels`
     names (the gap, the band)."""
     fig, ax = _new_axes()
-    if shade:
-        ax.axvspan(shade[0] - 0.5, shade[1] + 0.5, color="#EEF3F8", zorder=0)
-        ax.text(shade[0] - 0.4, 1.0, texts.label(fmt.language, "programme_years"), transform=ax.get_xaxis_transform(),
-                va="top", ha="left", fontsize=8, color=TEXT_COLOUR)
+    _shade(ax, shade, fmt.language)
     ax.axhline(0, color="#444444", linewidth=0.8)
     ax.fill_between(low.index, low.values, high.values, facecolor="#DDDDDD", edgecolor=PLACEBO_COLOUR, linewidth=0.8,
                     label=labels[1], zorder=1)
