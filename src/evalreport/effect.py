@@ -200,6 +200,27 @@ def read(path: Path) -> Analysis:
         raise stores.DamagedStore(f"{path.name}: not a stored effect analysis ({type(exc).__name__})") from None
 
 
+def key_figures(analysis: Analysis, significance: float) -> dict:
+    """The main estimate as plain numbers, for the JSON sidecar and the portfolio overview: the mean
+    gap over the programme years in index points (per cent of the municipality's own employment over
+    the fit years), its placebo rank and p-value, and the confidence set (None where unbounded)."""
+    main = analysis.main
+    interval = main.interval
+    bounded = interval is not None and not interval.empty and interval.low is not None and interval.high is not None
+    return {"att_points": float(main.att), "pre_rmspe": float(main.pre_rmspe),
+            "p_value": float(main.placebo.p_value) if main.placebo else None,
+            "rank": main.placebo.rank if main.placebo else None,
+            "units": main.placebo.units if main.placebo else None,
+            "significance": float(significance),
+            "interval_level": float(interval.level) if interval else None,
+            "interval_low": float(interval.low) if bounded else None,
+            "interval_high": float(interval.high) if bounded else None,
+            "interval_empty": bool(interval.empty) if interval else False,
+            "fit_years": [int(analysis.fit_years[0]), int(analysis.fit_years[-1])],
+            "post_years": [int(analysis.post_years[0]), int(analysis.post_years[-1])],
+            "donors": len(analysis.donors)}
+
+
 def frame_of_levels(analysis: Analysis) -> pd.DataFrame:
     """Treated and synthetic index by year, for the chart and its table."""
     return pd.DataFrame(analysis.levels).sort_index()[["treated", "synthetic"]]  # the case first: drawn strongest
