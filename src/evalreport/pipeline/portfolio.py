@@ -1,0 +1,623 @@
+"""Build many reports at once on a Dask cluster: every case in the checkout, or those a portfolio file lists.
+
+Each report is built exactly as `make report CASE=<name>` builds it, from the same steps of
+`evalreport.pipeline.build`, and gives the same bytes; only where the steps run differs.
+
+Where things run
+- The machine that asked (the client) plans each report (fingerprints), decides whether it is up
+  to date, checks the case (writes the case store), estimates the effect with its placebo fits sent
+  to the cluster, writes what the workers send back into build/, publishes and records the state.
+  It runs up to two reports per worker side by side, each in a thread of its own, so that one
+  report's check and estimate overlap the others' chapters.
+- The workers run three kinds of task: (report, placebo batch), (report, chapter) and
+  (report, document): the document task renders the chapters, composes the report, writes and
+  checks the PDF and writes the HTML twin and the sidecar, the most expensive step of a build.
+
+What travels and what is shared
+- Shared: the project checkout at the same path on every worker (the package, `notebooks/`,
+  `prose/`, `report_templates/` with its fonts, `reports/`) and the same Python environment. A
+  worker checks the files it reads against the fingerprints in the plan, and its environment
+  against the client's, and refuses to build from another version.
+- Travels with a task: the plan (the configuration and the fingerprints); the case store and the
+  effect store (JSON, as bytes; a worker writes them at the path the chapters are given, named by
+  their digest, unless that file is already there); for a document task the executed notebooks.
+  A placebo batch carries the index matrices it fits (a few hundred kilobytes).
+- Comes back: each executed notebook (or the failed one, with the cell that failed); the PDF, the
+  HTML twin, the sidecar and the rendered fragments. Workers write nothing into build/ but the two
+  stores; the client writes the rest, so the last good report is replaced only when all of it is
+  complete, as in a single build.
+
+Workers keep their kernels: one per worker thread, started on the first chapter and reset
+(`%reset -f`) between chapters, as in a single build, and kept across reports and builds while the
+package they import is unchanged.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import yaml
+
+from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError, ProseError
+from evalreport.pipeline import fingerprint
+from evalreport.pipeline.build import Plan
+from evalreport.pipeline.project import Project
+
+log = logging.getLogger(__name__)
+
+EXPECTED_ERRORS = (ConfigError, DatasetError, ChapterError, PdfCheckError, ProseError)
+REPORTS_PER_WORKER = 2  # reports in flight per worker: one's check and estimate overlap another's chapters
+
+
+# --- which reports ---------------------------------------------------------------------------------
+
+def portfolio_cases(project: Project, portfolio_file: Path | None = None) -> list[Path]:
+    """The configurations to build: those a portfolio file lists (`cases: [name, ...]`), else every
+    case in reports/."""
+    if portfolio_file is None:
+        configs = project.case_configs()
+        if not configs:
+            raise ConfigError(f"no cases in {project.relative(project.root / 'reports')}: make one with 'make new-case'")
+        return configs
+    names = read_portfolio_file(project, portfolio_file)["cases"]
+    return [project.config_path(case=name) for name in names]
+
+
+def read_portfolio_file(project: Project, path: Path) -> dict:
+    """A portfolio file: `cases` (the case names), and for the overview `title`, `language`,
+    `author`, `organisation`; every key checked."""
+    label = project.relative(path)
+    if not path.is_file():
+        raise ConfigError(f"{label}: the portfolio file does not exist")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{label}: not valid YAML: {exc}") from None
+    known = {"cases", "title", "language", "author", "organisation"}
+    if not isinstance(raw, dict) or not isinstance(raw.get("cases"), list) or not raw["cases"]:
+        raise ConfigError(f"{label}: expected a mapping with 'cases:', a list of case names (reports/<name>.yaml)")
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{label}: unknown key(s) {', '.join(unknown)}; a portfolio file knows {', '.join(sorted(known))}")
+    names = [str(c) for c in raw["cases"]]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ConfigError(f"{label}: case(s) listed twice: {', '.join(repeated)}; list each once")
+    if raw.get("language", "nb") not in ("nb", "nn", "en"):
+        raise ConfigError(f"{label}: language {raw['language']!r}: use nb, nn or en")
+    return {**raw, "cases": names}
+
+
+# --- results -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What became of one report in a portfolio build."""
+
+    name: str
+    status: str  # "built", "reused" or "failed"
+    seconds: float
+    pdf: Path | None = None
+    html: Path | None = None
+    pages: int = 0
+    message: str = ""  # for a failed report: the report, the chapter and the cell, or the step
+    executed: tuple[str, ...] = ()
+    reused: tuple[str, ...] = ()
+    phases: dict = field(default_factory=dict)  # seconds of each step, as the client waited for it
+    task_seconds: dict = field(default_factory=dict)  # kind of task -> seconds each spent on its worker
+
+
+@dataclass(frozen=True)
+class PortfolioResult:
+    outcomes: list[ReportOutcome]
+    seconds: float
+    dashboard: str
+    workers: int
+    kernels: dict[str, int]  # worker -> kernels it has started (warm kernels: at most its threads)
+    peak_memory: dict[str, int]  # worker -> largest resident memory seen, bytes (its kernels included)
+
+    @property
+    def failed(self) -> list[ReportOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self, project: Project) -> str:
+        counts = {s: sum(1 for o in self.outcomes if o.status == s) for s in ("built", "reused", "failed")}
+        lines = [f"{counts['built']} built, {counts['reused']} reused, {counts['failed']} failed, "
+                 f"in {self.seconds:.1f} s on {self.workers} worker(s)."]
+        for outcome in self.outcomes:
+            if outcome.status == "failed":
+                lines.append(f"  failed  {outcome.name}:")
+                lines += [f"    {line}" for line in outcome.message.splitlines()]
+                lines.append("    The last good report, if any, was not changed.")
+        done = [o for o in self.outcomes if o.pdf is not None]
+        if done:
+            lines.append(f"The reports are in {project.relative(project.build_dir)}/: "
+                         + ", ".join(Path(project.relative(o.pdf)).name for o in done)
+                         + " (each with its .html twin and .json sidecar).")
+        return "\n".join(lines)
+
+
+# --- the cluster ---------------------------------------------------------------------------------
+
+class Cluster:
+    """A Dask client: on a LocalCluster of its own (one single-threaded worker process per core), or
+    on an existing scheduler."""
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, dashboard: str = ":8787"):
+        from distributed import Client, LocalCluster
+
+        for noisy in ("distributed", "bokeh", "tornado"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+        self.local = None
+        if scheduler:
+            self.client = Client(scheduler, timeout="30s")
+        else:
+            self.local = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                      processes=True, dashboard_address=dashboard, silence_logs=logging.ERROR)
+            self.client = Client(self.local)
+
+    @property
+    def dashboard(self) -> str:
+        return self.client.dashboard_link
+
+    def workers(self) -> int:
+        return len(self.client.scheduler_info(n_workers=-1)["workers"])
+
+    def close(self) -> None:
+        self.client.close()
+        if self.local is not None:
+            self.local.close()
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def check_workers(client, environment: dict, package_key: str) -> None:
+    """Every worker must build with the client's environment and package, or it would make other bytes."""
+    from evalreport.pipeline.build import PACKAGE, RUNTIME_EXCLUDED
+
+    found = client.run(_worker_fingerprint)
+    wrong = [address for address, (env, package) in found.items() if env != environment or package != package_key]
+    if wrong:
+        raise ConfigError(
+            f"worker(s) {', '.join(sorted(wrong))} run another Python environment or another version of evalreport "
+            f"than this machine ({PACKAGE}, {len(RUNTIME_EXCLUDED)} parts excluded): install the same requirements.lock "
+            "and the same checkout on every worker, and restart the workers after changing the code")
+
+
+def _worker_fingerprint() -> tuple[dict, str]:
+    from evalreport.pipeline.build import PACKAGE, RUNTIME_EXCLUDED
+
+    return fingerprint.environment(), fingerprint.hash_tree(PACKAGE, exclude=RUNTIME_EXCLUDED)
+
+
+class _TaskExecutor(concurrent.futures.Executor):
+    """The cluster as a concurrent.futures.Executor for one report's placebo batches: named tasks,
+    that report's priority (earlier reports first)."""
+
+    def __init__(self, client, name: str, priority: int):
+        self.client, self.name, self.priority = client, name, priority
+        self.seconds: list[float] = []  # each batch's time on its worker
+
+    def submit(self, fn, /, *args, **kwargs):
+        done: concurrent.futures.Future = concurrent.futures.Future()
+        future = self.client.submit(_timed, fn, *args, **kwargs, key=f"placebos-{self.name}-{uuid.uuid4().hex}",
+                                    priority=self.priority, pure=False)
+
+        def copy(result) -> None:
+            try:
+                value, seconds = result.result()
+                self.seconds.append(seconds)
+                done.set_result(value)
+            except BaseException as exc:  # noqa: BLE001 - handed on to whoever waits
+                done.set_exception(exc)
+
+        future.add_done_callback(copy)
+        done.dask_future = future  # kept alive while it runs
+        return done
+
+
+# --- what runs on a worker -----------------------------------------------------------------------
+
+def _timed(fn, *args, **kwargs):
+    started = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class ChapterTask:
+    plan: Plan
+    stem: str
+    parameters: dict
+    stores: dict[str, bytes]  # path as the chapters get it -> content
+
+
+@dataclass(frozen=True)
+class ChapterRun:
+    stem: str
+    seconds: float
+    worker: str
+    kernels_started: int
+    notebook: bytes = b""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    plan: Plan
+    case_facts: dict
+    notebooks: dict[str, bytes]  # chapter stem -> executed notebook
+    stores: dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class DocumentRun:
+    seconds: float
+    worker: str
+    pdf: bytes = b""
+    html: bytes = b""
+    sidecar: bytes = b""
+    pages: int = 0
+    passed: bool = False
+    fragments: dict = field(default_factory=dict)  # file name -> bytes
+    digests: dict = field(default_factory=dict)  # chapter stem -> {"key", "sha256"}
+    error: str = ""
+
+
+_KERNELS: dict = {}
+_KERNELS_LOCK = threading.Lock()
+
+
+def worker_kernels(root: Path, package_key: str):
+    """This worker process's kernels for the project at `root`: kept across reports and builds, and
+    started again only when the package the chapters import has changed (a warm kernel holds the
+    modules it imported)."""
+    from evalreport.pipeline import execute
+
+    with _KERNELS_LOCK:
+        current = _KERNELS.get(root)
+        if current is not None and current[0] != package_key:
+            current[1].shutdown()
+            current = None
+        if current is None:
+            kernels = execute.Kernels(root)
+            _KERNELS[root] = current = (package_key, kernels)
+            import atexit
+
+            atexit.register(kernels.shutdown)
+        return current[1]
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except ValueError:  # not on a worker (a test calling the task directly)
+        return "local"
+
+
+def _materialise(stores: dict[str, bytes]) -> None:
+    """Put each store where the chapters are told to read it, unless it is there already (they are
+    named by their digest, so a file with the name holds the content, or is damaged and replaced)."""
+    from evalreport.pipeline.files import write_atomically
+
+    for path, data in stores.items():
+        target = Path(path)
+        if target.is_file() and fingerprint.hash_file(target) == hashlib.sha256(data).hexdigest():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, lambda tmp, data=data: tmp.write_bytes(data))
+
+
+def _check_inputs(plan: Plan, paths: list[Path]) -> None:
+    """The files a task reads from shared storage must be those the client planned with."""
+    changed = [plan.project.relative(p) for p in paths
+               if fingerprint.hash_file(p) != plan.inputs.get(plan.project.relative(p))]
+    if changed:
+        raise ConfigError(f"worker {_worker_address()} sees other versions of {', '.join(changed)} than the machine "
+                          "that planned the build: the checkout must be the same on every worker (or a file was "
+                          "edited during the build; build again)")
+
+
+def run_chapter(task: ChapterTask) -> ChapterRun:
+    """Execute one chapter in this worker's warm kernel; return the executed notebook (or the failed one)."""
+    from evalreport.pipeline import execute
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # as the command line sets it for a single build
+    plan = task.plan
+    chapter = next(c for c in plan.chapters if c.stem == task.stem)
+    _check_inputs(plan, [chapter.path, plan.config_path])
+    _materialise(task.stores)
+    kernels = worker_kernels(plan.project.root, plan.package_key)
+    failed_label = plan.project.relative(plan.work / "failed")
+    scratch = Path(tempfile.mkdtemp(prefix="evalreport-chapter-"))
+    started = time.perf_counter()
+    try:
+        job = execute.Job(chapter.path, plan.project.relative(chapter.path), scratch / "executed" / f"{task.stem}.ipynb",
+                          scratch / "failed", lambda path: f"{failed_label}/{Path(path).name}")
+        try:
+            execute.execute_chapter(job, task.parameters, kernels)
+        except ChapterError as exc:
+            failed = scratch / "failed" / f"{task.stem}.ipynb"
+            return ChapterRun(task.stem, time.perf_counter() - started, _worker_address(), len(kernels.started),
+                              failed.read_bytes() if failed.is_file() else b"", error=str(exc))
+        return ChapterRun(task.stem, time.perf_counter() - started, _worker_address(), len(kernels.started),
+                          job.output.read_bytes())
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _ScratchPlan(Plan):
+    """A plan whose work folder and outputs lie in a worker's scratch folder (the inputs stay shared)."""
+
+    scratch: Path | None = None
+
+    @classmethod
+    def of(cls, plan: Plan, scratch: Path) -> _ScratchPlan:
+        return cls(**{f.name: getattr(plan, f.name) for f in fields(Plan)}, scratch=scratch)
+
+    @property
+    def work(self) -> Path:
+        return self.scratch / "work"
+
+    @property
+    def pdf(self) -> Path:
+        return self.scratch / "out" / f"{self.config.output_name}.pdf"
+
+    @property
+    def html(self) -> Path:
+        return self.scratch / "out" / f"{self.config.output_name}.html"
+
+    @property
+    def sidecar(self) -> Path:
+        return self.scratch / "out" / f"{self.config.output_name}.json"
+
+
+def run_document(task: DocumentTask) -> DocumentRun:
+    """Render the executed chapters, compose the report, write and check the PDF, write the HTML twin
+    and the sidecar; return them as bytes."""
+    from evalreport.pipeline import build, publish
+
+    plan = task.plan
+    started = time.perf_counter()
+    _check_inputs(plan, [c.path for c in plan.chapters] + [plan.project.resolve(name) for name in plan.inputs
+                                                             if name.startswith(("prose/", "report_templates/"))
+                                                             and plan.project.resolve(name).is_file()])
+    _materialise(task.stores)
+    scratch = Path(tempfile.mkdtemp(prefix="evalreport-document-"))
+    try:
+        local = _ScratchPlan.of(plan, scratch)
+        for stem, data in task.notebooks.items():
+            target = local.work / "executed" / f"{stem}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        (scratch / "out").mkdir()
+        try:
+            # The same steps as build._build after its chapters, on this worker.
+            composed = build.compose(local, {}, task.case_facts)
+            sidecar = build.sidecar_of(local, composed.glue, composed.facts, task.case_facts, composed)
+            pages, checks = publish.publish(local, composed.html, sidecar)
+        except EXPECTED_ERRORS as exc:
+            return DocumentRun(time.perf_counter() - started, _worker_address(), error=str(exc))
+        fragments = {p.name: p.read_bytes() for p in (local.work / "fragments").glob("*.html")}
+        return DocumentRun(time.perf_counter() - started, _worker_address(), local.pdf.read_bytes(),
+                           local.html.read_bytes(), local.sidecar.read_bytes(), pages, checks.passed, fragments,
+                           composed.fragment_digests)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def worker_memory() -> tuple[int, int]:
+    """This worker's resident memory with its kernels' (bytes), and the kernels it has started."""
+    import psutil
+
+    process = psutil.Process()
+    total = process.memory_info().rss
+    for child in process.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:
+            pass
+    return total, sum(len(k.started) for _, k in _KERNELS.values())
+
+
+# --- the client's side -----------------------------------------------------------------------------
+
+class _Progress:
+    """One line per report and chapter, whole lines from any thread."""
+
+    def __init__(self, say):
+        self.say, self.lock = say, threading.Lock()
+
+    def __call__(self, name: str, text: str) -> None:
+        with self.lock:
+            self.say(f"{name:<28} {text}")
+
+
+def build_portfolio(project: Project, config_paths: list[Path], cluster: Cluster, draft: bool = False,
+                    say=print) -> PortfolioResult:
+    """Build every report in `config_paths` on `cluster`; one failing report never stops the others."""
+    from evalreport.pipeline.build import PACKAGE, RUNTIME_EXCLUDED
+
+    started = time.perf_counter()
+    client = cluster.client
+    check_workers(client, fingerprint.environment(), fingerprint.hash_tree(PACKAGE, exclude=RUNTIME_EXCLUDED))
+    workers = cluster.workers()
+    progress = _Progress(say)
+    say(f"Building {len(config_paths)} report(s) on {workers} worker(s); dashboard: {cluster.dashboard}")
+    memory_watch = _MemoryWatch(client)
+    threads = max(1, REPORTS_PER_WORKER * workers)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="report") as pool:
+        futures = [pool.submit(_build_one, project, path, client, workers, -index, draft, progress)
+                   for index, path in enumerate(config_paths)]
+        outcomes = [f.result() for f in futures]
+    memory_watch.stop()
+    memory = memory_watch.peaks()
+    kernels = {address: count for address, (_, count) in memory_watch.last.items()}
+    return PortfolioResult(outcomes, time.perf_counter() - started, cluster.dashboard, workers, kernels, memory)
+
+
+class _MemoryWatch:
+    """Samples every worker's memory (its kernels included) twice a second while the build runs."""
+
+    def __init__(self, client, interval: float = 0.5):
+        self.client, self.interval = client, interval
+        self.peak: dict[str, int] = {}
+        self.last: dict[str, tuple[int, int]] = {}
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="memory-watch", daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        try:
+            found = self.client.run(worker_memory)
+        except Exception:  # noqa: BLE001 - a worker going away must not stop the build
+            return
+        for address, (rss, kernels) in found.items():
+            self.peak[address] = max(self.peak.get(address, 0), rss)
+            self.last[address] = (rss, kernels)
+
+    def _run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            self._sample()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+        self._sample()
+
+    def peaks(self) -> dict[str, int]:
+        return dict(self.peak)
+
+
+def _build_one(project: Project, config_path: Path, client, workers: int, priority: int, draft: bool,
+               progress) -> ReportOutcome:
+    """One report, as build_report builds it, with its placebo batches, chapters and document on the cluster."""
+    name = config_path.stem
+    started = time.perf_counter()
+    try:
+        return _build_report(project, config_path, client, workers, priority, draft, progress, started)
+    except EXPECTED_ERRORS as exc:
+        message = str(exc)
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        message = f"{exc.strerror or exc}{where}"
+    except Exception as exc:  # noqa: BLE001 - one report's fault is reported with its name; the others go on
+        log.debug("unexpected error in %s", name, exc_info=True)
+        message = f"could not be built: {type(exc).__name__}: {exc}"
+    progress(name, "FAILED (see the summary)")
+    return ReportOutcome(name, "failed", time.perf_counter() - started, message=message)
+
+
+def _build_report(project, config_path, client, workers, priority, draft, progress, started) -> ReportOutcome:
+    from evalreport.pipeline import build, check, estimation
+    from evalreport.pipeline.lock import report_lock
+
+    name = config_path.stem
+    plan = build.make_plan(project, config_path)
+    if draft and not plan.config.draft:
+        plan = build._as_draft(plan)
+    phases: dict[str, float] = {}
+    with report_lock(plan.work, project.relative(plan.pdf)):
+        state = build._read_state(plan)
+        if build._up_to_date(plan, state):
+            progress(name, f"reused: {project.relative(plan.pdf)} is up to date")
+            return ReportOutcome(name, "reused", time.perf_counter() - started, plan.pdf, plan.html,
+                                 state.get("pages", 0))
+        mark = time.perf_counter()
+        case_facts = check.check_case(plan, state.get("case", {}))
+        placebos = _TaskExecutor(client, name, priority)
+        case_facts["effect"] = estimation.estimate_effect(plan, case_facts, state.get("case", {}), workers=workers,
+                                                          executor=placebos)
+        phases["check and effect"] = time.perf_counter() - mark
+        progress(name, f"checked, effect estimated ({phases['check and effect']:.1f} s)")
+        stores = {str(case_facts[k]): Path(case_facts[k]).read_bytes() for k in ("store", "effect")}
+
+        mark = time.perf_counter()
+        keys, pending, reused = build.chapters_to_run(plan, state)
+        parameters = build.chapter_parameters(plan, case_facts)
+        futures = {client.submit(run_chapter, ChapterTask(plan, c.stem, parameters, stores), priority=priority,
+                                 key=f"chapter-{name}-{c.stem}-{uuid.uuid4().hex}", pure=False): c for c in pending}
+        for stem in reused:
+            progress(name, f"{stem:<26} reused")
+        errors, chapter_seconds = [], []
+        from distributed import as_completed
+
+        for future in as_completed(list(futures)):
+            chapter = futures[future]
+            run: ChapterRun = future.result()
+            chapter_seconds.append(run.seconds)
+            if run.error:
+                if run.notebook:
+                    _write(plan.work / "failed" / f"{chapter.stem}.ipynb", run.notebook)
+                errors.append(run.error)
+                progress(name, f"{chapter.stem:<26} failed")
+            else:
+                _write(plan.executed(chapter), run.notebook)
+                progress(name, f"{chapter.stem:<26} executed {run.seconds:5.1f} s on {run.worker}")
+        if errors:
+            raise ChapterError("\n".join(sorted(errors)))
+        phases["chapters"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        notebooks = {c.stem: plan.executed(c).read_bytes() for c in plan.chapters if c.is_notebook}
+        document: DocumentRun = client.submit(
+            run_document, DocumentTask(plan, case_facts, notebooks, stores), priority=priority,
+            key=f"document-{name}-{uuid.uuid4().hex}", pure=False).result()
+        if document.error:
+            raise ChapterError(document.error)
+        phases["document"] = time.perf_counter() - mark
+        _publish(plan, document)
+        build.write_state(plan, document.pages, case_facts, keys, document.digests)
+    seconds = time.perf_counter() - started
+    draft_note = "" if document.passed else " (a DRAFT: the PDF does not pass every check)"
+    progress(name, f"built: {project.relative(plan.pdf)} ({document.pages} pages) in {seconds:.1f} s, document "
+                   f"{document.seconds:.1f} s on {document.worker}{draft_note}")
+    return ReportOutcome(name, "built", seconds, plan.pdf, plan.html, document.pages, "",
+                         tuple(c.stem for c in pending), tuple(reused), phases,
+                         {"placebos": placebos.seconds, "chapter": chapter_seconds, "document": [document.seconds]})
+
+
+def _write(target: Path, data: bytes) -> None:
+    from evalreport.pipeline.files import write_atomically
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, lambda tmp: tmp.write_bytes(data))
+
+
+def _publish(plan: Plan, document: DocumentRun) -> None:
+    """Keep the rendered fragments for the next build, then replace the PDF, the twin and the sidecar together."""
+    from evalreport.pipeline.files import file_mode
+    from evalreport.pipeline.publish import replace_together
+
+    fragments = plan.work / "fragments"
+    for file_name, data in document.fragments.items():
+        stem = file_name.split(".")[0]
+        for stale in fragments.glob(f"{stem}.*.html"):
+            stale.unlink()
+        _write(fragments / file_name, data)
+    staging = plan.work / "out"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    staged = {plan.pdf: staging / plan.pdf.name, plan.html: staging / plan.html.name,
+              plan.sidecar: staging / plan.sidecar.name}
+    for (target, source), data in zip(staged.items(), (document.pdf, document.html, document.sidecar)):
+        source.write_bytes(data)
+        os.chmod(source, file_mode())
+    replace_together(staged, staging / "previous")
