@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import signal
 import threading
 from pathlib import Path
 from typing import Callable
@@ -39,6 +40,7 @@ class _Failures(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
+        self.interrupted = False  # see _interrupts_noticed
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -80,6 +82,31 @@ def _confined_fetcher(templates: Path):
                                         "nor of its templates; only those may be embedded")
 
     return ConfinedFetcher(allowed_protocols={"file", "data"}, timeout=5)
+
+
+@contextlib.contextmanager
+def _interrupts_noticed(failures: _Failures):
+    """Note every interrupt (Ctrl-C) while the PDF is made: WeasyPrint swallows one that arrives
+    while it draws an SVG chart, and the build must stop as interrupted all the same.
+
+    Signal handlers belong to the main thread; elsewhere the interrupt is the main thread's anyway.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous in (signal.SIG_IGN, None):
+        yield
+        return
+
+    def notice(signum, frame):
+        failures.interrupted = True
+        if callable(previous):
+            previous(signum, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, notice)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 _SUBSETTER_LOCK = threading.Lock()
@@ -131,7 +158,7 @@ def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None
     from weasyprint.urls import FatalURLFetchingError
 
     try:
-        with _font_subsetting(epoch):
+        with _interrupts_noticed(failures), _font_subsetting(epoch):
             document = HTML(string=html, base_url=str(templates) + "/",
                             url_fetcher=_confined_fetcher(templates)).render(pdf_tags=True)
             _raise_failures(failures)
@@ -154,6 +181,8 @@ def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None
 
 
 def _raise_failures(failures: _Failures) -> None:
+    if failures.interrupted:
+        raise KeyboardInterrupt
     if failures.messages:
         shown = "; ".join(dict.fromkeys(m[:200] for m in failures.messages))
         raise RenderingError(f"the PDF could not be drawn completely: {shown}")
