@@ -13,10 +13,14 @@ DRAFT ?=
 VERSION ?=
 FORCE ?=
 PORT ?=
+SCHEDULER ?=
+PORTFOLIO ?=
+WORKERS ?=
+COUNT ?=
 REPORT = $(if $(CASE),--case $(CASE))$(if $(CONFIG), --config $(CONFIG))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report release preview check test lab data new-case data-dictionary sample-data bench clean
+.PHONY: help setup report reports portfolio bench-portfolio sample-portfolio release preview check test lab data new-case data-dictionary sample-data bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,6 +39,18 @@ setup: $(READY) ## create the virtual environment (.venv) from requirements.lock
 
 report: $(READY) ## build the report: build/<name>.pdf and .html (CASE=<name> or CONFIG=<file>; DRAFT=1; JOBS=n)
 	$(BIN)/evalreport build $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(DRAFT),--draft)
+
+reports: $(READY) ## build every case (or PORTFOLIO=<file>'s) on a Dask cluster: local, one worker per core, or SCHEDULER=tcp://host:8786
+	$(BIN)/evalreport build --all $(if $(PORTFOLIO),--portfolio $(PORTFOLIO)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(DRAFT),--draft)
+
+portfolio: $(READY) ## the portfolio overview of the built reports: build/portfolio.pdf and .html (PORTFOLIO=<file>; LANGUAGE=nb|nn|en)
+	$(BIN)/evalreport portfolio $(if $(PORTFOLIO),--portfolio $(PORTFOLIO)) $(if $(LANGUAGE),--language $(LANGUAGE))
+
+sample-portfolio: $(READY) ## write a synthetic portfolio of COUNT programmes (default 20) into reports/, data/ and prose/
+	$(BIN)/python -m evalreport.tools.portfoliocase $(if $(COUNT),$(COUNT),20)
+
+bench-portfolio: $(READY) ## measure the portfolio build: 1 and 2 workers, separate processes, a report against make report, memory
+	$(BIN)/python -m evalreport.tools.benchportfolio $(if $(COUNT),--count $(COUNT))
 
 release: $(READY) ## release a version to the council: dist/<name>-VERSION.pdf/.html/.json, read-only (VERSION=<v>; FORCE=1)
 	$(BIN)/evalreport release "$(VERSION)" $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
