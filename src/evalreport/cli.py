@@ -33,10 +33,38 @@ def _config_path(project, args) -> Path:
 def _build(args: argparse.Namespace) -> int:
     from evalreport.pipeline.build import build_report
 
+    if args.all or args.portfolio or args.scheduler:
+        return _build_portfolio(args)
     project = _project()
     result = build_report(project, _config_path(project, args), jobs=args.jobs, draft=args.draft)
     print(f"The report is ready: {project.relative(result.pdf)} ({result.pages} pages); "
           f"HTML twin: {project.relative(result.html)}")
+    return 0
+
+
+def _build_portfolio(args: argparse.Namespace) -> int:
+    """Every case (or those a portfolio file lists) on a Dask cluster: a local one, or --scheduler's."""
+    from evalreport.pipeline import portfolio
+
+    project = _project()
+    if args.case or args.config:
+        raise ConfigError("give --case/--config for one report, or --all/--portfolio for many, not both")
+    configs = portfolio.portfolio_cases(project, project.resolve(args.portfolio) if args.portfolio else None)
+    if not args.verbose:  # the portfolio says one line per report and chapter; the steps' own lines would interleave
+        logging.getLogger("evalreport").setLevel(logging.WARNING)
+    with portfolio.Cluster(args.scheduler, args.workers) as cluster:
+        result = portfolio.build_portfolio(project, configs, cluster, draft=args.draft)
+    print(result.summary(project))
+    return 1 if result.failed else 0
+
+
+def _portfolio_report(args: argparse.Namespace) -> int:
+    from evalreport.tools import portfolioreport
+
+    project = _project()
+    written = portfolioreport.write_portfolio_report(
+        project, project.resolve(args.portfolio) if args.portfolio else None, language=args.language)
+    print(written.message(project))
     return 0
 
 
@@ -141,7 +169,19 @@ def make_parser() -> argparse.ArgumentParser:
     _add_report_options(build)
     build.add_argument("--jobs", type=_jobs, default=None, help="chapters run side by side (default: one per core)")
     build.add_argument("--draft", action="store_true", help="build as a draft, whatever the configuration says")
+    build.add_argument("--all", action="store_true", help="build every case in reports/ on a Dask cluster")
+    build.add_argument("--portfolio", default=None, help="build the cases a portfolio file lists (YAML, 'cases: [...]')")
+    build.add_argument("--scheduler", default=None,
+                       help="an existing Dask scheduler (tcp://host:8786); default: a local cluster, one worker per core")
+    build.add_argument("--workers", type=_jobs, default=None, help="workers of the local cluster (default: one per core)")
     build.set_defaults(run=_build)
+
+    overview = sub.add_parser("portfolio", help="write the portfolio overview (build/portfolio.pdf and .html) from "
+                                                "the built reports")
+    overview.add_argument("--portfolio", default=None, help="a portfolio file (default: every case in reports/)")
+    overview.add_argument("--language", default=None, choices=["nb", "nn", "en"],
+                          help="the overview's language (default: the portfolio file's, else nb)")
+    overview.set_defaults(run=_portfolio_report)
 
     release = sub.add_parser("release", help="release a version to the council: dist/<name>-<version>.pdf, .html, "
                                              ".json, read-only, with their SHA-256 in dist/SHA256SUMS")
