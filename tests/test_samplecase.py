@@ -28,8 +28,8 @@ def read(name: str) -> pd.DataFrame:
 def test_funding_keeps_published_totals():
     funding = read("funding")
     assert funding["amount_nok"].sum() == 22_000_000
-    assert funding.loc[funding["source"] == "kommunen", "amount_nok"].sum() == 3_600_000
-    county = funding[funding["source"] == "fylkeskommunen"].set_index("year")["amount_nok"]
+    assert funding.loc[funding["funder_id"] == "kommunen", "amount_nok"].sum() == 3_600_000
+    county = funding[funding["funder_id"] == "fylkeskommunen"].set_index("year")["amount_nok"]
     assert county[2011] == county[2012] == 2_500_000
     assert sorted(funding["year"].unique()) == list(range(2011, 2018))
 
@@ -62,3 +62,14 @@ def test_every_dataset_has_a_provenance_record():
         assert record["file"] == path.name
         assert record["status"] in {"published", "reconstructed", "synthetic"}
         assert record["method"] and record["licence"] and record["retrieved"]
+
+
+def test_the_donor_pool_holds_every_municipality_and_the_cases_own_series():
+    pool = read("donor_pool_employment")
+    # 357 kommuner since 1 January 2024 (SSB, KLASS 131), each over 2000-2019, all synthetic.
+    assert pool["region_code"].nunique() == 357 and sorted(pool["year"].unique()) == list(range(2000, 2020))
+    assert set(pool["status"]) == {"synthetic"}
+    own = pool[pool["region_code"] == "3443"].set_index("year")["employed"]
+    employment = read("employment")
+    published = employment[employment["region_code"] == "0529"].set_index("year")["employed"]
+    assert (own.loc[2008:2019] == published.loc[2008:2019]).all()

@@ -19,7 +19,7 @@ reads only the files this package wrote.
 
 from evalreport.ssb.client import (API_ROOT, LANGUAGE, MAX_CALLS, MAX_CELLS, RETRY_STATUSES, TIME_WINDOW,
                                    RateLimiter, ResponseCache, SsbClient, SsbRetry, build_data_url,
-                                   build_metadata_url, describe_http_error, get_utc_time, hash_text, make_session)
+                                   build_metadata_url, describe_http_error, get_utc_time, sha256_of, make_session)
 from evalreport.ssb.definitions import (ALL_CODES, DEFINITIONS, DONOR_POOL, EMPLOYMENT_BY_WORKPLACE,
                                         KOSTRA_REGIONS, OLDER_EMPLOYMENT_TABLES, SSB_LICENCE, STATBANK_URL,
                                         StatisticDefinition, TableQuery)
@@ -36,7 +36,7 @@ __all__ = [
     "TIME_WINDOW", "Dimension", "DonorPoolResult", "RateLimiter", "ResponseCache", "SsbClient", "SsbError",
     "SsbRetry", "StatisticDefinition", "StatisticsResult", "TableQuery", "Unit", "build_data_url",
     "build_metadata_url", "build_panel", "describe_http_error", "fetch_cells", "fetch_series", "find_units",
-    "get_utc_time", "hash_text", "join_renumbered", "list_region_codes", "load_json", "make_session",
+    "get_utc_time", "sha256_of", "join_renumbered", "list_region_codes", "load_json", "make_session",
     "parse_jsonstat", "plan_query", "read_dimensions", "read_robek", "sum_cells", "write_donor_pool",
     "write_statistics",
 ]

@@ -78,8 +78,9 @@ class RateLimiter:
             self._calls.popleft()
 
 
-def hash_text(text: str | bytes) -> str:
-    """Return the sha256 hex digest of `text` (UTF-8 for str)."""
+def sha256_of(text: str | bytes) -> str:
+    """The plain sha256 hex digest of `text` (UTF-8 for str), as the cache manifest records it (not
+    fingerprint.hash_text, which length-prefixes parts and so gives other digests)."""
     return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
@@ -122,7 +123,7 @@ class ResponseCache:
         if not path.is_file():
             return None
         body = path.read_bytes()
-        if hash_text(body) != entry["sha256"]:
+        if sha256_of(body) != entry["sha256"]:
             raise SsbError(f"{path}: the cached response of SSB table {entry.get('table')} does not match the "
                            "sha256 in manifest.json; it was changed or damaged: run with --refresh")
         return body
@@ -130,11 +131,11 @@ class ResponseCache:
     def write(self, table: str, url: str, body: bytes, retrieved: str) -> dict:
         """Store `body` for `url` and record it in the manifest; return the manifest entry."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{hash_text(url)}.json"
+        name = f"{sha256_of(url)}.json"
         (self.folder / name).write_bytes(body)
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query, keep_blank_values=True))
         entry = {"table": table, "url": url, "query": query, "retrieved": retrieved,
-                 "sha256": hash_text(body), "file": name}
+                 "sha256": sha256_of(body), "file": name}
         entries = [e for e in self.entries() if e.get("url") != url] + [entry]
         entries.sort(key=lambda e: (e["table"], e["file"]))
         temporary = self.manifest_path.with_suffix(".json.tmp")

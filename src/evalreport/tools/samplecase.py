@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from evalreport.ssb.definitions import SSB_LICENCE
+
 SEED = 20180101
 YEARS = list(range(2008, 2020))
 PROGRAMME_YEARS = list(range(2011, 2018))
@@ -34,7 +36,6 @@ COUNTY_FUNDING_FIRST_YEARS_NOK = 2_500_000  # a year, in 2011 and 2012
 DWELLINGS_2015_2017 = 150
 NEW_AND_SECURED_JOBS = 180
 
-SSB_LICENCE = "CC BY 4.0 (Statistisk sentralbyrå)"
 SAMPLE_LICENCE = "CC BY 4.0 (evalreport sample data)"
 
 FOCUS_AREAS = [
