@@ -200,3 +200,49 @@ def test_spending_that_does_not_add_up_to_funding(project):
     edit_line(project / CASE / "spending.csv", 2, "2011,Administrasjon og drift,525000", "2011,Administrasjon og drift,625000")
     assert ("data/vestre_toten/funding.csv and data/vestre_toten/spending.csv: funding and spending do not "
             "reconcile: spending exceeds funding by 100,000 NOK; correct the accounts") in problems_of(project)
+
+
+# Rules a number depends on are declared inputs: a goal indicator, a funder kind or an administration
+# area the configuration does not declare is an error from `make check`, never a silent change.
+
+def test_an_undeclared_goal_indicator_is_named(project):
+    edit_line(project / CASE / "goals.csv", 2, "nye_arbeidsplasser", "nye_jobber")
+    message = problems_of(project)
+    assert "goals.csv: column 'indicator', row 2: must be an indicator declared under goal_indicators" in message
+    assert "(found 'nye_jobber')" in message
+
+
+def test_an_unknown_funder_kind_is_named(project):
+    edit_line(project / CASE / "funders.csv", 2, "fylkeskommune,ja", "selskap,ja")
+    message = problems_of(project)
+    assert "funders.csv: column 'kind', row 2: must be one of fylkeskommune, kommune, innovasjon_norge" in message
+    assert "(found 'selskap')" in message
+
+
+def test_funding_from_an_unlisted_funder_is_named(project):
+    edit_line(project / CASE / "funding.csv", 2, "fylkeskommunen", "fylket")
+    message = problems_of(project)
+    assert "funding.csv: column 'funder_id', row 2: 'fylket' is not a funder in data/vestre_toten/funders.csv" in message
+
+
+def test_an_administration_area_under_another_name_is_named(project):
+    config = project / CONFIG
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "administration_area: Administrasjon og drift", "administration_area: Administrasjon"), encoding="utf-8")
+    message = problems_of(project)
+    assert "spending.csv: no focus area 'Administrasjon', which the configuration names as administration_area" in message
+
+
+def test_a_company_is_not_public_money_unless_it_says_so(project):
+    # The same company counted once as private (public: nei) and once as public: only the public
+    # flag decides, never the kind; the total stays 22.0 M either way.
+    from evalreport import indicators
+
+    funders = project / CASE / "funders.csv"
+    funders.write_text(funders.read_text(encoding="utf-8").replace(
+        "innovasjon_norge,Innovasjon Norge,innovasjon_norge,ja", "innovasjon_norge,Et selskap AS,privat,nei"),
+        encoding="utf-8")
+    case = load_case(CONFIG)
+    public = indicators.sum_public_funding(case.funding, case.funders)
+    private = case.funding.loc[case.funding["funder_id"] == "innovasjon_norge", "amount_nok"].sum()
+    assert case.funding["amount_nok"].sum() == 22_000_000 and public == 22_000_000 - private
