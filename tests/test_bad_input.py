@@ -246,3 +246,29 @@ def test_a_company_is_not_public_money_unless_it_says_so(project):
     public = indicators.sum_public_funding(case.funding, case.funders)
     private = case.funding.loc[case.funding["funder_id"] == "innovasjon_norge", "amount_nok"].sum()
     assert case.funding["amount_nok"].sum() == 22_000_000 and public == 22_000_000 - private
+
+
+def check(project):
+    from evalreport.pipeline.build import check_report
+    from evalreport.pipeline.project import Project
+
+    return check_report(Project(project), project / CONFIG)
+
+
+def test_check_finds_broken_prose_markup_with_its_file_and_line(project):
+    from evalreport.errors import ProseError
+
+    lessons = project / "prose" / "vestre_toten" / "lessons.md"
+    lines = lessons.read_text(encoding="utf-8").splitlines()
+    lessons.write_text("\n".join([*lines, "{% if in_robek %}Kommunen var i ROBEK."]) + "\n", encoding="utf-8")
+    with pytest.raises(ProseError) as caught:
+        check(project)
+    assert f"prose/vestre_toten/lessons.md, line {len(lines) + 1}:" in str(caught.value)  # the unclosed if
+
+
+def test_check_finds_a_missing_prose_file(project):
+    from evalreport.errors import ProseError
+
+    (project / "prose" / "vestre_toten" / "capacity.md").unlink()
+    with pytest.raises(ProseError, match="prose/vestre_toten/capacity.md is missing"):
+        check(project)

@@ -440,10 +440,13 @@ def check_report(project: Project, config_path: Path) -> ReportConfig:
     """Check the configuration and every input of the report, without building; return the configuration."""
     from evalreport.datasets import load_case
 
+    from evalreport.pipeline import prose
+
     config = load_config(config_path, project.relative(config_path))
     load_case(config, project.resolve(config.data_dir), project.relative)
     prose_dir = project.resolve(config.prose_dir or f"prose/{config_path.stem}")
-    find_chapters(project, prose_dir)
+    chapters = find_chapters(project, prose_dir)
+    prose.check_markup(chapters, prose_dir, config.language, project.relative)
     return config
 
 

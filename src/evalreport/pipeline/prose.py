@@ -104,6 +104,7 @@ class ProseRenderer:
     relative: object = str  # path -> how the analyst sees it
     _tokens: list[str] = field(default_factory=list)
     _including: list[str] = field(default_factory=list)
+    included: set[Path] = field(default_factory=set)  # every prose file read, so a build knows what a chapter used
 
     def __post_init__(self):
         self._environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
@@ -131,6 +132,7 @@ class ProseRenderer:
         if str(path) in self._including:
             raise ProseError(f"{self.relative(path)}: includes itself")
         self._including.append(str(path))
+        self.included.add(path)
         try:
             return _Prose(self._render(path.read_text(encoding="utf-8"), self.relative(path), 1))
         finally:
@@ -191,3 +193,47 @@ def markdown_cell_lines(path: Path, mtime_ns: int) -> list[int]:
     by cell position, so that a message names the line the analyst edits."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [i + 2 for i, line in enumerate(lines) if line.startswith("# %%")]
+
+
+def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) -> None:
+    """Before any kernel runs (`make check`): every piece of prose the report will set is valid Jinja,
+    and every prose file it includes exists. The names it prints are checked when the chapters have
+    computed them, in the build. Raises ProseError listing every problem."""
+    from jinja2 import meta, nodes
+
+    environment = SandboxedEnvironment()
+    problems, sources = [], []
+    for chapter in chapters:
+        label = relative(chapter.path)
+        if chapter.is_notebook:
+            import jupytext
+
+            notebook = jupytext.read(chapter.path)
+            lines = markdown_cell_lines(chapter.path, chapter.path.stat().st_mtime_ns)
+            for position, cell in enumerate(notebook.cells):
+                tags = cell.metadata.get("tags", [])
+                other = any(t.startswith("lang-") and t != f"lang-{language}" for t in tags)
+                if cell.cell_type == "markdown" and "remove-cell" not in tags and not other:
+                    sources.append((cell.source, label, lines[position] if position < len(lines) else 1))
+        else:
+            sources.append((chapter.path.read_text(encoding="utf-8"), label, 1))
+    if prose_dir is not None and prose_dir.is_dir():
+        sources += [(p.read_text(encoding="utf-8"), relative(p), 1) for p in sorted(prose_dir.glob("*.md"))
+                    if not re.match(r"\d+_", p.name)]
+    for source, label, first_line in sources:
+        try:
+            tree = environment.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(f"{label}, line {first_line + exc.lineno - 1}: {exc.message}")
+            continue
+        for call in tree.find_all(nodes.Call):
+            if isinstance(call.node, nodes.Name) and call.node.name == "prose" and call.args \
+                    and isinstance(call.args[0], nodes.Const):
+                name = str(call.args[0].value)
+                if prose_dir is None or not (prose_dir / f"{name}.md").is_file():
+                    where = relative(prose_dir / f"{name}.md") if prose_dir is not None else f"{name}.md"
+                    problems.append(f"{label}, line {first_line + call.lineno - 1}: {where} is missing; write the "
+                                    "case's text for this section there")
+        meta.find_undeclared_variables(tree)  # parses every expression: a malformed one raised above
+    if problems:
+        raise ProseError("\n".join(dict.fromkeys(problems)))
