@@ -67,12 +67,14 @@ new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year>
 test: $(READY) ## run every test
 	$(BIN)/python -m pytest
 
+# allow_hidden: a failed chapter's notebook is kept in build/.work/<name>/failed/, which Jupyter
+# Server refuses to open by default (a hidden folder); File > Open from Path opens it.
 lab: $(READY) ## open JupyterLab on the chapters, run on CASE=<name> (installs JupyterLab on first use)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) EVALREPORT_ROOT=$(CURDIR) \
-	  $(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
+	  $(BIN)/jupyter lab --notebook-dir=. --ContentsManager.allow_hidden=True $(if $(filter 0,$(shell id -u)),--allow-root)
 
 data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register)
 	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh) $(if $(REGIONS),--regions)

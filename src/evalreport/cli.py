@@ -78,6 +78,14 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from evalreport.tools import preview
+
+    project = _project()
+    return preview.run_preview(project, _config_path(project, args), port=args.port, jobs=args.jobs,
+                               draft=args.draft)
+
+
 def _check(args: argparse.Namespace) -> int:
     from evalreport.pipeline.build import check_report
 
@@ -151,6 +159,16 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, found {text!r}")
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 0 (any free port) and 65535 (found {value})")
+    return value
+
+
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--case", help=f"the case's name: reports/<name>.yaml (default: {DEFAULT_CASE})")
@@ -191,6 +209,13 @@ def make_parser() -> argparse.ArgumentParser:
                          help="release a draft, or a project with uncommitted changes (an existing version never)")
     release.add_argument("--jobs", type=_jobs, default=None, help="chapters run side by side (default: one per core)")
     release.set_defaults(run=_release)
+
+    preview = sub.add_parser("preview", help="build, serve the HTML twin on localhost and rebuild it at every edit")
+    _add_report_options(preview)
+    preview.add_argument("--port", type=_port, default=0, help="the port to serve on (default: a free one)")
+    preview.add_argument("--jobs", type=_jobs, default=None, help="chapters run side by side (default: one per core)")
+    preview.add_argument("--draft", action="store_true", help="build as a draft, whatever the configuration says")
+    preview.set_defaults(run=_preview)
 
     check = sub.add_parser("check", help="check the configuration and the input data only")
     _add_report_options(check)

@@ -10,6 +10,7 @@ which machines read; nobody on the council reads hashes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import re
@@ -104,20 +105,26 @@ def chapter_texts(fragments: list[str], stems: list[str]) -> dict[str, dict]:
     The text is what a reader sees (whitespace collapsed, charts by their alt text), so that a new
     template or a different layout of the same words is not a change.
     """
-    from bs4 import BeautifulSoup
-
     chapters = {}
     for stem, fragment in zip(stems, fragments):
-        soup = BeautifulSoup(fragment, "html.parser")
-        for link in soup.select("a.anchor-link"):
-            link.decompose()
-        for image in soup.find_all("img"):
-            image.replace_with(f" {image.get('alt', '')} ")
-        heading = soup.find("h1") or soup.find("h2")
-        title = UNNUMBERED.sub("", heading.get_text(" ", strip=True)) if heading else stem
-        text = " ".join(soup.get_text(" ").split())
-        chapters[stem] = {"title": title, "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+        title, digest = _chapter_text(fragment)
+        chapters[stem] = {"title": title or stem, "text_sha256": digest}
     return chapters
+
+
+@functools.lru_cache(maxsize=64)  # a preview composes at every edit; most chapters are the same
+def _chapter_text(fragment: str) -> tuple[str, str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(fragment, "html.parser")
+    for link in soup.select("a.anchor-link"):
+        link.decompose()
+    for image in soup.find_all("img"):
+        image.replace_with(f" {image.get('alt', '')} ")
+    heading = soup.find("h1") or soup.find("h2")
+    title = UNNUMBERED.sub("", heading.get_text(" ", strip=True)) if heading else ""
+    text = " ".join(soup.get_text(" ").split())
+    return title, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def compare_releases(previous: dict, key_figures: list[list[str]], chapters: dict[str, dict]) -> dict:

@@ -44,9 +44,7 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
     fixed = texts.fixed(config.language)
     before, _, after = fixed["page"].partition("{page}")
     middle = after.split("{pages}")[0]
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates / TEMPLATE_NAME),
-                                     autoescape=jinja2.select_autoescape(["html", "j2"]))
-    html = environment.get_template("report.html.j2").render(
+    html = _environment(str(templates / TEMPLATE_NAME)).get_template("report.html.j2").render(
         language=config.language,
         title=config.title,
         short_title=f"{fixed['final_evaluation']} – {config.municipality_name}",
@@ -72,6 +70,13 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         chapters=chapters,
     )
     return finish_document(html, config.language)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folder: str) -> jinja2.Environment:
+    """One template environment per folder: Jinja compiles a template once and compiles it again
+    only when its file changes (auto_reload), which a preview that composes at every edit needs."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=jinja2.select_autoescape(["html", "j2"]))
 
 
 WATERMARK_COLOUR = "#DCDCDC"  # light enough to read the text over, dark enough to see on every page
@@ -252,7 +257,7 @@ def compose_html_twin(html: str, templates: Path, font_url=None) -> str:
     charts = []
     for n, image in enumerate(soup.select(f'img.er-chart[src^="{SVG_DATA}"]'), start=1):
         svg = base64.b64decode(image["src"][len(SVG_DATA):]).decode("utf-8")
-        charts.append(inline_chart(svg, image.get("alt", ""), f"er-chart-{n}", families))
+        charts.append(_inline_chart(svg, image.get("alt", ""), f"er-chart-{n}", tuple(sorted(families.items()))))
         image.replace_with(Comment(f"er-chart-{n}"))
     _wrap_tables(soup, fixed)
     _add_landmarks(soup, fixed)
@@ -466,6 +471,11 @@ def inline_chart(svg: str, alt: str, key: str, families: dict[str, str]) -> str:
     root.set("role", "img")
     root.set("aria-label", alt)
     return ElementTree.tostring(root, encoding="unicode")
+
+
+@functools.lru_cache(maxsize=64)  # parsing a chart's SVG is most of composing the twin; a preview composes often
+def _inline_chart(svg: str, alt: str, key: str, families: tuple[tuple[str, str], ...]) -> str:
+    return inline_chart(svg, alt, key, dict(families))
 
 
 def _chart_font_families(match: re.Match, families: dict[str, str]) -> str:

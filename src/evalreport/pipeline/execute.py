@@ -9,6 +9,7 @@ race for), and run `%reset -f` between chapters.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import os
@@ -144,6 +145,14 @@ def _cell_number(notebook, index: int) -> int:
 def read_chapter(path: Path):
     """Read a chapter's text file as a notebook, with cell ids fixed by position (jupytext makes
     new random ids at every read, which would make equal chapters look different)."""
+    stat = path.stat()
+    return copy.deepcopy(_read_chapter(path, stat.st_mtime_ns, stat.st_size))
+
+
+# jupytext takes about 30 ms a chapter; a process that builds again and again (the preview) reads
+# each version of a chapter once.
+@functools.lru_cache(maxsize=64)
+def _read_chapter(path: Path, _mtime_ns: int, _size: int):
     import jupytext
 
     notebook = jupytext.read(path)

@@ -125,8 +125,8 @@ def check_pdf(path: str | Path, language: str, *, title: str | None = None,
             checkers += ran
     result = CheckResult(path, tuple(problems), tuple(notes), tuple(checkers), label)
     log.info("%s", result.report().splitlines()[0])  # the problems themselves: enforce, or the caller
-    for note in result.notes:
-        log.info("  note: %s", note)
+    for note in result.notes:  # what a checker could not run and what covers it: for developers (-v)
+        log.debug("  note: %s", note)
     return result
 
 

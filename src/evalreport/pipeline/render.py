@@ -106,6 +106,17 @@ def collect_glue(notebooks: dict[str, nbformat.NotebookNode]) -> dict:
     return values
 
 
+def read_executed(path: Path) -> nbformat.NotebookNode:
+    """An executed chapter, read once per version of the file (callers copy before they change it)."""
+    stat = path.stat()
+    return _read_executed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _read_executed(path: Path, _mtime_ns: int, _size: int) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
 def markdown_chapter(path: Path) -> nbformat.NotebookNode:
     """A chapter written as plain markdown (`NN_name.md`): one markdown cell, no code."""
     notebook = nbformat.v4.new_notebook()
@@ -129,9 +140,10 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
     """Every chapter of the report as an HTML fragment, in order.
 
     Returns (fragments, the values the chapters glued, the digests of the fragments for the next
-    build). A fragment is rendered again when its chapter, its last run, the prose, the values,
-    the templates or this code changed; a cached fragment is used only if its content still matches
-    the digest recorded when it was made.
+    build). A fragment is rendered again when its chapter, its last run, the prose files it included
+    (as recorded when it was rendered), the values, the templates or this code changed: an edit to
+    one prose file renders only the chapters that include it. A cached fragment is used only if its
+    content still matches the digest recorded when it was made.
     """
     import json
 
@@ -140,27 +152,21 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
     from evalreport.pipeline.files import write_text
 
     project, config = plan.project, plan.config
-    notebooks, sources = {}, {}
-    for chapter in plan.chapters:
-        label = project.relative(chapter.path)
-        if chapter.is_notebook:
-            executed = nbformat.read(plan.executed(chapter), as_version=4)
-            notebooks[label] = merge_prose(read_chapter(chapter.path), executed)
-            lines = prose.markdown_cell_lines(chapter.path, chapter.path.stat().st_mtime_ns)
-            sources[label] = Source(label, tuple(lines))
-        else:
-            notebooks[label] = markdown_chapter(chapter.path)
-            sources[label] = Source(label, (1,))
+    executed = {project.relative(c.path): read_executed(plan.executed(c)) for c in plan.chapters if c.is_notebook}
     builtins = builtin_values(config)
-    glued = collect_glue(notebooks)
+    glued = collect_glue(executed)  # a markdown chapter glues nothing; glue is in code cells' outputs
     clashes = sorted(set(glued) & set(builtins))
     if clashes:
         raise ChapterError(f"the chapters glue {', '.join(clashes)}, which the report already gives the prose "
                            "(from the configuration); choose other names")
     values = {**builtins, **glued}
     renderer = prose.ProseRenderer(values, plan.prose_dir, project.relative)
-    common = fingerprint.hash_text(plan.templates_key, plan.pipeline_key, plan.prose_key, config.language,
+    common = fingerprint.hash_text(plan.templates_key, plan.pipeline_key, config.language,
                                    json.dumps(values, sort_keys=True, ensure_ascii=False))
+
+    def prose_digests(names) -> dict[str, str | None]:
+        return {name: plan.inputs.get(name) for name in sorted(names)}
+
     fragments, digests = [], {}
     folder = plan.work / "fragments"
     for chapter in plan.chapters:
@@ -169,17 +175,24 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
         key = fingerprint.hash_text(common, plan.inputs[label], run)
         cached = folder / f"{chapter.stem}.{key[:24]}.html"
         recorded = previous.get(chapter.stem, {})
-        if recorded.get("key") == key and cached.is_file():
+        included = recorded.get("prose", {})
+        if recorded.get("key") == key and cached.is_file() and included == prose_digests(included):
             if fingerprint.hash_file(cached) == recorded.get("sha256"):
                 fragments.append(cached.read_text(encoding="utf-8"))
                 digests[chapter.stem] = recorded
                 continue
             log.info("  note: the rendered %s was changed or damaged; rendering it again", chapter.stem)
-        fragment = render_chapter(notebooks[label], sources[label], config.language, renderer, project.templates,
-                                  plan.templates_key)
+        if chapter.is_notebook:
+            notebook = merge_prose(read_chapter(chapter.path), executed[label])
+            source = Source(label, tuple(prose.markdown_cell_lines(chapter.path, chapter.path.stat().st_mtime_ns)))
+        else:
+            notebook, source = markdown_chapter(chapter.path), Source(label, (1,))
+        renderer.included.clear()
+        fragment = render_chapter(notebook, source, config.language, renderer, project.templates, plan.templates_key)
         for stale in folder.glob(f"{chapter.stem}.*.html"):
             stale.unlink()
         write_text(cached, fragment)
-        digests[chapter.stem] = {"key": key, "sha256": fingerprint.hash_file(cached)}
+        digests[chapter.stem] = {"key": key, "sha256": fingerprint.hash_file(cached),
+                                 "prose": prose_digests(project.relative(p) for p in renderer.included)}
         fragments.append(fragment)
     return fragments, glued, digests

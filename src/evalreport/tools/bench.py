@@ -159,6 +159,88 @@ def _edit_prose(root: Path, n: int) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\nRevisjon {n} av teksten.\n", encoding="utf-8")
 
 
+# --- the preview: from saving a prose file to the page the browser reloads ------------------------
+
+def _preview_request(url: str, path: str, timeout: float = 60):
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    connection.request("GET", path)
+    return connection.getresponse()
+
+
+def _preview_status(url: str) -> dict:
+    import json
+
+    return json.loads(_preview_request(url, "/status").read())
+
+
+def _wait(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the preview did not get to {what} within {seconds:.0f} s")
+        time.sleep(0.1)
+
+
+def measure_preview(project: Path, env: dict, runs: int) -> dict[str, list[float]]:
+    """Seconds from writing a prose file to the preview server announcing the new page (the event
+    the browser reloads at), with the PDF of the last edit written ('idle') and while it is still
+    being written in the background ('pdf running')."""
+    import signal
+
+    process = subprocess.Popen([sys.executable, "-m", "evalreport", "preview", "--config", CONFIG, "--port", "0"],
+                               cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    seconds: dict[str, list[float]] = {"idle": [], "pdf running": []}
+    try:
+        url = process.stdout.readline().split("at ", 1)[1].split()[0]
+        _wait(lambda: _preview_status(url)["generation"] >= 1, 900, "its first page")
+        for n in range(1, 2 * runs + 1):
+            busy = n > runs
+            if busy:  # an edit a few seconds after the last one: its PDF is being written
+                _wait(lambda: _preview_status(url)["pdf"] == "writing", 60, "writing the PDF")
+                time.sleep(3)
+            else:
+                _wait(lambda: _preview_status(url)["pdf"] in ("written", "failed"), 900, "the PDF")
+            events = _preview_request(url, f"/events?since={_preview_status(url)['generation']}", timeout=120)
+            events.readline(), events.readline()  # the stream's opening: its retry interval
+            started = time.perf_counter()
+            path = project / PROSE_FILE
+            path.write_text(path.read_text(encoding="utf-8") + f"\nForhåndsvisning {n}.\n", encoding="utf-8")
+            while True:
+                line = events.readline()
+                if not line:
+                    raise RuntimeError("the preview closed its event stream without announcing a page")
+                if line.startswith(b"event: reload"):
+                    break
+            seconds["pdf running" if busy else "idle"].append(time.perf_counter() - started)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return seconds
+
+
+def run_preview_benchmark(runs: int) -> str:
+    """The preview's figure alone, in a private copy of the project."""
+    from evalreport.pipeline.project import Project
+
+    work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
+    project = Project(Project.find().root).copy_to(work / "project").root
+    env = {**os.environ, "EVALREPORT_ROOT": str(project)}
+    try:
+        preview = measure_preview(project, env, runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return (f"preview: prose edit to browser reload: {statistics.median(preview['idle']):.2f} s (target < 1 s; "
+            f"{statistics.median(preview['pdf running']):.2f} s while the last edit's PDF is still being written; "
+            f"median of {runs}, each: {', '.join(f'{x:.2f}' for x in preview['idle'] + preview['pdf running'])} s)")
+
+
 def run_benchmark(runs: int) -> str:
     from evalreport.pipeline.project import Project
 
@@ -186,6 +268,7 @@ def run_benchmark(runs: int) -> str:
             started = time.perf_counter()
             run_naive_chain(project, env, work / f"naive-{n}")
             results["naive"].append(time.perf_counter() - started)
+        preview = measure_preview(project, env, runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     median = {k: statistics.median(v) for k, v in results.items()}
@@ -206,7 +289,9 @@ def run_benchmark(runs: int) -> str:
               f"with the same PDF checks in both: {median['clean'] / median['lower_checked']:.2f} x",
               f"naive chain vs clean build: {median['naive'] / median['clean']:.2f} x faster (target >= 3)",
               f"no-op rebuild: {median['noop']:.2f} s (target < 0.5 s)",
-              f"prose rebuild vs clean build: {median['prose'] / median['clean'] * 100:.0f} % (target <= 35 %)"]
+              f"prose rebuild vs clean build: {median['prose'] / median['clean'] * 100:.0f} % (target <= 35 %)",
+              f"preview: prose edit to browser reload: {statistics.median(preview['idle']):.2f} s (target < 1 s; "
+              f"{statistics.median(preview['pdf running']):.2f} s while the last edit's PDF is still being written)"]
     return "\n".join(lines)
 
 
@@ -215,9 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--lower-bound", metavar="PDF", help="build once without kernels into PDF (internal)")
     parser.add_argument("--check", action="store_true", help="with --lower-bound: check the PDF as builds do")
+    parser.add_argument("--preview-only", action="store_true", help="measure only the preview's reload after an edit")
     args = parser.parse_args(argv)
     if args.lower_bound:
         build_without_kernels(CONFIG, Path(args.lower_bound), check=args.check)
+        return 0
+    if args.preview_only:
+        print(run_preview_benchmark(args.runs))
         return 0
     print(run_benchmark(args.runs))
     return 0

@@ -1,0 +1,367 @@
+"""Releases to the council, drafts and the short colophon (issue 11).
+
+The pure parts (the order of versions, the previous release, the list of changes, writing dist/,
+what counts as an uncommitted change) are tested on hand-made inputs. One module builds the test
+case of tests/cases.py (Årdal, nynorsk) as the council gets it: release 1.0, the refusals, a
+change of data, release 1.1 with the list of changes, and a draft.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from cases import write_ardal
+from support import copy_project
+
+from evalreport.errors import ReleaseError
+from evalreport.pipeline import colophon
+from evalreport.tools import release
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
+           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+# --- the order of versions and the previous release ------------------------------------------------
+
+def test_versions_are_ordered_as_numbers_not_as_text():
+    ordered = ["0.9", "1.0rc1", "1.0", "1.1", "1.2", "1.10", "2.0"]
+    assert sorted(reversed(ordered), key=release.version_key) == ordered
+
+
+def test_versions_that_are_not_pep_440_are_ordered_by_their_numbers_and_words():
+    assert sorted(["utkast-10", "utkast-9", "utkast-2"], key=release.version_key) == ["utkast-2", "utkast-9",
+                                                                                        "utkast-10"]
+
+
+def test_the_previous_release_is_the_newest_earlier_one():
+    versions = ["1.0", "1.1", "1.10", "2.0"]
+    assert release.previous_release(versions, "1.2") == "1.1"
+    assert release.previous_release(versions, "1.11") == "1.10"
+    assert release.previous_release(versions, "3.0") == "2.0"
+    assert release.previous_release(versions, "0.5") is None
+
+
+@pytest.mark.parametrize("name", ["", "../1.0", "1.0/a", ".hidden", "1 0", "x" * 41])
+def test_a_version_name_must_be_a_plain_part_of_a_file_name(name):
+    with pytest.raises(ReleaseError):
+        release.check_version_name(name)
+
+
+def test_the_suggested_next_version_counts_up_the_last_number():
+    assert release.suggest_next("1.9") == "1.10"
+    assert release.suggest_next("2.0rc1") == "2.0rc2"
+    assert release.suggest_next("final") == "final.1"
+
+
+# --- the list of changes ------------------------------------------------------------------------------
+
+PREVIOUS = {"key_figures_printed": [["Samla finansiering", "24,5 mill. kr"], ["Prosjekt", "5"],
+                                    ["Sysselsette (arbeidsstad) 2019", "2 720"]],
+            "chapters": {"10_sammendrag": {"title": "Samandrag", "text_sha256": "a"},
+                         "20_innledning": {"title": "Innleiing", "text_sha256": "b"},
+                         "80_gammalt": {"title": "Eit kapittel som gjekk ut", "text_sha256": "c"}}}
+
+
+def test_changes_list_each_changed_key_figure_with_old_and_new_value_and_each_changed_chapter():
+    now = [["Samla finansiering", "25,0 mill. kr"], ["Prosjekt", "5"], ["Sysselsette (arbeidsstad) 2020", "2 690"]]
+    chapters = {"10_sammendrag": {"title": "Samandrag", "text_sha256": "A"},
+                "20_innledning": {"title": "Innleiing", "text_sha256": "b"},
+                "75_intervju": {"title": "Intervju", "text_sha256": "d"}}
+    changes = colophon.compare_releases(PREVIOUS, now, chapters)
+    assert changes["key_figures"] == [["Samla finansiering", "24,5 mill. kr", "25,0 mill. kr"],
+                                      ["Sysselsette (arbeidsstad) 2020", None, "2 690"],
+                                      ["Sysselsette (arbeidsstad) 2019", "2 720", None]]
+    assert changes["chapters"] == ["Samandrag", "Intervju", "Eit kapittel som gjekk ut"]
+
+
+def test_nothing_changed_says_so_in_the_reports_language():
+    changes = colophon.compare_releases(PREVIOUS, PREVIOUS["key_figures_printed"], PREVIOUS["chapters"])
+    assert changes == {"key_figures": [], "chapters": []}
+    section = colophon.render_changes(changes, "1.1", "1.0", "nn")
+    assert "Endringar frå versjon 1.0 {-}" in section and "Ingen nøkkeltal er endra." in section
+    assert "Changes from version 1.0" in colophon.render_changes(changes, "1.1", "1.0", "en")
+    assert "Endringer fra versjon 1.0" in colophon.render_changes(changes, "1.1", "1.0", "nb")
+
+
+def test_the_section_sets_old_and_new_values_side_by_side_and_escapes_them():
+    changes = {"key_figures": [["<b>Tal</b>", "1", "2"]], "chapters": ["Samandrag"]}
+    section = colophon.render_changes(changes, "1.1", "1.0", "nn")
+    assert '<th scope="col" class="num">Versjon 1.0</th><th scope="col" class="num">Versjon 1.1</th>' in section
+    assert "<td class=\"num\">1</td><td class=\"num\">2</td>" in section and "&lt;b&gt;Tal" in section
+    assert "Teksten er endra i: «Samandrag»." in section
+
+
+# --- writing dist/ ----------------------------------------------------------------------------------
+
+def test_release_files_are_written_read_only_with_their_sums(tmp_path):
+    dist = tmp_path / "dist"
+    contents = {dist / "r-1.0.pdf": b"%PDF-1.7 a", dist / "r-1.0.json": b"{}"}
+    sums = release.write_release(dist, contents)
+    assert sums == [hashlib.sha256(b"%PDF-1.7 a").hexdigest(), hashlib.sha256(b"{}").hexdigest()]
+    for path, data in contents.items():
+        assert path.read_bytes() == data and stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert (dist / "SHA256SUMS").read_text() == f"{sums[0]}  r-1.0.pdf\n{sums[1]}  r-1.0.json\n"
+    # sha256sum -c reads the same format (two spaces: a text-mode line)
+    done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True)
+    assert done.returncode == 0 and "r-1.0.pdf: OK" in done.stdout
+
+
+def test_an_existing_release_file_is_never_replaced_and_a_failed_release_leaves_nothing(tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "r-1.0.json").write_bytes(b"old")
+    with pytest.raises(FileExistsError):
+        release.write_release(dist, {dist / "r-1.0.pdf": b"new pdf", dist / "r-1.0.json": b"new"})
+    assert (dist / "r-1.0.json").read_bytes() == b"old"
+    assert not (dist / "r-1.0.pdf").exists() and not (dist / "SHA256SUMS").exists()
+
+
+def test_released_versions_are_read_from_the_sidecars_of_that_report(tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for name, version in (("r", "1.0"), ("r", "1.1"), ("r-nabo", "1.0")):
+        sidecar = {"release": {"version": version}, "parameters": {"output_name": name}}
+        (dist / f"{name}-{version}.json").write_text(json.dumps(sidecar))
+    (dist / "r-2.0.json").write_text("not json")
+    assert set(release.released_versions(dist, "r")) == {"1.0", "1.1"}  # not 'nabo-1.0', not the damaged one
+    assert set(release.released_versions(dist, "r-nabo")) == {"1.0"}
+
+
+# --- uncommitted changes ------------------------------------------------------------------------------
+
+def git(root: Path, *args: str, date: str = "2026-03-02T10:00:00+00:00") -> None:
+    env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_uncommitted_files_are_changed_tracked_files_and_untracked_inputs(tmp_path):
+    root = tmp_path / "p"
+    (root / "prose").mkdir(parents=True)
+    assert release.uncommitted_files(root, []) is None  # not a git checkout
+    (root / "a.md").write_text("a")
+    (root / "README.md").write_text("r")
+    git(root, "init", "-q")
+    assert release.uncommitted_files(root, []) is None  # a checkout without a commit
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "first")
+    assert release.uncommitted_files(root, ["a.md"]) == []
+    (root / "README.md").write_text("changed")
+    (root / "prose" / "new.md").write_text("new text the report reads")
+    (root / "notes.txt").write_text("not read by the report")
+    (root / "dist").mkdir()
+    (root / "dist" / "r-1.0.pdf").write_text("a release")
+    assert release.uncommitted_files(root, ["a.md", "prose/new.md"]) == ["README.md", "prose/new.md"]
+
+
+# --- the release flow, end to end -----------------------------------------------------------------------
+
+def evalreport(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}  # the commit's time decides
+    env.update(GIT_ENV, EVALREPORT_ROOT=str(root))
+    return subprocess.run([sys.executable, "-m", "evalreport", *args], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=900)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [re.sub(r"\s+", " ", page.extract_text().replace("\u00a0", " ")) for page in PdfReader(path).pages]
+
+
+def plain(text: str) -> str:
+    return re.sub(r"[ \u00a0]+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """The Årdal case committed in a git checkout, released as 1.0; the outputs of each step."""
+    root = copy_project(tmp_path_factory.mktemp("release") / "project")
+    write_ardal(root, "nn", "ardal")
+    (root / ".gitignore").write_text("/build/\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Årdal as the council gets it")  # 2 March 2026: the release's date
+    first = evalreport(root, "release", "1.0", "--config", "reports/ardal.yaml")
+    return {"root": root, "first": first}
+
+
+def test_a_release_writes_the_three_files_read_only_with_their_sums(released):
+    root, done = released["root"], released["first"]
+    assert done.returncode == 0, done.stderr
+    dist = root / "dist"
+    names = ["ardal-1.0.pdf", "ardal-1.0.html", "ardal-1.0.json"]
+    sums = (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert sums == [f"{hashlib.sha256((dist / n).read_bytes()).hexdigest()}  {n}" for n in names]
+    for name in names:
+        assert stat.S_IMODE((dist / name).stat().st_mode) == 0o444
+        assert f"dist/{name}  sha256 " in done.stdout
+    assert "The first release of this report" in done.stdout
+
+
+def test_the_title_page_shows_the_version_and_the_date_of_its_commit(released):
+    pages = pdf_pages(released["root"] / "dist" / "ardal-1.0.pdf")
+    assert "Versjon 1.0 (2. mars 2026)" in pages[0]
+    sidecar = json.loads((released["root"] / "dist" / "ardal-1.0.json").read_text(encoding="utf-8"))
+    assert sidecar["release"] == {"version": "1.0", "date": "2026-03-02", "previous": None, "changes": None}
+    assert not any("Endringar frå versjon" in page for page in pages)
+
+
+def test_the_colophon_is_short_and_says_where_the_full_provenance_is(released):
+    root = released["root"]
+    pages = pdf_pages(root / "dist" / "ardal-1.0.pdf")
+    colophon_text = " ".join(pages).split("Kolofon")[-1]
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    for fact in ("Versjon 1.0", "Bygd 2. mars 2026 10:00 UTC", "Ikkje innsjekka endringar nei",
+                 "ardal-1.0.json", "XMP"):
+        assert fact in colophon_text, fact
+    assert commit in colophon_text.replace(" ", "")  # a hash may break across lines
+    # No tables of package versions, parameters or input checksums: one hash, the commit's.
+    assert re.findall(r"\b[0-9a-f]{64}\b", colophon_text.replace(" ", "")) == []
+    assert "Programvare" not in colophon_text and "weasyprint" not in colophon_text.lower()
+    assert len(colophon_text) < 700
+    assert not re.search(r"Tabell \d+: (Kolofon|Programvare|Parametrar|Inndata)", " ".join(pages))
+    # ... which stay in the sidecar and the XMP, for machines
+    sidecar = json.loads((root / "dist" / "ardal-1.0.json").read_text(encoding="utf-8"))
+    funding = hashlib.sha256((root / "data" / "ardal" / "funding.csv").read_bytes()).hexdigest()
+    assert sidecar["provenance"]["inputs_sha256"]["data/ardal/funding.csv"] == funding
+    assert "weasyprint" in sidecar["provenance"]["versions"]
+    xmp = PdfReader(root / "dist" / "ardal-1.0.pdf").trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert funding.encode() in xmp and b"<evalreport:versions>" in xmp
+
+
+def test_a_released_version_is_never_written_again(released):
+    root = released["root"]
+    before = (root / "dist" / "SHA256SUMS").read_bytes()
+    done = evalreport(root, "release", "1.0", "--config", "reports/ardal.yaml", "--force")
+    assert done.returncode == 1
+    assert "version 1.0 of ardal was released already" in done.stderr and "never replaced" in done.stderr
+    assert "for example 1.1" in done.stderr and "Traceback" not in done.stderr
+    done = evalreport(root, "release", "1.0.0", "--config", "reports/ardal.yaml")  # the same version under PEP 440
+    assert done.returncode == 1 and "released already (as 1.0)" in done.stderr
+    assert (root / "dist" / "SHA256SUMS").read_bytes() == before
+
+
+def test_a_release_is_refused_with_uncommitted_changes_naming_them(released):
+    root = released["root"]
+    prose = root / "prose" / "ardal" / "lessons.md"
+    kept = prose.read_text(encoding="utf-8")
+    prose.write_text(kept + "Ei setning som ikkje er sjekka inn.\n", encoding="utf-8")
+    try:
+        done = evalreport(root, "release", "1.1", "--config", "reports/ardal.yaml")
+    finally:
+        prose.write_text(kept, encoding="utf-8")
+    assert done.returncode == 1
+    assert "uncommitted changes: prose/ardal/lessons.md" in done.stderr
+    assert "FORCE=1" in done.stderr and not (root / "dist" / "ardal-1.1.pdf").exists()
+
+
+def test_a_draft_is_not_released_unless_forced(released):
+    root = released["root"]
+    config = root / "reports" / "ardal.yaml"
+    kept = config.read_text(encoding="utf-8")
+    config.write_text(kept + "draft: true\n", encoding="utf-8")
+    try:
+        git(root, "commit", "-qam", "a draft")
+        done = evalreport(root, "release", "1.1", "--config", "reports/ardal.yaml")
+    finally:
+        config.write_text(kept, encoding="utf-8")
+        git(root, "commit", "-qam", "final again")
+    assert done.returncode == 1
+    assert "the report is a draft (draft: true in reports/ardal.yaml)" in done.stderr
+    assert not (root / "dist" / "ardal-1.1.pdf").exists()
+
+
+@pytest.fixture(scope="module")
+def second(released):
+    """A change of data (the company's 2014 grant 1.5 -> 2.0 M, spent on industry), committed on
+    15 April 2026, then release 1.1."""
+    root = released["root"]
+    funding = root / "data" / "ardal" / "funding.csv"
+    funding.write_text(funding.read_text(encoding="utf-8").replace("2014,hydro,1500000", "2014,hydro,2000000"),
+                       encoding="utf-8")
+    spending = root / "data" / "ardal" / "spending.csv"
+    text = spending.read_text(encoding="utf-8")
+    industry_2014 = next(line for line in text.splitlines() if line.startswith("2014,Industri,"))
+    spending.write_text(text.replace(industry_2014, "2014,Industri,3200000"), encoding="utf-8")
+    git(root, "commit", "-qam", "The company's grant for 2014 was 2.0 M", date="2026-04-15T10:00:00+00:00")
+    return evalreport(root, "release", "1.1", "--config", "reports/ardal.yaml")
+
+
+def test_the_next_release_lists_the_changed_key_figures_and_chapters(released, second):
+    assert second.returncode == 0, second.stderr
+    root = released["root"]
+    # Worked out by hand: 24.5 M + 0.5 M = 25.0 M in all; the municipality's 3.0 M is 12.2 % of 24.5 M
+    # and 12.0 % of 25.0 M. Public money is unchanged (the company is private), so is the cost per job.
+    out = plain(second.stdout)
+    assert "Changes from version 1.0 to 1.1:" in out
+    assert re.search(r"Samla finansiering +24,5 mill\. kr -> 25,0 mill\. kr", out)
+    assert re.search(r"Av dette frå kommunen +3,0 mill\. kr \(12,2 %\) -> 3,0 mill\. kr \(12,0 %\)", out)
+    assert "Offentlege midlar" not in out
+    assert "Samandrag" in out.split("chapters whose text changed:")[1]
+    pages = pdf_pages(root / "dist" / "ardal-1.1.pdf")
+    assert "Versjon 1.1 (15. april 2026)" in pages[0]
+    section = next(page for page in pages if "Endringar frå versjon 1.0" in page and "Innhald" not in page)
+    assert "Nøkkeltal Versjon 1.0 Versjon 1.1" in section
+    assert "Samla finansiering 24,5 mill. kr 25,0 mill. kr" in section
+    assert "Av dette frå kommunen 3,0 mill. kr (12,2 %) 3,0 mill. kr (12,0 %)" in section
+    assert "«Samandrag»" in section
+    sidecar = json.loads((root / "dist" / "ardal-1.1.json").read_text(encoding="utf-8"))
+    assert sidecar["release"]["previous"] == "1.0" and sidecar["release"]["date"] == "2026-04-15"
+    assert len((root / "dist" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()) == 6
+    assert stat.S_IMODE((root / "dist" / "ardal-1.0.pdf").stat().st_mode) == 0o444  # 1.0 untouched
+
+
+# --- drafts ---------------------------------------------------------------------------------------------
+
+def test_a_draft_says_utkast_on_every_page_and_still_passes_the_pdf_checks(released, second):
+    root = released["root"]
+    done = evalreport(root, "build", "--config", "reports/ardal.yaml", "--draft")
+    assert done.returncode == 0, done.stderr
+    pdf = root / "build" / "ardal.pdf"
+    pages = pdf_pages(pdf)
+    assert all("UTKAST" in page for page in pages)  # the running header, on every page
+    assert "Utkast til kommentarar – ikkje den endelege rapporten" in pages[0]
+    sidecar = json.loads((root / "build" / "ardal.json").read_text(encoding="utf-8"))
+    # A draft turns failed checks into warnings; this one must have passed them all.
+    assert sidecar["pdf_checks"]["passed"] is True and sidecar["pdf_checks"]["problems"] == []
+    assert any("PDF/UA-1" in checker for checker in sidecar["pdf_checks"]["checkers"])
+    # The diagonal watermark: one drawing painted inside an /Artifact sequence on every page, which
+    # the final report (release 1.1) does not have.
+    assert len(drawn_on_every_page_as_artifact(pdf)) == 1
+    assert drawn_on_every_page_as_artifact(root / "dist" / "ardal-1.1.pdf") == set()
+    assert "UTKAST" not in " ".join(pdf_pages(root / "dist" / "ardal-1.1.pdf"))
+
+
+def drawn_on_every_page_as_artifact(pdf: Path) -> set[str]:
+    """The drawings (form XObjects, by content) that every page paints inside an artifact."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        pages = []
+        for page in document.pages:
+            marked, drawn = [], set()  # the open marked-content sequences; what is drawn inside an artifact
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) in ("BMC", "BDC"):
+                    marked.append(str(operands[0]))
+                elif str(operator) == "EMC" and marked:
+                    marked.pop()
+                elif str(operator) == "Do" and "/Artifact" in marked:
+                    drawn.add(_drawing_digest(page.obj.Resources.XObject[str(operands[0])]))
+            pages.append(drawn)
+    return set.intersection(*pages)
+
+
+def _drawing_digest(xobject) -> str:
+    """What a form XObject draws, its nested forms included (WeasyPrint wraps a background in groups)."""
+    parts = [xobject.read_bytes()]
+    for name, inner in (xobject.get("/Resources", {}).get("/XObject", {}) or {}).items():
+        parts.append(_drawing_digest(inner).encode())
+    return hashlib.sha256(b"".join(parts)).hexdigest()
