@@ -23,7 +23,8 @@ def estimate_effect(plan, case_facts: dict, previous: dict, workers: int = 1, ex
     stored = Path(previous.get("effect", "") or "")
     if previous.get("key") == case_facts["key"] and stored.parent == plan.work and effect.verify(stored):
         return stored
-    if stored.name and stored.parent == plan.work and stored.exists():
+    # Said only when the case is the same: after a change of data estimating again is no news.
+    if previous.get("key") == case_facts["key"] and stored.name and stored.parent == plan.work and stored.exists():
         log.info("  note: the stored effect analysis was changed or damaged; estimating again")
     started = time.perf_counter()
     config, case, _ = casestore.read(Path(case_facts["store"]))
