@@ -309,6 +309,7 @@ def test_no_stream_data_ends_in_a_carriage_return():
     assert contents == sorted([b"0 g\n" * 12, b"BT ET\r"])
 
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "report_templates"
 SMALL = """<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>Prøve</title>
 <meta name="author" content="A. Forfatter"><meta name="dcterms.publisher" content="Kommunen">
 <meta name="description" content="Emne"><meta name="keywords" content="a, b">
@@ -320,13 +321,13 @@ SMALL = """<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>Pr�
 <figure class="er-exhibit"><figcaption>Tabell</figcaption><table><thead><tr><th scope="col">År</th>
 <th scope="col">Tall</th></tr></thead><tbody><tr><th scope="row">2010</th><td>1</td></tr></tbody></table></figure>
 <figure class="er-exhibit"><figcaption>Figur</figcaption><img class="er-chart" alt="Et rødt kvadrat."
-src="data:image/svg+xml;utf8,&lt;svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'&gt;&lt;rect
+src="data:image/svg+xml;utf8,&lt;svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'&gt;&lt;rect \
 width='10' height='10' fill='red'/&gt;&lt;/svg&gt;"></figure></section></body></html>"""
 
 
 def test_write_pdf_makes_a_passing_pdf_from_a_small_document(tmp_path):
     target = tmp_path / "small.pdf"
-    render.write_pdf(SMALL, target)
+    render.write_pdf(SMALL, target, TEMPLATES)
     result = check_pdf(target, "nb", title="Prøve")
     assert result.passed, result.report()
 
@@ -340,6 +341,6 @@ def test_write_pdf_keeps_the_last_good_pdf_when_verification_fails(tmp_path):
         raise PdfCheckError("not fit")
 
     with pytest.raises(PdfCheckError):
-        render.write_pdf(SMALL, target, verify=refuse)
+        render.write_pdf(SMALL, target, TEMPLATES, verify=refuse)
     assert target.read_bytes() == b"last good"
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
