@@ -502,20 +502,28 @@ def clones(tmp_path_factory):
     return clone
 
 
-def test_two_clean_builds_seconds_apart_and_without_harfbuzz_subset_are_identical(clones):
+def test_two_clean_builds_seconds_apart_and_without_harfbuzz_subset_are_identical(clones, tmp_path):
+    # Each build subsets its fonts itself (an empty font cache of its own), so that no build can take
+    # another's bytes; a last one takes them from the first build's cache, which must change nothing.
     first = clones("first")
-    done = build(first)
+    done = build(first, extra_env={"EVALREPORT_CACHE": str(tmp_path / "cache-first")})
     assert done.returncode == 0, done.stderr
+    assert any((tmp_path / "cache-first" / "fonts").glob("*.bin"))
     time.sleep(3)  # a font dated by the clock would differ by now
     second = clones("second")
-    done = build(second)
+    done = build(second, extra_env={"EVALREPORT_CACHE": str(tmp_path / "cache-second")})
     assert done.returncode == 0, done.stderr
     assert outputs(second) == outputs(first)
     third = clones("third")  # as on a machine without libharfbuzz-subset
-    done = build(third, fault=("no-harfbuzz-subset", "machine"))
+    done = build(third, fault=("no-harfbuzz-subset", "machine"),
+                 extra_env={"EVALREPORT_CACHE": str(tmp_path / "cache-third")})
     assert done.returncode == 0, done.stderr
     assert "FAULT INJECTED: HarfBuzz-Subset made unavailable" in done.stderr
     assert outputs(third) == outputs(first)
+    fourth = clones("fourth")
+    done = build(fourth, extra_env={"EVALREPORT_CACHE": str(tmp_path / "cache-first")})
+    assert done.returncode == 0, done.stderr
+    assert outputs(fourth) == outputs(first)
     # The sidecar and the PDF's XMP name the libraries that shaped the PDF (read here through
     # WeasyPrint's own bindings) and the font subsetter.
     from weasyprint.text import ffi

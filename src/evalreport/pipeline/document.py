@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import errno
 import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -382,10 +383,22 @@ def subset_font(path: Path, characters: str) -> bytes:
     return _subset_font(path, stat.st_mtime_ns, stat.st_size, characters)
 
 
+def _make_subset(path: Path, characters: str) -> bytes:
+    from evalreport.pipeline import fontcache
+
+    key = fontcache.key_of(kind="twin-woff2", font=hashlib.sha256(path.read_bytes()).hexdigest(),
+                           characters=characters)
+    return fontcache.cached(key, lambda: _subset_with_fonttools(path, characters))
+
+
 # Subsetting takes about 0.35 s a face (fontTools reads the whole layout tables); a process that
 # builds again and again (a preview) pays it once for each new set of characters.
 @functools.lru_cache(maxsize=16)
 def _subset_font(path: Path, _mtime_ns: int, _size: int, characters: str) -> bytes:
+    return _make_subset(path, characters)
+
+
+def _subset_with_fonttools(path: Path, characters: str) -> bytes:
     import io
 
     from fontTools import subset

@@ -125,17 +125,41 @@ def _font_subsetting(epoch: int | None):
 
     with _SUBSETTER_LOCK:
         saved_subsetter, saved_epoch = fonts.harfbuzz_subset, os.environ.get("SOURCE_DATE_EPOCH")
+        saved_method = fonts.Font._fonttools_subset
         fonts.harfbuzz_subset = None
+        fonts.Font._fonttools_subset = _cached_subset(saved_method, epoch)
         if epoch is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
         try:
             yield
         finally:
             fonts.harfbuzz_subset = saved_subsetter
+            fonts.Font._fonttools_subset = saved_method
             if saved_epoch is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
+
+
+def _cached_subset(subset, epoch: int | None):
+    """WeasyPrint's fontTools subsetting, its result taken from the font cache when the same font was
+    cut to the same glyphs, with the same date, before (the bytes are the same either way)."""
+    import hashlib
+
+    from evalreport.pipeline import fontcache
+
+    def cached(font, to_unicode, hinting):
+        key = fontcache.key_of(kind="pdf", font=hashlib.sha256(font.file_content).hexdigest(), index=font.index,
+                               glyphs=sorted(to_unicode), hinting=bool(hinting), missing=bool(font.missing),
+                               epoch=epoch)
+        body = fontcache.get(key)
+        if body is not None:
+            font.file_content = body
+            return
+        subset(font, to_unicode, hinting)
+        fontcache.put(key, font.file_content)
+
+    return cached
 
 
 def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None,
