@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from evalreport.pipeline.files import write_atomically
 
 
 class DamagedStore(ValueError):
@@ -25,10 +25,7 @@ def write(folder: Path, prefix: str, payload: dict, default=None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{prefix}-{digest}.json"
     if not (target.is_file() and verify(target, prefix)):
-        handle, tmp = tempfile.mkstemp(prefix=f".{prefix}-", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
+        write_atomically(target, lambda tmp: tmp.write_bytes(data))
     return target
 
 

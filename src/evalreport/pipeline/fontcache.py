@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
+
+from evalreport.pipeline.files import write_atomically
 
 MAX_ENTRIES = 400  # about 30 KB each; the oldest go first
 
@@ -51,11 +52,8 @@ def put(key: str, body: bytes) -> None:
     """Keep `body` for `key`; a cache that cannot be written (read-only home) is simply not used."""
     folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".font-", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as f:
-            f.write(hashlib.sha256(body).hexdigest().encode("ascii") + body)
-        os.replace(tmp, folder / f"{key}.bin")
+        write_atomically(folder / f"{key}.bin",
+                         lambda tmp: tmp.write_bytes(hashlib.sha256(body).hexdigest().encode("ascii") + body))
         entries = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-MAX_ENTRIES]:
             old.unlink(missing_ok=True)
