@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 
 EXPECTED_ERRORS = (ConfigError, DatasetError, ChapterError, PdfCheckError, ProseError)
 REPORTS_PER_WORKER = 2  # reports in flight per worker: one's check and estimate overlap another's chapters
+MAX_REPORTS_IN_FLIGHT = 32  # the client holds each report in flight in memory (its case, its effect analysis)
 
 
 # --- which reports ---------------------------------------------------------------------------------
@@ -474,8 +475,12 @@ class _Progress:
             self.say(f"{name:<28} {text}")
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)  # one line as it happens, also through a pipe
+
+
 def build_portfolio(project: Project, config_paths: list[Path], cluster: Cluster, draft: bool = False,
-                    say=print) -> PortfolioResult:
+                    say=_say) -> PortfolioResult:
     """Build every report in `config_paths` on `cluster`; one failing report never stops the others."""
     from evalreport.pipeline.build import PACKAGE, RUNTIME_EXCLUDED
 
@@ -486,7 +491,7 @@ def build_portfolio(project: Project, config_paths: list[Path], cluster: Cluster
     progress = _Progress(say)
     say(f"Building {len(config_paths)} report(s) on {workers} worker(s); dashboard: {cluster.dashboard}")
     memory_watch = _MemoryWatch(client)
-    threads = max(1, REPORTS_PER_WORKER * workers)
+    threads = max(1, min(REPORTS_PER_WORKER * workers, MAX_REPORTS_IN_FLIGHT))
     with concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="report") as pool:
         futures = [pool.submit(_build_one, project, path, client, workers, -index, draft, progress)
                    for index, path in enumerate(config_paths)]
