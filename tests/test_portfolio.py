@@ -243,3 +243,25 @@ def test_portfolio_file_names_unknown_keys_and_repeated_cases(tmp_path):
     listing.write_text("cases: [a, a]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="listed twice: a"):
         read_portfolio_file(project, listing)
+
+
+def test_effect_key_figures_are_the_estimate_as_numbers():
+    from evalreport.effect import Analysis, key_figures
+    from evalreport.methods.result import EffectResult, Interval, PlaceboTest
+
+    placebo = PlaceboTest(rank=107, units=355, p_value=107 / 355, statistic="ratio", values={}, pre_mspe={})
+    main = EffectResult("synthetic_control", "3443", 2011, "index", "level", att=4.75, gap={}, pre_rmspe=0.51,
+                        placebo=placebo, interval=Interval(0.9, -3.2, 12.7, "placebo test inversion"))
+    analysis = Analysis(main=main, fit_years=tuple(range(2000, 2011)), post_years=tuple(range(2011, 2018)),
+                        donors=("0301", "1103"), excluded={})
+    figures = key_figures(analysis, 0.1)
+    assert figures["att_points"] == 4.75 and figures["p_value"] == pytest.approx(0.3014, abs=1e-4)
+    assert (figures["rank"], figures["units"], figures["donors"]) == (107, 355, 2)
+    assert (figures["interval_low"], figures["interval_high"], figures["interval_level"]) == (-3.2, 12.7, 0.9)
+    assert figures["fit_years"] == [2000, 2010] and figures["post_years"] == [2011, 2017]
+    # A test that rejects every constant effect bounds nothing: no interval, and it says so.
+    empty = Analysis(main=EffectResult("synthetic_control", "3443", 2011, "index", "level", 4.75, {}, 0.51,
+                                       placebo=placebo, interval=Interval(0.9, None, None, "m", empty=True)),
+                     fit_years=(2009, 2010), post_years=(2011,), donors=(), excluded={})
+    figures = key_figures(empty, 0.1)
+    assert figures["interval_low"] is None and figures["interval_high"] is None and figures["interval_empty"]
