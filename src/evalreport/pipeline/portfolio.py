@@ -189,15 +189,13 @@ class Cluster:
 
 def check_workers(client, environment: dict, package_key: str) -> None:
     """Every worker must build with the client's environment and package, or it would make other bytes."""
-    from evalreport.pipeline.build import PACKAGE, RUNTIME_EXCLUDED
-
     found = client.run(_worker_fingerprint)
     wrong = [address for address, (env, package) in found.items() if env != environment or package != package_key]
     if wrong:
         raise ConfigError(
             f"worker(s) {', '.join(sorted(wrong))} run another Python environment or another version of evalreport "
-            f"than this machine ({PACKAGE}, {len(RUNTIME_EXCLUDED)} parts excluded): install the same requirements.lock "
-            "and the same checkout on every worker, and restart the workers after changing the code")
+            "than this machine: install the same requirements.lock and the same checkout on every worker, and "
+            "restart the workers after changing the code")
 
 
 def _worker_fingerprint() -> tuple[dict, str]:
