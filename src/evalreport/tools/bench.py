@@ -64,8 +64,10 @@ def _execute_in_process(notebook, parameters: dict):
 
     recorded: list = []
 
-    def as_output(obj, kind="display_data"):
-        if hasattr(obj, "_repr_html_"):
+    def as_output(obj, kind="display_data", raw=False):
+        if raw and isinstance(obj, dict):  # a mime bundle, as chapter.glue displays its values
+            data = obj
+        elif hasattr(obj, "_repr_html_"):
             data = {"text/html": obj._repr_html_()}
         elif isinstance(obj, IPython.display.Markdown):
             data = {"text/markdown": obj.data}
@@ -76,7 +78,7 @@ def _execute_in_process(notebook, parameters: dict):
         return nbformat.v4.new_output(kind, data=data)
 
     original = IPython.display.display
-    IPython.display.display = lambda *objs, **_: recorded.extend(as_output(o) for o in objs)
+    IPython.display.display = lambda *objs, raw=False, **_: recorded.extend(as_output(o, raw=raw) for o in objs)
     namespace: dict = {}
     try:
         for cell in notebook.cells:
