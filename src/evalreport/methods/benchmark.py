@@ -181,7 +181,7 @@ def bench_report_specification(limit: float) -> None:
 
     print(f"placebo run speed-up from 1 to 2 worker processes: {seconds[1] / seconds[2]:.2f}x (the build starts "
           f"worker processes only for more than {MIN_PARALLEL_SECONDS:.0f} s of serial work; this is "
-          f"{seconds[1]:.2f} s, so it runs serially)")
+          f"{seconds[1]:.2f} s, so it runs {'serially' if seconds[1] < MIN_PARALLEL_SECONDS else 'in processes'})")
     with tempfile.TemporaryDirectory() as cache:
         started = time.perf_counter()
         effect.analyse(config, case, workers=2, cache_dir=Path(cache))
