@@ -52,11 +52,13 @@ def render_table(frame: pd.DataFrame, columns: list[Column], total_label: str | 
 
 
 def make_table(frame: pd.DataFrame, columns: list[Column], caption: str, source: str, language: str,
-               total_label: str | None = None, note: str = "", show_header: bool = True) -> Exhibit:
-    """Wrap a rendered table as a numbered exhibit."""
+               total_label: str | None = None, note: str = "", show_header: bool = True,
+               long: bool | None = None) -> Exhibit:
+    """Wrap a rendered table as a numbered exhibit; a long one may break across pages (by default one
+    of more than LONG_TABLE_ROWS rows)."""
     body = render_table(frame, columns, total_label, show_header)
     return Exhibit("table", caption, body, source, texts.fixed(language)["source"], note,
-                   long=len(frame) > LONG_TABLE_ROWS)
+                   long=len(frame) > LONG_TABLE_ROWS if long is None else long)
 
 
 def with_total(frame: pd.DataFrame, label_field: str, sum_fields: list[str]) -> pd.DataFrame:
@@ -159,7 +161,8 @@ def table_datasets(provenance: dict, language: str, caption: str, source: str) -
                Column("licence", texts.label(language, "licence"), numeric=False),
                Column("retrieved", texts.label(language, "retrieved"), numeric=False),
                Column("status", texts.label(language, "status"), numeric=False)]
-    return make_table(frame, columns, caption, source, language)
+    # Its rows are tall (sources in several lines): kept whole, it would leave a page all but empty.
+    return make_table(frame, columns, caption, source, language, long=True)
 
 
 def table_rows(rows: list[tuple[str, str]], headers: tuple[str, str], language: str, caption: str,
