@@ -67,39 +67,37 @@ def _our_spec(panel, treated: str):
     return Specification("employment", treated, START, predictors, tuple(range(FIRST_YEAR, START)))
 
 
-def _time_pysyncon(frame: pd.DataFrame, treated: str):
+def _time_pysyncon(frame: pd.DataFrame, unit: str, dependent: str, treated: str, special: list, years: list):
+    """One pysyncon fit of `dependent` for `treated` with the special predictors given, its seconds
+    and its RMSPE over `years`; None when pysyncon is not installed."""
     try:
         from pysyncon import Dataprep, Synth
     except ImportError:
         return None
-    donors = [u for u in frame["kommune"].unique() if u != treated]
-    special = [(c, list(y), "mean") for c, y in PREDICTORS]
-    dataprep = Dataprep(foo=frame, predictors=[], predictors_op="mean", time_predictors_prior=range(FIRST_YEAR, START),
-                        special_predictors=special, dependent="employment", unit_variable="kommune",
-                        time_variable="year", treatment_identifier=treated, controls_identifier=donors,
-                        time_optimize_ssr=range(FIRST_YEAR, START))
+    donors = [u for u in frame[unit].unique() if u != treated]
+    dataprep = Dataprep(foo=frame, predictors=[], predictors_op="mean", time_predictors_prior=years,
+                        special_predictors=special, dependent=dependent, unit_variable=unit, time_variable="year",
+                        treatment_identifier=treated, controls_identifier=donors, time_optimize_ssr=years)
     synth = Synth()
     started = time.perf_counter()
     synth.fit(dataprep=dataprep)
     seconds = time.perf_counter() - started
-    Z0, Z1 = dataprep.make_outcome_mats(time_period=range(FIRST_YEAR, START))
+    Z0, Z1 = dataprep.make_outcome_mats(time_period=years)
     gap = Z1.to_numpy() - Z0.to_numpy() @ np.asarray(synth.W)
     return seconds, float(np.sqrt(np.mean(gap ** 2)))
 
 
-def _pysyncon_worker(frame, treated, queue) -> None:
-    queue.put(_time_pysyncon(frame, treated))
+def _pysyncon_worker(queue, *problem) -> None:
+    queue.put(_time_pysyncon(*problem))
 
 
-def _time_pysyncon_limited(frame: pd.DataFrame, treated, limit: float):
-    """pysyncon's fit in a child process, stopped after `limit` seconds: ("done", seconds, rmspe),
-    ("timeout", limit) or None when pysyncon is not installed. `treated` is a unit of the covariate
-    panel, or the report's Specification (then the index panel)."""
+def _time_pysyncon_limited(limit: float, *problem):
+    """pysyncon's fit (`_time_pysyncon(*problem)`) in a child process, stopped after `limit` seconds:
+    ("done", seconds, rmspe), ("timeout", limit) or None when pysyncon is not installed."""
     import multiprocessing
 
     queue = multiprocessing.Queue()
-    target = _pysyncon_worker if isinstance(treated, str) else _fit_pysyncon_on_index
-    process = multiprocessing.Process(target=target, args=(frame, treated, queue))
+    process = multiprocessing.Process(target=_pysyncon_worker, args=(queue, *problem))
     process.start()
     process.join(limit)
     if process.is_alive():
@@ -144,7 +142,9 @@ def bench_report_specification(limit: float) -> None:
     frame = pd.DataFrame({"unit": np.repeat(design.units, len(design.times)),
                           "year": np.tile(design.times, len(design.units)),
                           "index": design.Y.T.ravel()})
-    theirs = _time_pysyncon_limited(frame, spec, limit)
+    index_problem = ("unit", "index", spec.treated, [("index", [y], "mean") for y in spec.fit_years],
+                     list(spec.fit_years))
+    theirs = _time_pysyncon_limited(limit, frame, *index_problem)
     if theirs is None:
         print("one fit (pysyncon):  not installed (pip install '.[test]')")
     elif theirs[0] == "timeout":
@@ -162,7 +162,7 @@ def bench_report_specification(limit: float) -> None:
     units = [design.units[0], *(design.units[j] for j in pick)]
     small = pd.DataFrame({"unit": np.repeat(units, len(design.times)), "year": np.tile(design.times, len(units)),
                           "index": design.Y[:, [0, *pick]].T.ravel()})
-    theirs = _time_pysyncon_limited(small, spec, limit)
+    theirs = _time_pysyncon_limited(limit, small, *index_problem)
     if theirs is not None and theirs[0] == "done":
         verdict = "no worse" if small_rmspe <= theirs[2] * (1 + 1e-9) else "WORSE"
         print(f"on {SMALL_POOL} donors (seeded), ours:     {small_ours * 1000:8.2f} ms, RMSPE {small_rmspe:.6f}; "
@@ -191,26 +191,6 @@ def bench_report_specification(limit: float) -> None:
         again = time.perf_counter() - started
     print(f"the whole analysis of chapter 4 (placebos, leave-one-out, sensitivity), 2 workers: {full:.2f} s; "
           f"again with the same data (cached): {again * 1000:.0f} ms")
-
-
-def _fit_pysyncon_on_index(frame: pd.DataFrame, spec, queue) -> None:
-    try:
-        from pysyncon import Dataprep, Synth
-    except ImportError:
-        queue.put(None)
-        return
-    donors = [u for u in frame["unit"].unique() if u != spec.treated]
-    dataprep = Dataprep(foo=frame, predictors=[], predictors_op="mean", time_predictors_prior=list(spec.fit_years),
-                        special_predictors=[("index", [y], "mean") for y in spec.fit_years], dependent="index",
-                        unit_variable="unit", time_variable="year", treatment_identifier=spec.treated,
-                        controls_identifier=donors, time_optimize_ssr=list(spec.fit_years))
-    synth = Synth()
-    started = time.perf_counter()
-    synth.fit(dataprep=dataprep)
-    seconds = time.perf_counter() - started
-    Z0, Z1 = dataprep.make_outcome_mats(time_period=list(spec.fit_years))
-    gap = Z1.to_numpy() - Z0.to_numpy() @ np.asarray(synth.W)
-    queue.put((seconds, float(np.sqrt(np.mean(gap ** 2)))))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     our_rmspe = float(np.sqrt(np.mean(gap[design.fit_rows] ** 2)))
     print(f"one fit (ours):      {ours * 1000:8.1f} ms   pre-period RMSPE {our_rmspe:10.3f}   "
           f"({'exact predictor match' if fit.exact_match else f'{fit.evaluations} V evaluations'})")
-    theirs = _time_pysyncon_limited(frame, treated, args.pysyncon_limit)
+    theirs = _time_pysyncon_limited(args.pysyncon_limit, frame, "kommune", "employment", treated,
+                                    [(c, list(y), "mean") for c, y in PREDICTORS], list(range(FIRST_YEAR, START)))
     if theirs is None:
         print("one fit (pysyncon):  not installed (pip install '.[test]')")
     elif theirs[0] == "timeout":
