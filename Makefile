@@ -47,10 +47,10 @@ portfolio: $(READY) ## the portfolio overview of the built reports: build/portfo
 	$(BIN)/evalreport portfolio $(if $(PORTFOLIO),--portfolio $(PORTFOLIO)) $(if $(LANGUAGE),--language $(LANGUAGE))
 
 sample-portfolio: $(READY) ## write a synthetic portfolio of COUNT programmes (default 20) into reports/, data/ and prose/
-	$(BIN)/python -m evalreport.tools.portfoliocase $(if $(COUNT),$(COUNT),20)
+	$(BIN)/python -m dev.portfoliocase $(if $(COUNT),$(COUNT),20)
 
 bench-portfolio: $(READY) ## measure the portfolio build: 1 and 2 workers, separate processes, a report against make report, memory
-	$(BIN)/python -m evalreport.tools.benchportfolio $(if $(COUNT),--count $(COUNT))
+	$(BIN)/python -m dev.benchportfolio $(if $(COUNT),--count $(COUNT))
 
 release: $(READY) ## release a version to the council: dist/<name>-VERSION.pdf/.html/.json, read-only (VERSION=<v>; FORCE=1)
 	$(BIN)/evalreport release "$(VERSION)" $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
@@ -83,11 +83,11 @@ data-dictionary: $(READY) ## write docs/data-dictionary.md from the schemas
 	$(BIN)/evalreport data-dictionary
 
 sample-data: $(READY) ## write the bundled Vestre Toten case again from data/reference
-	$(BIN)/evalreport sample-data
+	$(BIN)/python -m dev.samplecase
 
 bench: $(READY) ## measure the build (clean, no-op, prose edit; against the naive chain and a lower bound) and the effect estimate
-	$(BIN)/python -m evalreport.tools.bench
-	$(BIN)/python -m evalreport.methods.benchmark
+	$(BIN)/python -m dev.bench
+	$(BIN)/python -m dev.benchmethods
 
 clean: ## remove everything the build made (build/), keeping the environment
 	rm -rf build

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from evalreport.datasets import schemas
-from evalreport.tools.datadict import _example_config
+from evalreport.commands.datadict import _example_config
 
 # The codes the issue names (sources: SSB's KLASS 131 via the bundled register, see its tests):
 # Oslo; Sunndal; Årdal before and after 2020; Trondheim; Bodø; Horten since 2024.
@@ -66,7 +66,7 @@ def test_a_case_is_never_started_twice(project):
 def test_the_data_dictionary_is_written_from_the_schemas():
     from pathlib import Path
 
-    from evalreport.tools import datadict
+    from evalreport.commands import datadict
 
     committed = (Path(__file__).resolve().parents[1] / datadict.PATH).read_text(encoding="utf-8")
     assert committed == datadict.render(), "run 'make data-dictionary' and commit docs/data-dictionary.md"

@@ -24,8 +24,8 @@ import yaml
 from evalreport.config import ReportConfig, load_config
 from evalreport.errors import ChapterError, DatasetError
 from evalreport.pipeline import fingerprint
-from evalreport.pipeline.files import write_text
-from evalreport.pipeline.project import Chapter, Project, find_chapters
+from evalreport.files import write_text
+from evalreport.project import Chapter, Project, find_chapters
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup, Comment
 from evalreport import __version__, texts
 from evalreport.config import ReportConfig
 from evalreport.formatting import for_language
-from evalreport.pipeline.files import write_atomically
+from evalreport.files import write_atomically
 
 TEMPLATE_NAME = "evalreport"
 

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from evalreport.pipeline.files import write_atomically
+from evalreport.files import write_atomically
 
 MAX_ENTRIES = 400  # about 30 KB each; the oldest go first
 

@@ -17,13 +17,10 @@ from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
-from evalreport.pipeline.files import write_atomically
+from evalreport.errors import RenderingError
+from evalreport.files import write_atomically
 
 PDF_VARIANT = "pdf/a-2a"
-
-
-class RenderingError(RuntimeError):
-    """WeasyPrint could not draw part of the report (a chart, an image, a font) or was interrupted."""
 
 
 # What WeasyPrint logs only as a warning but which leaves the page damaged: a font that could not be

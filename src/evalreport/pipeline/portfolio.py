@@ -49,14 +49,13 @@ from pathlib import Path
 
 import yaml
 
-from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError, ProseError
+from evalreport.errors import ChapterError, ConfigError, EvalreportError
 from evalreport.pipeline import fingerprint
 from evalreport.pipeline.build import Plan
-from evalreport.pipeline.project import Project
+from evalreport.project import Project
 
 log = logging.getLogger(__name__)
 
-EXPECTED_ERRORS = (ConfigError, DatasetError, ChapterError, PdfCheckError, ProseError)
 REPORTS_PER_WORKER = 2  # reports in flight per worker: one's check and estimate overlap another's chapters
 MAX_REPORTS_IN_FLIGHT = 32  # the client holds each report in flight in memory (its case, its effect analysis)
 
@@ -312,7 +311,7 @@ def _worker_address() -> str:
 def _materialise(stores: dict[str, bytes]) -> None:
     """Put each store where the chapters are told to read it, unless it is there already (they are
     named by their digest, so a file with the name holds the content, or is damaged and replaced)."""
-    from evalreport.pipeline.files import write_atomically
+    from evalreport.files import write_atomically
 
     for path, data in stores.items():
         target = Path(path)
@@ -414,7 +413,7 @@ def run_document(task: DocumentTask, stores: dict[str, bytes]) -> DocumentRun:
             composed = build.compose(local, {}, task.case_facts)
             sidecar = build.sidecar_of(local, composed.glue, composed.facts, task.case_facts, composed)
             pages, checks = publish.publish(local, composed.html, sidecar)
-        except EXPECTED_ERRORS as exc:
+        except EvalreportError as exc:
             return DocumentRun(time.perf_counter() - started, _worker_address(), error=str(exc))
         fragments = {p.name: p.read_bytes() for p in (local.work / "fragments").glob("*.html")}
         return DocumentRun(time.perf_counter() - started, _worker_address(), local.pdf.read_bytes(),
@@ -540,7 +539,7 @@ def _build_one(project: Project, config_path: Path, client, workers: int, priori
     started = time.perf_counter()
     try:
         return _build_report(project, config_path, client, workers, priority, draft, progress, started)
-    except EXPECTED_ERRORS as exc:
+    except EvalreportError as exc:
         message = str(exc)
     except OSError as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
@@ -624,7 +623,7 @@ def _build_report(project, config_path, client, workers, priority, draft, progre
 
 
 def _write(target: Path, data: bytes) -> None:
-    from evalreport.pipeline.files import write_atomically
+    from evalreport.files import write_atomically
 
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, lambda tmp: tmp.write_bytes(data))
@@ -632,7 +631,7 @@ def _write(target: Path, data: bytes) -> None:
 
 def _publish(plan: Plan, document: DocumentRun) -> None:
     """Keep the rendered fragments for the next build, then replace the PDF, the twin and the sidecar together."""
-    from evalreport.pipeline.files import file_mode
+    from evalreport.files import file_mode
     from evalreport.pipeline.publish import replace_together
 
     fragments = plan.work / "fragments"

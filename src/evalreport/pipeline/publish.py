@@ -10,7 +10,7 @@ import os
 import shutil
 
 from evalreport.pipeline import document, pdf
-from evalreport.pipeline.files import file_mode, write_text
+from evalreport.files import file_mode, write_text
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from evalreport.pipeline.project import Project
+from evalreport.errors import EvalreportError
+from evalreport.project import Project
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +231,6 @@ class Preview:
 
     def rebuild(self, reason: str) -> Page:
         """Build the page again and announce it; then let the PDF follow in the background."""
-        from evalreport.cli import EXPECTED_ERRORS
         from evalreport.pipeline import build
 
         started = time.perf_counter()
@@ -239,7 +239,7 @@ class Preview:
             body = build.build_html_only(self.project, self.config_path, draft=self.draft, jobs=self.jobs,
                                          font_url=self.font_url)
         except Exception as exc:  # noqa: BLE001 - the page says what went wrong; the next save tries again
-            if isinstance(exc, EXPECTED_ERRORS):
+            if isinstance(exc, EvalreportError):
                 text = str(exc)
             else:
                 log.debug("unexpected error", exc_info=True)

@@ -107,7 +107,7 @@ def build_without_kernels(config_file: str, out_pdf: Path, check: bool = False) 
     import nbformat
 
     from evalreport.pipeline import build, check as checking, colophon, document, execute, fingerprint, pdf, render
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     project = Project.find()
     plan = build.make_plan(project, project.resolve(config_file))
@@ -229,7 +229,7 @@ def measure_preview(project: Path, env: dict, runs: int) -> dict[str, list[float
 
 def run_preview_benchmark(runs: int) -> str:
     """The preview's figure alone, in a private copy of the project."""
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
     project = Project(Project.find().root).copy_to(work / "project").root
@@ -244,7 +244,7 @@ def run_preview_benchmark(runs: int) -> str:
 
 
 def run_benchmark(runs: int) -> str:
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     root = Project.find().root
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
@@ -264,7 +264,7 @@ def run_benchmark(runs: int) -> str:
             results["noop"].append(run_timed(ours, project, env)[0])
             _edit_prose(project, n)
             results["prose"].append(run_timed(ours, project, env)[0])
-            lower = [sys.executable, "-m", "evalreport.tools.bench", "--lower-bound", str(work / "lower.pdf")]
+            lower = [sys.executable, "-m", "dev.bench", "--lower-bound", str(work / "lower.pdf")]
             results["lower"].append(run_timed(lower, project, env)[0])
             results["lower_checked"].append(run_timed([*lower, "--check"], project, env)[0])
             started = time.perf_counter()
@@ -298,7 +298,7 @@ def run_benchmark(runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evalreport.tools.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m dev.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--lower-bound", metavar="PDF", help="build once without kernels into PDF (internal)")
     parser.add_argument("--check", action="store_true", help="with --lower-bound: check the PDF as builds do")

@@ -453,7 +453,7 @@ def write_portfolio_report(project, portfolio_file: Path | None = None, language
     """Write build/portfolio.pdf (checked: PDF/A-2a, PDF/UA-1), its HTML twin and its JSON from the
     built reports of the portfolio (every case in reports/, or those `portfolio_file` lists)."""
     from evalreport.pipeline import document, pdf, pdfcheck
-    from evalreport.pipeline.files import file_mode, write_text
+    from evalreport.files import file_mode, write_text
     from evalreport.pipeline.portfolio import portfolio_cases, read_portfolio_file
     from evalreport.pipeline.publish import replace_together
 

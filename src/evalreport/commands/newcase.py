@@ -107,7 +107,7 @@ def _csv(rows: list[list[str]]) -> str:
 
 def _template_rows(name: str, schema, config, name_of_municipality: str) -> list[list[str]]:
     """The header and one example row of a dataset, with the case's own codes and years where they fit."""
-    from evalreport.tools.datadict import describe_columns
+    from evalreport.commands.datadict import describe_columns
 
     columns = describe_columns(schema)
     example = {c["name"]: c["example"] for c in columns}
@@ -213,7 +213,7 @@ def _write_case(project, root: Path, case: str, config, fields: dict, name: str,
         "# published, reconstructed or synthetic. `make data CASE=...` fetches the statistics from SSB.\n"
         + yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     written.append(provenance)
-    from evalreport.tools import datadict
+    from evalreport.commands import datadict
 
     readme = data_dir / "README.md"
     readme.write_text(datadict.render().replace("# Data dictionary", f"# Data of the case {case}", 1),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evalreport.errors import ReleaseError
-from evalreport.pipeline.project import Project
+from evalreport.project import Project
 
 log = logging.getLogger(__name__)
 
