@@ -3,7 +3,7 @@
 The preview builds the report, serves its HTML twin at http://127.0.0.1:<port>/ and watches what
 the report is made of: its configuration, its data folder, its prose folder, the chapters and the
 templates (their files' times and sizes, every 0.2 s). At each saved change it builds the page
-again, incrementally (`build.build_html_only`: a prose edit runs no chapter and renders only the
+again, incrementally (`build.preview_page`: a prose edit runs no chapter and renders only the
 chapters that include the edited file), and the browser reloads. The PDF follows in the
 background: `evalreport build` in a child process, stopped and started again if another edit
 comes first. The served page links the fonts instead of embedding subsets (which would cost
@@ -32,6 +32,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from evalreport.errors import EvalreportError
+from evalreport.pipeline import build, document
+from evalreport.pipeline.plan import make_plan
 from evalreport.project import Project
 
 log = logging.getLogger(__name__)
@@ -212,10 +214,8 @@ class Preview:
     """Builds the page at every change and hands it to the server."""
 
     def __init__(self, project: Project, config_path: Path, jobs: int | None = None, draft: bool = False):
-        from evalreport.pipeline import build, document
-
         self.project, self.config_path, self.jobs, self.draft = project, config_path, jobs, draft
-        plan = build.make_plan(project, config_path)
+        plan = make_plan(project, config_path)
         self.language = plan.config.language
         self.pages = Pages(Page(with_reload_script(message_page("evalreport preview", "Building the report ..."), 0),
                                 0, "building"))
@@ -231,12 +231,10 @@ class Preview:
 
     def rebuild(self, reason: str) -> Page:
         """Build the page again and announce it; then let the PDF follow in the background."""
-        from evalreport.pipeline import build
-
         started = time.perf_counter()
         self.background.stop()  # it holds the report's lock, and its work would be stale
         try:
-            body = build.build_html_only(self.project, self.config_path, draft=self.draft, jobs=self.jobs,
+            body = build.preview_page(self.project, self.config_path, draft=self.draft, jobs=self.jobs,
                                          font_url=self.font_url)
         except Exception as exc:  # noqa: BLE001 - the page says what went wrong; the next save tries again
             if isinstance(exc, EvalreportError):

@@ -22,14 +22,18 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.version import InvalidVersion, Version
+
 from evalreport.errors import ReleaseError
+from evalreport.pipeline import build, colophon, steps
+from evalreport.pipeline.executors import LocalExecutor
+from evalreport.pipeline.plan import Plan, Release, make_plan, release_name
 from evalreport.project import Project
 
 log = logging.getLogger(__name__)
 
 DIST = "dist"
 SUMS = "SHA256SUMS"
-SUFFIXES = (".pdf", ".html", ".json")
 VERSION_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}")  # a file name's part: no '/', no '..' first
 
 
@@ -50,8 +54,6 @@ def version_key(version: str) -> tuple:
     """A version's place in the order of releases: PEP 440's where it parses (1.0 < 1.1 < 1.10,
     1.1rc1 < 1.1), else by its numbers and words in turn ('2024-spring' < '2024-autumn-2' is by
     letters); versions of the first kind come after those of the second."""
-    from packaging.version import InvalidVersion, Version
-
     try:
         return (1, Version(version), ())
     except InvalidVersion:
@@ -121,13 +123,11 @@ def uncommitted_files(root: Path, inputs: list[str]) -> list[str] | None:
 def release_report(project: Project, config_path: Path, version: str, force: bool = False,
                    jobs: int | None = None) -> ReleaseResult:
     """Build the report configured in `config_path` as `version` and write it to dist/."""
-    from evalreport.pipeline import build
-
     check_version_name(version)
-    plan = build.make_plan(project, config_path)
+    plan = make_plan(project, config_path)
     name = plan.config.output_name
     dist = project.root / DIST
-    targets = [dist / f"{build.release_name(name, version)}{suffix}" for suffix in SUFFIXES]
+    targets = [dist / f"{release_name(name, version)}{suffix}" for suffix in steps.SUFFIXES]
     existing = [project.relative(t) for t in targets if t.exists()]
     versions = released_versions(dist, name)
     same = [v for v in versions if v != version and version_key(v) == version_key(version)]
@@ -157,37 +157,24 @@ def release_report(project: Project, config_path: Path, version: str, force: boo
 
     previous = previous_release(versions, version)
     previous_sidecar = json.loads(versions[previous].read_text(encoding="utf-8")) if previous else None
-    release = build.Release(version, previous, previous_sidecar)
+    release = Release(version, previous, previous_sidecar)
     log.info("Building version %s of %s%s ...", version, name, f" (previous: {previous})" if previous else "")
-    result = build.build_report(project, config_path, jobs=jobs, release=release)
-    contents = _read_release_outputs(project, config_path, release)
+    result = build.build(plan.as_release(release), LocalExecutor(jobs), then=_published_outputs)
+    contents = result.after
     sums = write_release(dist, dict(zip(targets, contents)))
-    sidecar = json.loads(contents[2].decode("utf-8"))
+    sidecar = json.loads(contents[-1].decode("utf-8"))
     return ReleaseResult(version, sidecar["release"]["date"], previous, tuple(targets), tuple(sums),
                          result.pages, sidecar["release"]["changes"])
 
 
-def _read_release_outputs(project: Project, config_path: Path, release) -> list[bytes]:
-    """The PDF, HTML twin and sidecar of the release just built, read under the report's lock and
-    checked against the build's record, so that a build started meanwhile cannot slip in."""
-    from evalreport.pipeline import build
-    from evalreport.pipeline.lock import report_lock
-
-    plan = build._planned(project, config_path, False, release)
-    with report_lock(plan.work, project.relative(plan.pdf)):
-        try:
-            state = json.loads((plan.work / "state.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            state = {}
-        contents = [path.read_bytes() for path in (plan.pdf, plan.html, plan.sidecar)]
-    # The three files are of one build (published together, recorded in the state after them), and
-    # that build was this release: another build would have left a sidecar without it.
-    if (hashlib.sha256(contents[0]).hexdigest() != state.get("pdf_sha256")
-            or hashlib.sha256(contents[1]).hexdigest() != state.get("html_sha256")
-            or (json.loads(contents[2]).get("release") or {}).get("version") != release.version
-            or (json.loads(contents[2]).get("release") or {}).get("previous") != release.previous_version):
-        raise ReleaseError(f"{project.relative(plan.pdf)} changed while the release was being written (another "
-                           "build of the same report?); nothing was written to dist/. Release again.")
+def _published_outputs(plan: Plan) -> list[bytes]:
+    """The published outputs of the release just built, read while the report's lock is held (so no
+    other build can replace them in between), in the order of the build's outputs (the sidecar last)."""
+    contents = [plan.output(suffix).read_bytes() for suffix in steps.SUFFIXES]
+    release = (json.loads(contents[-1]).get("release") or {})
+    if release.get("version") != plan.release.version or release.get("previous") != plan.release.previous_version:
+        raise ReleaseError(f"{plan.project.relative(plan.pdf)} is not the release just built; nothing was written to "
+                           "dist/. Release again.")
     return contents
 
 
@@ -227,8 +214,6 @@ def suggest_next(version: str) -> str:
 
 def describe(result: ReleaseResult, project: Project) -> str:
     """What the release wrote, and what changed since the previous one, for the terminal."""
-    from evalreport.pipeline import colophon
-
     lines = [f"Released version {result.version} ({result.date}, {result.pages} pages), read-only:"]
     lines += [f"  {project.relative(path)}  sha256 {digest}" for path, digest in zip(result.files, result.sha256)]
     lines.append(f"  (each sum appended to {project.relative(result.files[0].parent / SUMS)})")
