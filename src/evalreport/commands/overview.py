@@ -471,7 +471,7 @@ def write_portfolio_report(project, portfolio_file: Path | None = None, language
     pages = pdf.write_pdf(page, staging.path(".pdf"), project.templates, epoch=epoch,
                           verify=lambda tmp: checks.append(pdfcheck.verify_pdf(
                               tmp, language, title=title, label=project.relative(pdf_target))))
-    document.write_html_twin(page, staging.path(".html"), project.templates)
+    document.write_html_twin(page, staging.path(".html"), project.templates, document.chart_digests(page))
     pooled = pool(rows)
     write_text(staging.path(".json"), json.dumps({
         "title": title, "language": language, "programmes": [r.__dict__ for r in rows], "missing": missing,

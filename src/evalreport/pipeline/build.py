@@ -123,7 +123,8 @@ def preview_page(project: Project, config_path: Path, draft: bool = False, jobs:
         # build/ is unchanged, and so is what the state says about it: only what the next build may
         # reuse is recorded.
         state.reusable(plan, run.case_facts, run.chapter_keys, run.fragments.digests).write(plan)
-    return document.compose_html_twin(run.composed.html, project.templates, font_url=font_url)
+    return document.compose_html_twin(run.composed.html, project.templates, font_url=font_url,
+                                      charts=run.composed.charts)
 
 
 def check_report(project: Project, config_path: Path) -> ReportConfig:

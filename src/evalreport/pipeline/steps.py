@@ -59,6 +59,7 @@ class Composed:
     facts: dict  # the build's provenance
     chapters: dict  # each chapter's title and the digest of its text (colophon.chapter_texts)
     changes: dict | None = None  # a release after another: what changed since the previous one
+    charts: frozenset[str] = frozenset()  # the digests of the charts the chapters drew (document.drawn_charts)
 
 
 @dataclass
@@ -199,7 +200,8 @@ def compose(run: Run) -> None:
         sample=run.case_facts["sample"], created=plan.built_at, provenance=facts, draft=config.draft,
         release_version=release and release.version, release_date=release and plan.release_date),
         plan.project.templates)
-    run.composed = Composed(html, rendered.glue, facts, chapters, changes)
+    charts = document.drawn_charts(render.read_executed(plan.executed(c)) for c in plan.chapters if c.is_notebook)
+    run.composed = Composed(html, rendered.glue, facts, chapters, changes, charts)
 
 
 # --- the outputs ---------------------------------------------------------------------------------
@@ -228,7 +230,7 @@ def write_pdf(run: Run, target: Path) -> dict:
 
 
 def write_html(run: Run, target: Path) -> dict:
-    document.write_html_twin(run.composed.html, target, run.plan.project.templates)
+    document.write_html_twin(run.composed.html, target, run.plan.project.templates, run.composed.charts)
     return {}
 
 
