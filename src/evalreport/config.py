@@ -10,7 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from evalreport import regions
+from evalreport import regions, yamlfile
 from evalreport.errors import ConfigError, excerpt
 
 JOB_KINDS = ("new_jobs", "secured_jobs", "other")
@@ -265,9 +265,9 @@ def load_config(path: Path, label: str | None = None) -> ReportConfig:
     if not path.is_file():
         raise ConfigError(f"{label}: the report configuration file does not exist")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CodeLoader)  # noqa: S506 - a SafeLoader
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{label}: not valid YAML: {excerpt(exc, 300)}") from None
+        raw = yamlfile.read(path, label, _CodeLoader)
+    except yamlfile.YamlError as exc:
+        raise ConfigError(str(exc)) from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{label}: expected a mapping of keys to values at the top level")
     try:

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 from pandera.errors import SchemaErrors
 
-from evalreport import readers, regions
+from evalreport import readers, regions, yamlfile
 from evalreport.config import ReportConfig
 from evalreport.errors import DatasetError, excerpt
 
@@ -320,9 +319,9 @@ def read_provenance(data_dir: Path, label: str) -> dict[str, Provenance]:
         raise DatasetError(f"{label}: missing; every data folder needs a provenance record per dataset "
                            "('make new-case' writes one)")
     try:
-        records = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DatasetError(f"{label}: not valid YAML ({excerpt(str(exc), 200)})") from None
+        records = yamlfile.read(path, label) or {}
+    except yamlfile.YamlError as exc:
+        raise DatasetError(str(exc)) from None
     if not isinstance(records, dict):
         raise DatasetError(f"{label}: expected one entry per dataset (name: its record)")
     provenance = {}

@@ -16,8 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from evalreport import yamlfile
 from evalreport.config import ReportConfig, load_config
 from evalreport.errors import DatasetError
 from evalreport.pipeline import fingerprint
@@ -168,8 +167,8 @@ def _data_files(data_dir: Path, label: str) -> list[Path]:
         raise DatasetError(f"{label}: missing; every data folder needs datasets.yaml, a provenance record per "
                            "dataset ('make new-case' writes one)")
     try:
-        records = yaml.safe_load(provenance.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError):
+        records = yamlfile.read(provenance, label) or {}
+    except yamlfile.YamlError:
         records = {}  # the check names the problem
     files = [provenance]
     for record in records.values() if isinstance(records, dict) else []:

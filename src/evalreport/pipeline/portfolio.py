@@ -54,8 +54,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-import yaml
 
+from evalreport import yamlfile
 from evalreport.errors import ChapterError, ConfigError, EvalreportError
 from evalreport.files import write_atomically
 from evalreport.pipeline import build, execute, fingerprint, publish, render, steps
@@ -91,9 +91,9 @@ def read_portfolio_file(project: Project, path: Path) -> dict:
     if not path.is_file():
         raise ConfigError(f"{label}: the portfolio file does not exist")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{label}: not valid YAML: {exc}") from None
+        raw = yamlfile.read(path, label)
+    except yamlfile.YamlError as exc:
+        raise ConfigError(str(exc)) from None
     known = {"cases", "title", "language", "author", "organisation"}
     if not isinstance(raw, dict) or not isinstance(raw.get("cases"), list) or not raw["cases"]:
         raise ConfigError(f"{label}: expected a mapping with 'cases:', a list of case names (reports/<name>.yaml)")
