@@ -281,10 +281,21 @@ def make_handler(preview: Preview):
 
         def do_GET(self):  # noqa: N802 - the name http.server calls
             url = urlsplit(self.path)
+            if not self._from_this_machine():
+                # A page elsewhere may make a browser ask for a name that resolves to 127.0.0.1 (DNS
+                # rebinding); the draft is served only to pages asking for this machine by name.
+                self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+                           b"the preview answers only to http://127.0.0.1 and http://localhost")
+                return
             if url.path in ("/", "/index.html"):
                 self._send(HTTPStatus.OK, "text/html; charset=utf-8", preview.pages.current.body)
             elif url.path == "/events":
-                self._events(int((parse_qs(url.query).get("since") or ["0"])[0] or 0))
+                since = (parse_qs(url.query).get("since") or ["0"])[0] or "0"
+                if not since.isdigit() or len(since) > 12:
+                    self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8",
+                               b"since: the number of the page the browser has")
+                    return
+                self._events(int(since))
             elif url.path == "/status":
                 page = preview.pages.current
                 self._send(HTTPStatus.OK, "application/json", json.dumps(
@@ -295,13 +306,21 @@ def make_handler(preview: Preview):
             else:
                 self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found")
 
+        def _from_this_machine(self) -> bool:
+            host = (self.headers.get("Host") or "").strip().lower()
+            port = self.server.server_address[1]
+            return host in {f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1", "localhost"}
+
         def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the browser went away first: nothing to say
+                self.close_connection = True
 
         def _events(self, since: int) -> None:
             self.send_response(HTTPStatus.OK)
@@ -330,12 +349,28 @@ def make_handler(preview: Preview):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a connection early is no news; anything else is logged for -v, never
+        # printed as a traceback in the analyst's terminal.
+        log.debug("preview server: a request from %s failed", client_address, exc_info=True)
+
+
+class _Hangup(Exception):
+    """The terminal was closed (SIGHUP) or the preview was asked to stop (SIGTERM)."""
+
+
+def _stop_on_signal(signum, frame) -> None:
+    raise _Hangup(signal.Signals(signum).name)
+
+
 def run_preview(project: Project, config_path: Path, port: int = 0, jobs: int | None = None,
                 draft: bool = False) -> int:
     """Serve the report's preview until interrupted (Ctrl-C)."""
     preview = Preview(project, config_path, jobs, draft)
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", port), make_handler(preview))
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     if logging.getLogger().getEffectiveLevel() == logging.INFO:
         # The build's own lines at every edit would bury the one line per edit that matters (-v shows them).
@@ -344,9 +379,13 @@ def run_preview(project: Project, config_path: Path, port: int = 0, jobs: int | 
     print(f"Preview of {project.relative(config_path)} at http://127.0.0.1:{server.server_address[1]}/ "
           "(it reloads at every saved edit; Ctrl-C stops)", flush=True)
     stop = threading.Event()
+    # A closed terminal (SIGHUP) or a polite kill (SIGTERM) stops the preview as Ctrl-C does, so that
+    # the background PDF build is stopped too and never left running on its own.
+    for name in ("SIGHUP", "SIGTERM"):
+        signal.signal(getattr(signal, name), _stop_on_signal)
     try:
         preview.watch(stop)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Hangup):
         pass
     finally:
         stop.set()
