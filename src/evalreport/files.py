@@ -47,3 +47,13 @@ def write_atomically(target: Path, write) -> None:
 def write_text(target: Path, text: str) -> None:
     """Write text atomically (UTF-8)."""
     write_atomically(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def make_folder(path: Path) -> Path:
+    """`path` as a folder of the build's own (in build/, which is safe to delete): made if missing, and
+    made anew if something else lies there (a file, a broken link), which would otherwise stop every
+    build with the same error."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+    return path

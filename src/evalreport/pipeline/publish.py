@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from evalreport.files import file_mode
+from evalreport.files import file_mode, make_folder
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ class Staging:
 
     def __init__(self, work: Path, name: str):
         self.name = name
-        self.root = work / PUBLISHED
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root = make_folder(work / PUBLISHED)
         for stale in self.root.glob(".staging-*"):  # a build that was killed while it wrote
             shutil.rmtree(stale, ignore_errors=True)
         self.folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
