@@ -16,6 +16,10 @@ from evalreport.errors import ConfigError, excerpt
 JOB_KINDS = ("new_jobs", "secured_jobs", "other")
 
 
+# Names of outputs evalreport writes itself beside the reports: `make portfolio` writes build/portfolio.*.
+RESERVED_OUTPUT_NAMES = frozenset({"portfolio"})
+
+
 class _Strict(BaseModel):
     # Unknown keys are an error: a mistyped key must never be silently ignored.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -161,6 +165,9 @@ class ReportConfig(_Strict):
         if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", name):
             raise ValueError("must be a plain file name of letters, digits, '_', '-' and '.', not starting with "
                              "'.' (no folders, no '..')")
+        if name.lower() in RESERVED_OUTPUT_NAMES:
+            raise ValueError(f"'{name}' is the name of the portfolio overview's files (build/{name}.pdf); give the "
+                             "report another output_name")
         return name
 
     @model_validator(mode="after")

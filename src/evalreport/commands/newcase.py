@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from evalreport import regions
+from evalreport.config import RESERVED_OUTPUT_NAMES, ReportConfig
 from evalreport.errors import ConfigError
 
 FILL_IN = "<!-- evalreport: fill in -->"  # marks a prose file still as `make new-case` wrote it
@@ -125,10 +126,11 @@ def _template_rows(name: str, schema, config, name_of_municipality: str) -> list
 
 def scaffold(project, case: str, municipality: str, start: int, end: int, language: str = "nb") -> list[Path]:
     """Write a new case; return the files written. Refuses to touch a case that exists."""
-    from evalreport.config import ReportConfig
-
     if not re.fullmatch(r"[A-Za-z0-9_-]+", case or ""):
         raise ConfigError(f"CASE={case!r}: name the case with letters, digits, '_' and '-' (e.g. sunndal)")
+    if case.lower() in RESERVED_OUTPUT_NAMES:
+        raise ConfigError(f"CASE={case}: build/{case}.pdf is the portfolio overview's; name the case after its "
+                          "municipality (e.g. sunndal)")
     if not 1980 <= start <= end <= 2100:
         raise ConfigError(f"START={start} and END={end}: the programme's first and last year, first <= last")
     code = _municipality(municipality)
