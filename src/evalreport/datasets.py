@@ -425,6 +425,8 @@ def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
     problems += _check_across(config, frames, tables)
     if problems:
         raise DatasetError(_problem_message(problems))
+    for note in plausibility_notes(config, frames, tables):
+        log.warning("note: %s", note)
     if "funders" in frames:
         frames["funders"]["public"] = frames["funders"]["public"].str.strip().str.lower().map(YES_NO)
     log.info("validated %d datasets in %s", len(frames), relative(data_dir))
@@ -442,6 +444,42 @@ def _problem_message(problems: list[str]) -> str:
         lines.append(f"  … and {len(problems) - len(shown)} more problem(s) not listed here; correct the ones above "
                      "and run again")
     return f"{len(problems)} problem(s) in the input data:\n" + "\n".join(lines)
+
+
+# What a restructuring programme's accounts look like (a municipality's programme: tens of projects,
+# a few hundred at most). Beyond these a file is probably not what its name says; the analyst is
+# told, the report is still built (the numbers may be right).
+PLAUSIBLE_PROJECTS = 1_000
+NOTES_PER_KIND = 5
+
+
+def plausibility_notes(config: ReportConfig, frames: dict[str, pd.DataFrame],
+                       tables: dict[str, readers.RawTable]) -> list[str]:
+    """Valid data that is probably not what the analyst meant: years outside the programme, more paid
+    out than the programme received, an implausible number of projects. Each note names the file and
+    the rows."""
+    notes = []
+    start, end = config.programme.start, config.programme.end
+    for name, column, what in (("projects", "start_year", "the project was granted support"),
+                               ("spending", "year", "money was spent")):
+        if name not in frames:
+            continue
+        frame = frames[name]
+        outside = frame.index[(frame[column] < start) | (frame[column] > end)]
+        if len(outside):
+            rows = ", ".join(f"row {tables[name].row(i)} ({frame.at[i, column]})" for i in outside[:NOTES_PER_KIND])
+            more = f" and {len(outside) - NOTES_PER_KIND} more" if len(outside) > NOTES_PER_KIND else ""
+            notes.append(f"{tables[name].label}: column '{column}': {rows}{more}: {what} outside the programme's "
+                         f"years ({start}–{end}); check the years, or the programme's years in the configuration")
+    if "projects" in frames and "funding" in frames:
+        paid, received = frames["projects"]["paid_nok"].sum(), frames["funding"]["amount_nok"].sum()
+        if paid > received:
+            notes.append(f"{tables['projects'].label}: the projects were paid {paid:,.0f} kr in all, more than the "
+                         f"{received:,.0f} kr the programme received ({tables['funding'].label}); check both files")
+    if "projects" in frames and len(frames["projects"]) > PLAUSIBLE_PROJECTS:
+        notes.append(f"{tables['projects'].label}: {len(frames['projects']):,} projects, more than any restructuring "
+                     f"programme has had (usually tens, at most a few hundred); is it the programme's project list?")
+    return notes
 
 
 def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
