@@ -155,6 +155,28 @@ def _number_headings(soup: BeautifulSoup) -> None:
             heading.insert(0, label)
 
 
+# A PDF's bookmarks under one parent are a chain (/Next), which the PDF/A validators follow at most
+# 256 links deep: a section with more headings than that could not be checked. Headings beyond this
+# many under one parent are left out of the bookmarks (they stay headings, tagged and in the text).
+MAX_BOOKMARK_SIBLINGS = 200
+NO_BOOKMARK = "er-no-bookmark"  # report.css: bookmark-level none
+
+
+def _limit_bookmark_siblings(soup: BeautifulSoup) -> None:
+    parents: list[tuple[int, list]] = [(0, [])]  # (level, the children counted so far) from the root down
+    for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        if heading.find_parent("section", class_="chapter") is None:
+            continue
+        level = int(heading.name[1])
+        while parents[-1][0] >= level:
+            parents.pop()
+        siblings = parents[-1][1]
+        siblings.append(heading)
+        if len(siblings) > MAX_BOOKMARK_SIBLINGS:
+            heading["class"] = [*heading.get("class", []), NO_BOOKMARK]
+        parents.append((level, []))
+
+
 def finish_document(html: str, language: str) -> str:
     """Number chapters, sections and exhibits, give headings unique ids, and write the table of contents."""
     soup = BeautifulSoup(html, "html.parser")
@@ -167,6 +189,7 @@ def finish_document(html: str, language: str) -> str:
         counters[kind] += 1
         label.string = f"{fixed[kind]} {counters[kind]}: "
     _number_headings(soup)
+    _limit_bookmark_siblings(soup)
     for paragraph in soup.select("li > p"):
         # A loose markdown list puts each item in a paragraph; PDF/UA lets a list item hold only its
         # label and body, so the paragraph's text becomes the item's own (a line break between two).
