@@ -517,9 +517,22 @@ def test_no_network_is_a_clear_error(tmp_path, clock):
     with socket.socket() as closed:  # a port that was free a moment ago: nothing listens on it
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    with pytest.raises(ssb.SsbError, match=r"could not reach .*127\.0\.0\.1.*without --refresh") as raised:
-        real_client(tmp_path, clock).get("07459", f"http://127.0.0.1:{port}{URL_PATH}")
+    url = f"http://127.0.0.1:{port}{URL_PATH}"
+    with pytest.raises(ssb.SsbUnreachable, match=r"could not reach .*127\.0\.0\.1.*needs it the first time") as raised:
+        real_client(tmp_path, clock).get("07459", url)
     assert "Connection refused" in str(raised.value) and "Max retries" not in str(raised.value)
+    # no --refresh and nothing kept: never advise running without --refresh
+    assert "--refresh" not in str(raised.value)
+
+
+def test_no_network_with_refresh_and_a_cached_answer_suggests_the_cache(tmp_path, clock):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"http://127.0.0.1:{port}{URL_PATH}"
+    ssb.ResponseCache(tmp_path / "cache").write("07459", url, b"{}", "2026-11-26T12:00:00+00:00")
+    with pytest.raises(ssb.SsbUnreachable, match=r"run without --refresh to use the responses already kept"):
+        real_client(tmp_path, clock, refresh=True).get("07459", url)
 
 
 def test_a_body_that_is_not_json_is_refused_and_not_cached(tmp_path, server, clock):
