@@ -61,8 +61,8 @@ preview: $(READY) ## serve the HTML twin on localhost and rebuild it at every sa
 check: $(READY) ## check a report's configuration and input data, without building (CASE=<name>)
 	$(BIN)/evalreport check $(REPORT)
 
-new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en]
-	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE))
+new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en] [SHOCK=<year>]
+	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE)) $(if $(SHOCK),--shock-year $(SHOCK))
 
 test: $(READY) ## run every test
 	$(BIN)/python -m pytest

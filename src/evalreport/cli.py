@@ -106,8 +106,9 @@ def _new_case(args: argparse.Namespace) -> int:
     from evalreport.tools import newcase
 
     project = _project()
-    written = newcase.scaffold(project, args.case, args.municipality, args.start, args.end, args.language)
-    print(newcase.next_steps(project, args.case, written))
+    written, notes = newcase.start_case(project, args.case, args.municipality, args.start, args.end, args.language,
+                                        args.shock_year)
+    print(newcase.next_steps(project, args.case, written, notes))
     return 0
 
 
@@ -227,6 +228,9 @@ def make_parser() -> argparse.ArgumentParser:
     new_case.add_argument("--start", required=True, type=int, help="the programme's first year")
     new_case.add_argument("--end", required=True, type=int, help="the programme's last year")
     new_case.add_argument("--language", default="nb", choices=["nb", "nn", "en"], help="the report's language")
+    new_case.add_argument("--shock-year", type=int, default=None,
+                          help="the year of the shock that led to the programme: the effect estimate is fitted to "
+                               "the years before it")
     new_case.set_defaults(run=_new_case)
 
     data = sub.add_parser("data", help="fetch the public statistics from SSB (PxWebApi v2) into the data folder")
