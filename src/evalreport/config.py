@@ -206,6 +206,16 @@ class ReportConfig(_Strict):
         same = [c for c in regions.places_in(self.municipality, year, year) if regions.is_same_place(c, self.municipality)]
         return same[0] if same else self.municipality
 
+    def donors_left_out(self, pool_codes) -> dict[str, str]:
+        """The donors among `pool_codes` left out before any figure is looked at, each with its reason
+        in the report's language: by rule, every donor that is, contains or overlaps the municipality
+        in any year (regions.overlapping_donors: 1579 Hustadvika for 1548 Fræna), and those the analyst
+        excludes (`excluded_by_analyst`). The rule's reason wins where both apply."""
+        pool = [str(c) for c in pool_codes if str(c) != self.municipality]
+        by_rule = regions.overlapping_donors(self.municipality_code_in(self.programme.start), pool, self.language,
+                                             self.programme.start)
+        return {**self.excluded_by_analyst(pool), **by_rule}
+
     def excluded_by_analyst(self, pool_codes) -> dict[str, str]:
         """The donors `effect.exclude` leaves out, as the pool numbers them, each with the analyst's
         reason: each number is resolved through the region register (1551 Eide names 1579 Hustadvika

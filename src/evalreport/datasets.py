@@ -18,7 +18,7 @@ from pandera.errors import SchemaErrors
 
 from evalreport import readers, regions
 from evalreport.config import ReportConfig
-from evalreport.errors import DatasetError, excerpt
+from evalreport.errors import ConfigError, DatasetError, excerpt
 
 log = logging.getLogger(__name__)
 
@@ -508,6 +508,11 @@ def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
             if code in set(employment["region_code"]) and rows.empty:
                 problems.append(f"{tables['employment'].label}: no figure for {code} ({regions.region_name(code)}) in "
                                 f"{config.base_year}, the base_year of the index; add it or choose another base_year")
+    if "donor_pool_employment" in frames:  # every number under effect.exclude must name a donor, in any numbering
+        try:
+            config.excluded_by_analyst(sorted(set(frames["donor_pool_employment"]["region_code"])))
+        except ConfigError as exc:
+            problems += str(exc).splitlines()
     if len(config.fit_years) < 2:
         problems.append("the effect estimate of chapter 4 needs at least two years before the programme: start the "
                         "period earlier, or give effect.fit_years in the configuration (they may reach before the "

@@ -604,7 +604,7 @@ def places_in(code, first: int, last: int) -> tuple[str, ...]:
     3443 Vestre Toten, ("0529",). The code's own place comes alone when it was in use then."""
     region = lookup(code)
     own = sorted(c for c, r in _register().regions.items()
-                 if r.kind == region.kind and is_same_place(c, region.code)
+                 if r.kind == region.kind and r.current_code == region.current_code
                  and _first_year(r) <= last and _last_year(r) >= first)
     if own:
         return tuple(own)
