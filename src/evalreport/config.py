@@ -227,7 +227,7 @@ class ReportConfig(_Strict):
             found = regions.resolve_in_pool(exclusion.code, pool)
             if not found:
                 problems.append(f"{self._source}: key 'effect.exclude[{i}].code': {exclusion.code} "
-                                f"({regions.lookup(exclusion.code)}) matches no municipality in the donor pool, under "
+                                f"({regions.lookup(exclusion.code).name}) matches no municipality in the donor pool, under "
                                 "any of its numbers; correct the number or remove the exclusion")
             for code in found:
                 excluded.setdefault(code, exclusion.reason)
