@@ -112,3 +112,50 @@ def test_make_data_records_every_call_it_makes(fraena, tmp_path):
     assert env_run.returncode == 0, env_run.stderr
     from evalreport.ssb import read_recordings
     assert set(read_recordings(record)) == set(read_recordings(RECORDED))  # the same calls, one file each
+
+
+def test_a_case_under_a_changed_number_is_built_naming_the_municipality_and_the_donors_left_out(project, tmp_path):
+    """End to end, as the analyst goes: `new-case` under the new number (1579) is refused and names
+    the municipality that ran the programme; the case of 1548 Fræna is started, its exclusions written
+    under the numbers of the programme's years (1551 Eide, 1502 Molde), its data fetched (replayed),
+    its programme files filled in (here: the bundled case's), and the report built."""
+    import shutil
+
+    import yaml
+    from pypdf import PdfReader
+
+    refused = evalreport(project, "new-case", "--case", "fraena", "--municipality", "1579", "--start", "2011",
+                         "--end", "2017")
+    assert refused.returncode == 1 and "MUNICIPALITY=1548" in refused.stderr
+    assert evalreport(project, "new-case", "--case", "fraena", "--municipality", "1548", "--start", "2011",
+                      "--end", "2017").returncode == 0
+    config = project / "reports" / "fraena.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = (text.replace("- '15'\n- '0'\n", "- '15'\n- '0'\n- '1502'\n")
+            .replace("author: ''", "author: Kari").replace("organisation: ''", "organisation: Analyse AS")
+            .replace("  sikrede_arbeidsplasser: secured_jobs\n",
+                     "  sikrede_arbeidsplasser: secured_jobs\n  nye_bedrifter: other\n  bedrifter_med_prosjekt: other\n"))
+    config.write_text(text + 'effect:\n  exclude:\n    - code: "1551"\n      reason: nabokommune\n'
+                             '    - code: "1502"\n      reason: eget omstillingsprogram\n', encoding="utf-8")
+    fetched = evalreport(project, "data", "--case", "fraena", "--cache", str(tmp_path / "cache"))
+    assert fetched.returncode == 0, fetched.stderr
+    data, sample = project / "data" / "fraena", project / "data" / "vestre_toten"
+    records = yaml.safe_load((data / "datasets.yaml").read_text(encoding="utf-8"))
+    sample_records = yaml.safe_load((sample / "datasets.yaml").read_text(encoding="utf-8"))
+    for name in ("funders", "funding", "spending", "projects", "goals"):
+        shutil.copy(sample / f"{name}.csv", data / f"{name}.csv")
+        records[name] = sample_records[name]
+    (data / "datasets.yaml").write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    finances = read(project, "municipal_finances.csv").assign(robek="0")  # the analyst's ROBEK flags
+    finances.to_csv(data / "municipal_finances.csv", index=False)
+
+    built = evalreport(project, "build", "--case", "fraena", "--draft", replay=None)
+    assert built.returncode == 0, built.stderr
+    text = " ".join(p.extract_text() for p in PdfReader(project / "build" / "fraena.pdf").pages)
+    text = " ".join(text.replace("\u00a0", " ").replace("- ", "").split())
+    assert "omstillingsprogrammet i Fræna" in text and "Programperiode 2011–2017" in text
+    assert "Sluttevaluering – Fræna" in text and "Hustadvika 2011" not in text
+    # left out and said so: Hustadvika by rule (it contains Fræna), Eide and Molde as the analyst wrote them
+    assert "Holdt utenfor kontrollgruppen:" in text
+    assert "Hustadvika: omfatter Fræna (fra 2020)" in text
+    assert "Eide: nabokommune" in text and "Molde: eget omstillingsprogram" in text
