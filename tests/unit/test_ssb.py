@@ -1034,3 +1034,59 @@ def test_the_employment_sources_in_order_of_precedence():
     assert ssb.DONOR_POOL.value_column == "employed" and ssb.DONOR_POOL.additive
     assert ssb.DONOR_POOL.series_break == 2015  # SSB: from 2015 a-ordningen, not comparable with before
     assert (ssb.side_of_break(2014, 2015), ssb.side_of_break(2015, 2015)) == ("before", "from")
+
+
+# --- several tables for one series, labels, months ---------------------------------------------
+
+def test_the_first_table_with_a_value_wins_and_says_which_it_was():
+    # 2008 is in 11616 and in 03311 (which gives 2 less here): 11616 wins; 2007 is only in 03311;
+    # 2016 has no value in 11616 (':'), so 13472 fills it.
+    frame = pd.DataFrame({
+        "code": ["0529", "0529", "0529", "3443", "3443"], "year": [2007, 2008, 2008, 2016, 2016],
+        "value": [6000.0, 6098.0, 6100.0, math.nan, 6400.0], "status": [None, None, None, ":", None],
+        "table": ["03311", "03311", "11616", "11616", "13472"]})
+    series = ssb.join_sources(frame, ssb.EMPLOYMENT_SOURCES, additive=True)
+    assert series[["region_code", "year", "value", "table"]].values.tolist() == [
+        ["3443", 2007, 6000.0, "03311"], ["3443", 2008, 6100.0, "11616"], ["3443", 2016, 6400.0, "13472"]]
+
+
+def test_content_and_fixed_codes_are_chosen_by_the_label_on_ssbs_page():
+    metadata = ssb.read_dimensions(make_dataset([
+        ("Region", {"3443": "Vestre Toten"}), ("Alder", {"15-74": "15-74 år", "15-19": "15-19 år"}),
+        ("ContentsCode", {"A": "Sysselsatte personer bosatt i regionen",
+                          "B": "Sysselsatte  personer med arbeidssted i regionen"}), ("Tid", {"2019": "2019"})]))
+    selection, absent = ssb.plan_query(ssb.EMPLOYMENT_11616, metadata, ["3443"], [2019])
+    assert selection["ContentsCode"] == ["B"] and selection["Alder"] == ["15-74"] and absent == []
+    wrong = ssb.read_dimensions(make_dataset([
+        ("Region", {"3443": "Vestre Toten"}), ("Alder", {"15-74": "15-74 år"}),
+        ("ContentsCode", {"A": "Sysselsatte personer bosatt i regionen"}), ("Tid", {"2019": "2019"})]))
+    with pytest.raises(ssb.SsbError, match=r"11616: dimension ContentsCode has no category labelled «Sysselsatte "
+                                           r"personer med arbeidssted i regionen»; it has \{'A': 'Sysselsatte"):
+        ssb.plan_query(ssb.EMPLOYMENT_11616, wrong, ["3443"], [2019])
+
+
+def test_a_year_of_months_is_their_mean_and_a_missing_month_leaves_the_year_out():
+    months = {f"2019M{m:02d}": f"2019M{m:02d}" for m in range(1, 13)}
+    months.update({f"2020M{m:02d}": f"2020M{m:02d}" for m in range(1, 13)})
+    rates_2019 = [2.0, 3.0] * 6  # mean 2.5
+    rates_2020 = [1.0] * 11 + [None]  # December withheld
+    body = make_dataset([("Region", {"3443": "Vestre Toten"}), ("Tid", months)], values=rates_2019 + rates_2020,
+                        status={"23": ".."})
+    summed = ssb.sum_cells(ssb.parse_jsonstat(body), ssb.UNEMPLOYMENT_SOURCE)
+    assert summed["year"].tolist() == [2019, 2020]
+    assert summed["value"].iloc[0] == 2.5
+    assert math.isnan(summed["value"].iloc[1]) and summed["status"].iloc[1] == ".."
+
+
+def test_replay_answers_from_recordings_and_refuses_what_was_not_recorded(tmp_path):
+    recorder = ssb.Recorder(tmp_path / "rec", note="constructed for the test")
+    url = ssb.build_data_url("13472", {"Sektor": ["A+B+D+E.0-1+9"], "Tid": ["2020"]})
+    response = requests.Response()
+    response.status_code, response._content = 200, b'{"x": 1}'
+    path = recorder.write("13472", url, response)
+    assert json.loads(path.read_text(encoding="utf-8"))["note"] == "constructed for the test"
+    client = ssb.SsbClient(tmp_path / "cache", session=ssb.make_replay_session(tmp_path / "rec"),
+                           limiter=ssb.RateLimiter(clock=FakeClock(), sleep=lambda s: None))
+    assert json.loads(client.get("13472", url)) == {"x": 1}
+    with pytest.raises(ssb.SsbUnreachable, match=r"no recorded response for .*tables/07459"):
+        client.get("07459", ssb.build_metadata_url("07459"))
