@@ -324,6 +324,8 @@ def _describe(error: dict) -> str:
     if error["type"] == "string_too_short" and error.get("input") == "":
         return f"key '{where}' is empty: fill it in"
     message = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:  # a rule across keys: its words name the keys; the whole file is no finding
+        return message
     return f"key '{where}': {message} (found {excerpt(repr(error.get('input')), 60)})"
 
 
