@@ -61,8 +61,8 @@ preview: $(READY) ## serve the HTML twin on localhost and rebuild it at every sa
 check: $(READY) ## check a report's configuration and input data, without building (CASE=<name>)
 	$(BIN)/evalreport check $(REPORT)
 
-new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en]
-	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE))
+new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en] [SHOCK=<year>]
+	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE)) $(if $(SHOCK),--shock-year $(SHOCK))
 
 test: $(READY) ## run every test
 	$(BIN)/python -m pytest
@@ -76,8 +76,8 @@ lab: $(READY) ## open JupyterLab on the chapters, run on CASE=<name> (installs J
 	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) EVALREPORT_ROOT=$(CURDIR) \
 	  $(BIN)/jupyter lab --notebook-dir=. --ContentsManager.allow_hidden=True $(if $(filter 0,$(shell id -u)),--allow-root)
 
-data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register)
-	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh) $(if $(REGIONS),--regions)
+data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register, RECORD=/REPLAY=folder: record or replay every call)
+	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh) $(if $(REGIONS),--regions) $(if $(RECORD),--record $(RECORD)) $(if $(REPLAY),--replay $(REPLAY))
 
 data-dictionary: $(READY) ## write docs/data-dictionary.md from the schemas
 	$(BIN)/evalreport data-dictionary

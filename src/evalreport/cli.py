@@ -105,8 +105,9 @@ def _new_case(args: argparse.Namespace) -> int:
     from evalreport.commands import newcase
 
     project = _project()
-    written = newcase.scaffold(project, args.case, args.municipality, args.start, args.end, args.language)
-    print(newcase.next_steps(project, args.case, written))
+    written, notes = newcase.start_case(project, args.case, args.municipality, args.start, args.end, args.language,
+                                        args.shock_year)
+    print(newcase.next_steps(project, args.case, written, notes))
     return 0
 
 
@@ -127,7 +128,7 @@ def _data(args: argparse.Namespace) -> int:
     if args.regions:
         return fetch.refresh_regions(project)
     return fetch.fetch_statistics(project, _config_path(project, args), out=args.out, cache=args.cache,
-                                  refresh=args.refresh, force=args.force)
+                                  refresh=args.refresh, force=args.force, record=args.record, replay=args.replay)
 
 
 def _clean(args: argparse.Namespace) -> int:
@@ -217,6 +218,9 @@ def make_parser() -> argparse.ArgumentParser:
     new_case.add_argument("--start", required=True, type=int, help="the programme's first year")
     new_case.add_argument("--end", required=True, type=int, help="the programme's last year")
     new_case.add_argument("--language", default="nb", choices=["nb", "nn", "en"], help="the report's language")
+    new_case.add_argument("--shock-year", type=int, default=None,
+                          help="the year of the shock that led to the programme: the effect estimate is fitted to "
+                               "the years before it")
     new_case.set_defaults(run=_new_case)
 
     data = sub.add_parser("data", help="fetch the public statistics from SSB (PxWebApi v2) into the data folder")
@@ -227,6 +231,9 @@ def make_parser() -> argparse.ArgumentParser:
     data.add_argument("--force", action="store_true", help="replace sample statistics in the data folder")
     data.add_argument("--regions", action="store_true",
                       help="fetch the region register (every kommune and fylke since 1994) anew from SSB's KLASS")
+    data.add_argument("--record", default=None, help="also write every request and SSB's answer to this folder")
+    data.add_argument("--replay", default=None,
+                      help="answer every request from a folder written by --record, without the network")
     data.set_defaults(run=_data)
 
     sub.add_parser("data-dictionary", help="write docs/data-dictionary.md from the schemas").set_defaults(

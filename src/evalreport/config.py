@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from evalreport import regions, yamlfile
 from evalreport.errors import ConfigError, excerpt
@@ -70,9 +70,11 @@ class Exclusion(_Strict):
     @field_validator("code")
     @classmethod
     def _known(cls, code: str) -> str:
-        if not regions.is_known(code):
+        # Kept as written, in whatever numbering: it is matched with the donor pool's numbers through
+        # the region register (ReportConfig.excluded_by_analyst), never by its digits alone.
+        if not regions.is_known(code) or len(code) != 4:
             raise ValueError(f"unknown kommunenummer {code!r}{_suggestions(code)}")
-        return regions.to_current_code(code)
+        return code
 
 
 class EffectSettings(_Strict):
@@ -138,12 +140,23 @@ class ReportConfig(_Strict):
             return [str(v) for v in value]
         return str(value)
 
+    _source: str = PrivateAttr(default="the report configuration")  # the file, as messages name it
+
     @field_validator("municipality")
     @classmethod
     def _known_municipality(cls, code: str) -> str:
         if not regions.is_known(code) or len(code) != 4:
             raise ValueError(f"unknown kommunenummer {code!r}{_suggestions(code)}")
         return regions.to_current_code(code)
+
+    @model_validator(mode="after")
+    def _municipality_ran_the_programme(self) -> ReportConfig:
+        # A number whose place did not exist in the programme's years (1579 Hustadvika, formed in
+        # 2020, for a programme of 2012-2017) names a municipality that never ran it.
+        problem = describe_wrong_place(self.municipality, self.programme.start, self.programme.end)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     @field_validator("comparison")
     @classmethod
@@ -182,7 +195,7 @@ class ReportConfig(_Strict):
         for year in self.effect.fit_years or []:
             if not 1994 <= year < self.programme.start:
                 raise ValueError(f"effect.fit_years: {year} must lie before the programme, and in 1994 or later")
-        if self.municipality in {e.code for e in self.effect.exclude}:
+        if any(regions.is_same_place(self.municipality, e.code) for e in self.effect.exclude):
             raise ValueError("effect.exclude: the municipality itself cannot be excluded from its own comparison")
         if self.municipality in self.comparison:
             raise ValueError("the municipality itself cannot be one of its comparison areas")
@@ -190,7 +203,44 @@ class ReportConfig(_Strict):
 
     @property
     def municipality_name(self) -> str:
-        return regions.region_name(self.municipality, self.language)
+        """The municipality's name as it was in the programme's first year (the report names the
+        municipality that ran the programme, not what it became)."""
+        return regions.region_name(self.municipality_code_in(self.programme.start), self.language,
+                                   self.programme.start)
+
+    def municipality_code_in(self, year: int) -> str:
+        """The municipality's number in `year` (0529 for Vestre Toten in 2012, 3443 from 2020)."""
+        same = [c for c in regions.places_in(self.municipality, year, year) if regions.is_same_place(c, self.municipality)]
+        return same[0] if same else self.municipality
+
+    def donors_left_out(self, pool_codes) -> dict[str, str]:
+        """The donors among `pool_codes` left out before any figure is looked at, each with its reason
+        in the report's language: by rule, every donor that is, contains or overlaps the municipality
+        in any year (regions.overlapping_donors: 1579 Hustadvika for 1548 Fræna), and those the analyst
+        excludes (`excluded_by_analyst`). The rule's reason wins where both apply."""
+        pool = [str(c) for c in pool_codes if str(c) != self.municipality]
+        by_rule = regions.overlapping_donors(self.municipality_code_in(self.programme.start), pool, self.language,
+                                             self.programme.start)
+        return {**self.excluded_by_analyst(pool), **by_rule}
+
+    def excluded_by_analyst(self, pool_codes) -> dict[str, str]:
+        """The donors `effect.exclude` leaves out, as the pool numbers them, each with the analyst's
+        reason: each number is resolved through the region register (1551 Eide names 1579 Hustadvika
+        in a pool of today's numbers). Raise ConfigError naming the file and key of a number that
+        matches no municipality in the pool."""
+        pool = [str(c) for c in pool_codes]
+        excluded, problems = {}, []
+        for i, exclusion in enumerate(self.effect.exclude):
+            found = regions.resolve_in_pool(exclusion.code, pool)
+            if not found:
+                problems.append(f"{self._source}: key 'effect.exclude[{i}].code': {exclusion.code} "
+                                f"({regions.lookup(exclusion.code).name}) matches no municipality in the donor pool, under "
+                                "any of its numbers; correct the number or remove the exclusion")
+            for code in found:
+                excluded.setdefault(code, exclusion.reason)
+        if problems:
+            raise ConfigError("\n".join(problems))
+        return excluded
 
     @property
     def jobs_indicators(self) -> dict[str, list[str]]:
@@ -217,6 +267,28 @@ class ReportConfig(_Strict):
     @property
     def programme_years(self) -> list[int]:
         return list(range(self.programme.start, self.programme.end + 1))
+
+
+def describe_wrong_place(code: str, first: int, last: int) -> str:
+    """Why `code` cannot be the municipality of a programme in `first`-`last` (it was not in use
+    then), naming the municipalities that were; '' when it can."""
+    places = regions.places_in(code, first, last)
+    if any(regions.is_same_place(p, code) for p in places):
+        return ""
+    region = regions.lookup(code)
+    formed = [c for c in region.predecessors if c.kind in ("merger", "split", "renumbering")]
+    history = ""
+    if formed:
+        names = [f"{c.old_code} {c.old_name}" for c in sorted(formed, key=lambda c: c.old_code)]
+        parts = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        history = f" was formed in {formed[0].date.year} from {parts}"
+    elif region.valid_from and region.valid_from.year > last:
+        history = f" was formed in {region.valid_from.year}"
+    else:
+        history = f" was not in use in {first}-{last} ({region.validity})"
+    candidates = ", ".join(str(regions.lookup(p)) for p in places) or "none"
+    return (f"municipality {code} {region.name}{history}; it did not exist when the programme ran "
+            f"({first}-{last}). Write the number of the municipality that ran it: {candidates}")
 
 
 def _suggestions(code: str) -> str:
@@ -259,13 +331,17 @@ def _describe(error: dict) -> str:
     if error["type"] == "string_too_short" and error.get("input") == "":
         return f"key '{where}' is empty: fill it in"
     message = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:  # a rule across keys: its words name the keys; the whole file is no finding
+        return message
     return f"key '{where}': {message} (found {excerpt(repr(error.get('input')), 60)})"
 
 
-def load_config(path: Path, label: str | None = None) -> ReportConfig:
+def load_config(path: Path, label: str | None = None, require_authorship: bool = True) -> ReportConfig:
     """Read and check the report's YAML file; raise ConfigError listing every problem.
 
     `label` names the file in messages as the analyst sees it (default: its path).
+    `require_authorship=False` lets `author` and `organisation` still be empty (as `make new-case`
+    writes them), for the steps before the report is written, such as fetching its data.
     """
     path = Path(path)
     label = label or str(path)
@@ -277,8 +353,12 @@ def load_config(path: Path, label: str | None = None) -> ReportConfig:
         raise ConfigError(str(exc)) from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{label}: expected a mapping of keys to values at the top level")
+    if not require_authorship:
+        raw = {**raw, **{key: raw.get(key) or "-" for key in ("author", "organisation")}}
     try:
-        return ReportConfig.model_validate(raw)
+        config = ReportConfig.model_validate(raw)
+        config._source = label
+        return config
     except ValidationError as exc:
         problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
         raise ConfigError(f"{label}: {exc.error_count()} problem(s) in the report configuration:\n{problems}") from None

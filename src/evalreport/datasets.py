@@ -17,7 +17,7 @@ from pandera.errors import SchemaErrors
 
 from evalreport import readers, regions, yamlfile
 from evalreport.config import ReportConfig
-from evalreport.errors import DatasetError, excerpt
+from evalreport.errors import ConfigError, DatasetError, excerpt
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,13 @@ def _text(description: str, example: str, *checks: pa.Check, **kwargs) -> pa.Col
 
 STATISTICS_DOCS = {  # dataset: (value column, type, checks, what it holds, unit, example)
     "employment": ("employed", int, [pa.Check.ge(0)],
-                   "Persons employed with their place of work in the region, 4th quarter (SSB 13472 and older tables).",
+                   "Persons employed with their place of work in the region, 4th quarter (SSB 11616, before it "
+                   "03311, else 13472).",
                    "persons", "6206"),
     "unemployment": ("unemployed_pct", float, [pa.Check.in_range(0, 100)],
-                     "Registered fully unemployed as a share of the labour force (NAV).", "per cent", "2.7"),
+                     "Registered fully unemployed (NAV's register) as a share of the labour force, by municipality "
+                     "of residence: the year's mean of the monthly rates when make data fetches it.", "per cent",
+                     "2.7"),
     "population": ("population", int, [pa.Check.ge(0)], "Population on 1 January of the year (SSB 07459).",
                    "persons", "13314"),
     "dwellings": ("dwellings_completed", int, [pa.Check.ge(0)], "Dwellings completed in the year (SSB 05940).",
@@ -113,8 +116,9 @@ STATISTICS_DOCS = {  # dataset: (value column, type, checks, what it holds, unit
     "enterprises": ("new_enterprises", int, [pa.Check.ge(0)], "New enterprises registered in the year (SSB).",
                     "enterprises", "77"),
     "donor_pool_employment": ("employed", int, [pa.Check.ge(0)],
-                              "Persons employed by place of work, 4th quarter, in every municipality: the donor "
-                              "pool of the synthetic control (make data fetches it from SSB 13472).",
+                              "Persons employed by place of work, 4th quarter, in every municipality for the years "
+                              "its territory was the same: the donor pool of the synthetic control (make data "
+                              "fetches it from SSB 11616, 03311 and 13472).",
                               "persons", "6206"),
 }
 
@@ -142,6 +146,28 @@ def _status_columns() -> dict[str, pa.Column]:
     }
 
 
+BREAK_SIDES = ("before", "from")  # the side of SSB's 2015 break in the employment series (see evalreport.ssb)
+
+
+def _source_columns(name: str) -> dict[str, pa.Column]:
+    """The optional columns `make data` writes to say which SSB table each value comes from and on
+    which side of the 2015 series break it lies; a file made by hand may leave them out."""
+    columns = {}
+    if name in ("employment", "donor_pool_employment", "unemployment"):
+        columns["source_table"] = pa.Column(
+            str, nullable=True, required=False, coerce=True,
+            **_doc("The SSB table the value comes from (make data writes it; may be empty or left out).", "",
+                   "11616"))
+    if name in ("employment", "donor_pool_employment"):
+        columns["series_break"] = pa.Column(
+            str, pa.Check.isin([*BREAK_SIDES, ""], error=f"must be one of {', '.join(BREAK_SIDES)} or empty"),
+            nullable=True, required=False, coerce=True,
+            **_doc("The side of SSB's series break: 'before' 2015 or 'from' 2015, when the register-based "
+                   "employment statistics moved to a-ordningen and SSB says the years are not comparable "
+                   "(make data writes it; may be left out: the year then decides).", "", "before"))
+    return columns
+
+
 def _statistics_schema(name: str, config: ReportConfig) -> pa.DataFrameSchema:
     value_column, dtype, checks, description, unit, example = STATISTICS_DOCS[name]
     # The donor pool is a national panel: it may hold more years than a report uses (before its period, for
@@ -150,7 +176,7 @@ def _statistics_schema(name: str, config: ReportConfig) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {**_region_columns(config, first, last),
          value_column: pa.Column(dtype, checks, coerce=True, **_doc(description, unit, example)),
-         **_status_columns()},
+         **_status_columns(), **_source_columns(name)},
         unique=["region_code", "year"], strict=True, ordered=False,
         description=f"{description} One row per region and year: the municipality and each comparison area.")
 
@@ -352,7 +378,8 @@ def layout_of(schema: pa.DataFrameSchema) -> readers.Layout:
     columns = list(schema.columns)
     integers = tuple(c for c, col in schema.columns.items() if str(col.dtype) == "int64")
     decimals = tuple(c for c, col in schema.columns.items() if str(col.dtype) == "float64")
-    values = [c for c in columns if c not in ("region_code", "region_name", "year", "status", "source_url")]
+    values = [c for c in columns if c not in ("region_code", "region_name", "year", "status", "source_url",
+                                              "source_table", "series_break")]
     return readers.Layout(columns, integers, decimals, values[0] if len(values) == 1 else None)
 
 
@@ -518,6 +545,11 @@ def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
             if code in set(employment["region_code"]) and rows.empty:
                 problems.append(f"{tables['employment'].label}: no figure for {code} ({regions.region_name(code)}) in "
                                 f"{config.base_year}, the base_year of the index; add it or choose another base_year")
+    if "donor_pool_employment" in frames:  # every number under effect.exclude must name a donor, in any numbering
+        try:
+            config.excluded_by_analyst(sorted(set(frames["donor_pool_employment"]["region_code"])))
+        except ConfigError as exc:
+            problems += str(exc).splitlines()
     if len(config.fit_years) < 2:
         problems.append("the effect estimate of chapter 4 needs at least two years before the programme: start the "
                         "period earlier, or give effect.fit_years in the configuration (they may reach before the "

@@ -88,7 +88,7 @@ def index_panel(config: ReportConfig, case: Case, base_years: list[int] | None =
     years = sorted(set(config.fit_years) | set(y for y in pool.index if y >= config.programme.start))
     years = [y for y in years if config.fit_years[0] <= y <= config.period.end]
     pool = pool.reindex(years)
-    excluded = {e.code: e.reason for e in config.effect.exclude if e.code in pool.columns}
+    excluded = config.donors_left_out(pool.columns)  # by rule (the case's own territory) and by the analyst
     for other in pool.columns:
         if other != code and other not in excluded and pool[other].isna().any():
             missing = [str(y) for y in pool.index[pool[other].isna()]]
@@ -314,7 +314,8 @@ def glue_values(analysis: Analysis, config: ReportConfig, fmt, name) -> dict:
         "effect_weighted": fmt.join([name(u) for _, u in weighted[:5]], conjunction),
         "effect_weighted_count": fmt.number_word(len(weighted)),
         "effect_excluded": fmt.join([f"{name(code)}: {reason}" for code, reason in analysis.excluded.items()
-                                     if code in {e.code for e in config.effect.exclude}], "; ") or None,
+                                     if code in config.donors_left_out([*analysis.donors, *analysis.excluded])],
+                                    "; ") or None,
         "effect_rank": fmt.number(main.placebo.rank) if main.placebo else None,
         "effect_units": fmt.number(main.placebo.units) if main.placebo else None,
         "effect_p": fmt.number(main.placebo.p_value, 2) if main.placebo else None,

@@ -1,5 +1,11 @@
 """`make data`: fetch a case's public statistics from SSB into its data folder (the only command that
-uses the network)."""
+uses the network).
+
+Two options make a run reproducible offline: `--record <folder>` (`make data RECORD=<folder>`) writes
+every request and response to the folder (one JSON file per call), and `--replay <folder>`
+(`REPLAY=<folder>`) answers every request from such a folder and never touches the network (tests
+replay `make data` this way; see tests/data/ssb/recorded/README.md).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,23 @@ import yaml
 
 from evalreport.config import load_config
 
+def make_client(project, cache: str, refresh: bool, record: str | None = None, replay: str | None = None):
+    """The SSB client of this run: the network, or the recordings in the folder `replay`; recording
+    every call in the folder `record`."""
+    from evalreport import ssb
 
-def fetch_statistics(project, config_path: Path, out: str | None, cache: str, refresh: bool, force: bool) -> int:
+    session = ssb.make_replay_session(project.resolve(replay)) if replay else None
+    recorder = ssb.Recorder(project.resolve(record)) if record else None
+    return ssb.SsbClient(project.resolve(cache), refresh=refresh, session=session, recorder=recorder)
+
+
+def fetch_statistics(project, config_path: Path, out: str | None, cache: str, refresh: bool, force: bool,
+                     record: str | None = None, replay: str | None = None) -> int:
     """Write the statistics datasets of the case from SSB (or its cache); return the exit code."""
     from evalreport import ssb
 
-    config = load_config(config_path, project.relative(config_path))
+    # The data come before the report is written: an empty author or organisation is no reason to wait.
+    config = load_config(config_path, project.relative(config_path), require_authorship=False)
     out_dir = project.resolve(out or config.data_dir)
     provenance_path = out_dir / "datasets.yaml"
     records = (yaml.safe_load(provenance_path.read_text(encoding="utf-8")) or {}) if provenance_path.is_file() else {}
@@ -25,30 +42,38 @@ def fetch_statistics(project, config_path: Path, out: str | None, cache: str, re
         print(f"{project.relative(out_dir)}: {', '.join(sample)} hold sample (synthetic or reconstructed) data; "
               "give OUT=<folder> for another folder, or --force to replace them with SSB's figures", file=sys.stderr)
         return 1
-    if force:
-        sample = []
+    client = make_client(project, cache, refresh, record, replay)
     try:
         result = ssb.write_statistics([config.municipality, *config.comparison], config.period.start,
-                                      config.period.end, out_dir, cache_dir=project.resolve(cache), refresh=refresh)
+                                      config.period.end, out_dir, client=client)
+        donor_problems = []
+        if (records.get("donor_pool_employment") or {}).get("status", "published") in ("reconstructed", "synthetic") \
+                and not force:
+            donor_problems.append("donor_pool_employment holds sample data; kept (use --force to replace it)")
+        else:
+            try:
+                # Every year the tables have, from the first (2000): the control group is fitted to the
+                # years before the programme, and the more of them the better it fits and tests.
+                donors = ssb.write_donor_pool(min(ssb.EMPLOYMENT_FIRST_YEAR, config.period.start), None, out_dir,
+                                              client=client)
+                result.written.extend(donors.written)
+                result.provenance.update(donors.provenance)
+                donor_problems += donors.problems
+                if donors.left_out:
+                    donor_problems.append(f"{len(donors.left_out)} municipalities that took in another and kept "
+                                          "their number are left out of the donor pool; donor_pool_left_out.csv "
+                                          "gives each with its reason")
+            except ssb.SsbUnreachable:
+                raise
+            except ssb.SsbError as exc:
+                donor_problems.append(f"the donor pool (employment in every municipality) could not be fetched: {exc}")
+        result.problems.extend(donor_problems)
+    except ssb.SsbUnreachable as exc:
+        print(f"\nFetching from SSB stopped:\n{exc}", file=sys.stderr)
+        return 1
     except ssb.SsbError as exc:
         print(f"\nFetching from SSB stopped:\n{exc}", file=sys.stderr)
         return 1
-    donor_problems = []
-    if (records.get("donor_pool_employment") or {}).get("status", "published") in ("reconstructed", "synthetic"):
-        donor_problems.append("donor_pool_employment holds sample data; kept (use --force to replace it)")
-    else:
-        try:
-            donors = ssb.write_donor_pool(config.period.start, config.period.end, out_dir,
-                                          cache_dir=project.resolve(cache), refresh=refresh)
-            result.written.extend(donors.written)
-            result.provenance.update(donors.provenance)
-            donor_problems += donors.problems
-            if donors.left_out:
-                donor_problems.append(f"{len(donors.left_out)} municipalities whose area changed in the period are "
-                                      "left out of the donor pool; donor_pool_left_out.csv gives each with its reason")
-        except ssb.SsbError as exc:
-            donor_problems.append(f"the donor pool (employment in every municipality) could not be fetched: {exc}")
-    result.problems.extend(donor_problems)
     if result.provenance:
         records.update(result.provenance)
         provenance_path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=100),

@@ -6,3 +6,8 @@ from evalreport.errors import EvalreportError
 class SsbError(EvalreportError, RuntimeError):
     """A request to SSB failed, a response is not valid json-stat2, or a query does not fit the
     table; the message names the table, the URL or code concerned, and what to do."""
+
+
+class SsbUnreachable(SsbError):
+    """SSB cannot be reached at all (no network, a name that does not resolve): every other request
+    would fail the same way, so the command stops at the first and says it once."""
