@@ -333,7 +333,20 @@ def _describe(error: dict) -> str:
     message = error["msg"].removeprefix("Value error, ")
     if not error["loc"]:  # a rule across keys: its words name the keys; the whole file is no finding
         return message
-    return f"key '{where}': {message} (found {excerpt(repr(error.get('input')), 60)})"
+    found = error.get("input")
+    if isinstance(found, bool):
+        # YAML 1.1 reads an unquoted no, yes, on or off as false or true.
+        return (f"key '{where}': YAML read the value as {str(found).lower()} (an unquoted no, yes, on or off is "
+                f"read that way); write the value in quotes, for example {where.rsplit('.', 1)[-1]}: \"nb\" or "
+                "\"nn\"" if error["loc"][-1] == "language" else
+                f"key '{where}': YAML read the value as {str(found).lower()} (an unquoted no, yes, on or off is "
+                "read that way); write the value in quotes")
+    if error["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type") and isinstance(found, str):
+        day_first = re.fullmatch(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*", found)
+        example = (f"{day_first[3]}-{int(day_first[2]):02d}-{int(day_first[1]):02d}" if day_first
+                   else "2018-06-01 for 1 June 2018")
+        return f"key '{where}': '{excerpt(found, 30)}' is not a date written as YYYY-MM-DD; write {example}"
+    return f"key '{where}': {message} (found {excerpt(repr(found), 60)})"
 
 
 def load_config(path: Path, label: str | None = None, require_authorship: bool = True) -> ReportConfig:

@@ -168,6 +168,9 @@ def execute_chapters(run: Run) -> None:
     run.chapter_keys, pending, run.reused = chapters_to_run(run.plan, run.state)
     run.executor.execute(run, pending, chapter_parameters(run.plan, run.case_facts))
     run.executed = [c.stem for c in pending]
+    if pending:  # kept at once: a build that fails later (a PDF check) need not run them again
+        run.state = run.state.reusable(run.plan, run.case_facts, run.chapter_keys, run.state.fragments)
+        run.state.write(run.plan)
 
 
 # --- render and compose ----------------------------------------------------------------------------
