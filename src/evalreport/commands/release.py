@@ -26,13 +26,12 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from evalreport.errors import ReleaseError
-from evalreport.pipeline import build, colophon, steps
+from evalreport.pipeline import build, colophon, fingerprint, steps
 from evalreport.pipeline.executors import LocalExecutor
 from evalreport.pipeline.plan import Plan, Release, make_plan, release_name
 from evalreport.project import REPORTS, Project
@@ -169,28 +168,9 @@ def previous_release(found: dict[str, Released], version: str, final: bool = Tru
 def uncommitted_files(root: Path, inputs: list[str]) -> list[str] | None:
     """The files of the project that differ from its commit: every tracked file changed, added or
     deleted, and every untracked file the report reads (`inputs`). None if the project is not a git
-    checkout of its own. Releases in dist/ are the release's output, not its input."""
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout if done.returncode == 0 else None
-
-    top = git("rev-parse", "--show-toplevel")
-    if top is None or Path(top.strip()).resolve() != root.resolve() or git("rev-parse", "HEAD") is None:
-        return None
-    wanted = set(inputs)
-    changed = []
-    for entry in (git("status", "--porcelain=v1", "-z", "--untracked-files=all") or "").split("\0"):
-        if len(entry) < 4:
-            continue  # also the source of a rename, which -z puts in an entry of its own
-        status, name = entry[:2], entry[3:]
-        if name.startswith(f"{DIST}/"):
-            continue
-        if status != "??" or name in wanted:
-            changed.append(name)
-    return sorted(changed)
+    checkout of its own with a commit."""
+    state = fingerprint.git_state(root, inputs)
+    return None if state["commit"] is None else sorted(set(state["changed"]) | set(state["uncommitted"]))
 
 
 def _which(project: Project, config_path: Path) -> str:

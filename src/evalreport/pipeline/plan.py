@@ -150,13 +150,20 @@ class Plan:
         return int(dt.datetime.fromisoformat(self.built_at).timestamp())
 
 
-def _built_at(git: dict, config: ReportConfig) -> str:
+def _built_at(project: Project, git: dict, inputs: dict[str, str]) -> str:
     """The build's time, taken from the inputs so that the same inputs give the same files:
-    SOURCE_DATE_EPOCH when set, else the time of the commit the project is at, else the report's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or git.get("commit_time")
+    SOURCE_DATE_EPOCH when set; else the time of the commit the project is at, if it holds every input
+    as it is; else the time the newest of the inputs the commit does not hold (or, outside git, of
+    all inputs) was last written, so that a report built from files edited after the commit is not
+    dated by the commit."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        newer = git["uncommitted"] if git.get("commit") else list(inputs)
+        times = [project.resolve(name).stat().st_mtime for name in newer if project.resolve(name).is_file()]
+        epoch = max([git.get("commit_time") or 0, *map(int, times)]) or None
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).isoformat()
-    return f"{config.report_date.isoformat()}T12:00:00+00:00"
+    return dt.datetime.fromtimestamp(0, tz=dt.timezone.utc).isoformat()
 
 
 def _data_files(data_dir: Path, label: str) -> list[Path]:
@@ -199,7 +206,7 @@ def make_plan(project: Project, config_path: Path, draft: bool = False, release:
     inputs = {config_arg: fingerprint.hash_file(config_path), **data, **prose,
               **{project.relative(c.path): fingerprint.hash_file(c.path) for c in chapters},
               **{project.relative(p): fingerprint.hash_file(p) for p in templates}}
-    git = fingerprint.git_state(project.root)
+    git = fingerprint.git_state(project.root, list(inputs))
     plan = Plan(
         project=project, config=config, config_path=config_path, config_arg=config_arg, data_dir=data_dir,
         prose_dir=prose_dir, chapters=chapters, inputs=inputs,
@@ -208,7 +215,7 @@ def make_plan(project: Project, config_path: Path, draft: bool = False, release:
         templates_key=fingerprint.hash_tree(project.templates),
         package_key=package_key(),
         pipeline_key=fingerprint.hash_tree(PACKAGE / "pipeline"),
-        environment=fingerprint.environment(), git=git, built_at=_built_at(git, config),
+        environment=fingerprint.environment(), git=git, built_at=_built_at(project, git, inputs),
     )
     if draft:
         plan = plan.as_draft()
