@@ -415,6 +415,7 @@ def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
     problems: list[str] = []
     templates = []
     tables: dict[str, readers.RawTable] = {}
+    unvalidated: dict[str, readers.RawTable] = {}  # read, but with problems of their own: still cross-checked
     for name, schema in schemas(config).items():
         record = provenance.get(name)
         if record is None:
@@ -441,6 +442,7 @@ def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
             frame = schema.validate(table.frame, lazy=True)
         except SchemaErrors as exc:
             problems += _describe_failures(table, exc)
+            unvalidated[name] = table
             continue
         if "region_code" in frame:
             problems += _join_renumbered(name, frame, table)
@@ -449,7 +451,7 @@ def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
         problems.insert(0, "fill in these files: they are still the templates 'make new-case' wrote, then set each "
                            f"one's status in {datasets_label} (published, reconstructed or synthetic): "
                            + ", ".join(templates))
-    problems += _check_across(config, frames, tables)
+    problems += _check_across(config, frames, tables, unvalidated)
     if problems:
         raise DatasetError(_problem_message(problems))
     for note in plausibility_notes(config, frames, tables):
@@ -509,16 +511,29 @@ def plausibility_notes(config: ReportConfig, frames: dict[str, pd.DataFrame],
     return notes
 
 
-def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
-                  tables: dict[str, readers.RawTable]) -> list[str]:
-    """Rules that join two datasets, or a dataset and the configuration."""
+def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame], tables: dict[str, readers.RawTable],
+                  unvalidated: dict[str, readers.RawTable] | None = None) -> list[str]:
+    """Rules that join two datasets, or a dataset and the configuration. A rule on ids (text) also
+    runs on a file that has problems of its own, so that every problem is in the one message."""
     problems = []
-    if "funding" in frames and "funders" in frames:
-        funding, known = frames["funding"], set(frames["funders"]["funder_id"])
-        for i in funding.index[~funding["funder_id"].isin(known)]:
-            problems.append(f"{tables['funding'].label}: column 'funder_id', row {tables['funding'].row(i)}: "
-                            f"'{excerpt(funding.at[i, 'funder_id'])}' is not a funder in "
-                            f"{tables['funders'].label} (known: {', '.join(sorted(known))}); add it there")
+    unvalidated = unvalidated or {}
+
+    def ids(name: str, column: str):
+        """The column as text, and its table, from the validated file or else the file as read."""
+        if name in frames:
+            return frames[name][column], tables[name]
+        table = unvalidated.get(name)
+        if table is not None and column in table.frame:
+            return table.frame[column].astype(str).str.strip(), table
+        return None, None
+
+    (funder_ids, funding_table), (known_ids, funders_table) = ids("funding", "funder_id"), ids("funders", "funder_id")
+    if funder_ids is not None and known_ids is not None:
+        known = set(known_ids)
+        for i in funder_ids.index[~funder_ids.isin(known)]:
+            problems.append(f"{funding_table.label}: column 'funder_id', row {funding_table.row(i)}: "
+                            f"'{excerpt(funder_ids.at[i])}' is not a funder in "
+                            f"{funders_table.label} (known: {', '.join(sorted(known))}); add it there")
     area = config.administration_area
     if area is not None and "spending" in frames and area not in set(frames["spending"]["focus_area"]):
         spending = frames["spending"]

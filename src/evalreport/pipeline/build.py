@@ -21,7 +21,7 @@ from typing import Callable
 
 from evalreport.config import ReportConfig, load_config
 from evalreport.datasets import load_case
-from evalreport.files import make_folder
+from evalreport.files import clear_the_way
 from evalreport.pipeline import document, prose, steps
 from evalreport.pipeline.executors import LocalExecutor
 from evalreport.pipeline.lock import report_lock
@@ -54,7 +54,7 @@ def run_steps(plan: Plan, selected: tuple[steps.Step, ...], executor, state: Bui
     """Run `selected` steps in order; the document steps (render to the outputs) go to the executor
     together, as one piece of work where the files are."""
     for folder in WORK_FOLDERS:  # a file where the build keeps a folder would stop every build alike
-        make_folder(plan.work / folder)
+        clear_the_way(plan.work / folder)
     run = steps.Run(plan, state, executor)
     index = 0
     while index < len(selected):
