@@ -122,11 +122,13 @@ class Plan:
 
     def chapter_key(self, code_signature: str, reads_data: bool) -> str:
         """What a chapter's execution depends on: its code, the configuration, the data it reads, the
-        package, the fonts its charts are measured in, and the environment (not its prose)."""
+        package, the look of its tables and figures (their templates, the chart style and the fonts the
+        charts are measured in), and the environment (not its text)."""
+        fonts, exhibits, chart_style = self.project.look_files
         return fingerprint.hash_text(code_signature, self.inputs[self.config_arg],
                                      self.data_key if reads_data else "", self.package_key,
-                                     fingerprint.hash_tree(self.project.fonts),
-                                     json.dumps(self.environment, sort_keys=True))
+                                     fingerprint.hash_tree(fonts), fingerprint.hash_tree(exhibits),
+                                     fingerprint.hash_file(chart_style), json.dumps(self.environment, sort_keys=True))
 
     def executed(self, chapter: Chapter) -> Path:
         return self.work / "executed" / f"{chapter.stem}.ipynb"
@@ -173,8 +175,10 @@ def make_plan(project: Project, config_path: Path) -> Plan:
     prose_files = fingerprint.files_under(prose_dir) if prose_dir.is_dir() else []
     prose = {project.relative(p): fingerprint.hash_file(p) for p in prose_files}
     templates = fingerprint.files_under(project.templates)
+    texts = [c.text_file(config.language) for c in chapters if c.text_file(config.language)]
     inputs = {config_arg: fingerprint.hash_file(config_path), **data, **prose,
               **{project.relative(c.path): fingerprint.hash_file(c.path) for c in chapters},
+              **{project.relative(p): fingerprint.hash_file(p) for p in texts},
               **{project.relative(p): fingerprint.hash_file(p) for p in templates}}
     git = fingerprint.git_state(project.root)
     return Plan(
@@ -376,12 +380,13 @@ def compose(plan: Plan, fragments_state: dict, case_facts: dict) -> Composed:
     if release is not None and release.previous is not None:
         changes = colophon.compare_releases(release.previous, glue.get("key_figures_printed") or [], chapters)
         fragments.insert(0, colophon.render_changes(changes, release.version, release.previous_version,
-                                                    config.language))
+                                                    config.language, plan.project.templates))
     # The system libraries that lay out the PDF and the font subsetter are named beside the packages.
     facts = colophon.collect(plan, {**fingerprint.package_versions(REPORTED_VERSIONS),
                                     **fingerprint.system_libraries()})
     sidecar = f"{release_name(config.output_name, release.version)}.json" if release else plan.sidecar.name
-    fragments.append(colophon.render_colophon(facts, config.language, sidecar, release and release.version))
+    fragments.append(colophon.render_colophon(facts, config.language, sidecar, plan.project.templates,
+                                              release and release.version))
     html = document.compose_document(fragments, config, document.DocumentFacts(
         sample=case_facts["sample"], created=plan.built_at, provenance=facts, draft=config.draft,
         release_version=release and release.version, release_date=release and release_date(plan)),
@@ -405,6 +410,7 @@ def sidecar_of(plan: Plan, glue: dict, facts: dict, case_facts: dict, composed: 
     """The JSON sidecar beside the PDF (publish adds the PDF checks); the effect estimate as numbers;
     the key figures as printed and each chapter's text digest, for the next release to compare."""
     from evalreport import effect
+    from evalreport.pipeline import render
 
     config, release = plan.config, plan.release
     estimate = effect.key_figures(effect.read(Path(case_facts["effect"])), config.effect.significance)
@@ -413,6 +419,7 @@ def sidecar_of(plan: Plan, glue: dict, facts: dict, case_facts: dict, composed: 
                "effect": estimate, "values": glue, "provenance": facts, "sample": bool(case_facts["sample"])}
     if composed is not None:
         sidecar["chapters"] = composed.chapters
+        sidecar["labels"] = render.exhibit_labels(composed.fragment_digests)
     if release is not None:
         sidecar["release"] = {"version": release.version, "date": release_date(plan).isoformat(),
                               "previous": release.previous_version,
@@ -440,13 +447,15 @@ def check_report(project: Project, config_path: Path) -> ReportConfig:
     """Check the configuration and every input of the report, without building; return the configuration."""
     from evalreport.datasets import load_case
 
-    from evalreport.pipeline import prose
+    from evalreport.pipeline import language, prose
 
     config = load_config(config_path, project.relative(config_path))
     load_case(config, project.resolve(config.data_dir), project.relative)
     prose_dir = project.resolve(config.prose_dir or f"prose/{config_path.stem}")
     chapters = find_chapters(project, prose_dir)
     prose.check_markup(chapters, prose_dir, config.language, project.relative)
+    for warning in language.check_prose(prose_dir, config.language, project.relative):
+        log.warning("warning: %s", warning)
     return config
 
 
