@@ -106,13 +106,15 @@ def build_without_kernels(config_file: str, out_pdf: Path, check: bool = False) 
     every build runs. Returns the number of pages."""
     import nbformat
 
-    from evalreport.pipeline import build, check as checking, colophon, document, execute, fingerprint, pdf, render
+    from evalreport.pipeline import build, check as checking, colophon, document, estimation, execute, fingerprint, pdf
+    from evalreport.pipeline import render
     from evalreport.project import Project
 
     project = Project.find()
     plan = build.make_plan(project, project.resolve(config_file))
     facts = checking.check_case(plan, {})
-    parameters = {"config_file": plan.config_arg, "case_store": str(facts["store"]), "project_root": str(project.root)}
+    facts["effect"] = estimation.estimate_effect(plan, facts, {}, workers=1)  # as a build makes it, once
+    parameters = build.chapter_parameters(plan, facts)
     os.chdir(project.root)  # as a kernel started there would see it
     for chapter in plan.chapters:
         if chapter.is_notebook:
@@ -121,7 +123,7 @@ def build_without_kernels(config_file: str, out_pdf: Path, check: bool = False) 
             nbformat.write(notebook, plan.executed(chapter))
     fragments, _, _ = render.render_report(plan, {})
     provenance = colophon.collect(plan, fingerprint.package_versions(build.REPORTED_VERSIONS))
-    fragments.append(colophon.render_colophon(provenance, plan.config.language, plan.sidecar.name))
+    fragments.append(colophon.render_colophon(provenance, plan.config.language, plan.sidecar.name, project.templates))
     html = document.compose_document(fragments, plan.config, document.DocumentFacts(facts["sample"], plan.built_at),
                                      project.templates)
     verify = None

@@ -192,12 +192,12 @@ def build_register(codes: Mapping[str, Sequence[dict]], codes_nn: Mapping[str, S
                 split, clear = split_name(name, languages)
                 if not clear:
                     untagged.append(f"{code} {name}")
-                name_rows.append({
-                    "code": code, "valid_from": start.isoformat() if index else "",
-                    "valid_to": (end - dt.timedelta(days=1)).isoformat() if index < len(merged) - 1 else "",
-                    "official": name, "nb": split["nb"], "nn": nn if nn and nn != name else "", "en": "",
+                name_rows.append(dict(
+                    code=code, valid_from=start.isoformat() if index else "",
+                    valid_to=(end - dt.timedelta(days=1)).isoformat() if index < len(merged) - 1 else "",
+                    official=name, nb=split["nb"], nn=nn if nn and nn != name else "", en="",
                     **{lang: split.get(lang, "") for lang in ("sme", "sma", "smj", "fkv")},
-                    "source": f"klass{classification}"})
+                    source=f"klass{classification}"))
             region_rows.append({"code": code, "kind": kind, "valid_from": valid_from.isoformat() if valid_from else "",
                                 "valid_to": valid_to.isoformat() if valid_to else "", "name": name_rows[-1]["nb"],
                                 "source": f"klass{classification}"})

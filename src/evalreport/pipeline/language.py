@@ -9,52 +9,58 @@ jeg/eg, hva/kva, fra/frå, ble/vart, the/and/of). Short texts say too little and
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-# Words common in Norwegian (both written forms) and in English; then words and endings that one of
-# the written forms of Norwegian uses often and the other does not.
+# Words common in Norwegian (both written forms) and in English.
 NORWEGIAN = {"og", "i", "av", "som", "til", "med", "på", "er", "det", "den", "å", "har", "om", "at", "var", "seg",
              "men", "kommunen", "programmet"}
 ENGLISH = {"the", "and", "of", "to", "in", "is", "was", "were", "are", "be", "not", "with", "that", "this", "it",
            "by", "from", "which", "have", "has", "their", "its", "an", "on"}
-MARKERS = {
-    "nb": {"ikke", "jeg", "hva", "hvor", "hvordan", "hvorfor", "hvis", "fra", "ble", "blir", "noe", "noen", "bare",
-           "sammen", "hele", "mye", "være", "vært", "kommer", "hun", "de", "dem", "deres", "en", "et", "fikk",
-           "gikk", "også"},
-    "nn": {"ikkje", "eg", "kva", "kor", "korleis", "kvifor", "viss", "frå", "vart", "vert", "noko", "nokon", "berre",
-           "saman", "heile", "mykje", "vere", "vore", "kjem", "ho", "dei", "deira", "ein", "eit", "òg", "sjølv",
-           "fekk", "gjekk", "difor", "desse"},
-}
-ENDINGS = {  # of words of six letters or more: offentlig/offentleg, kommunene/kommunane, sysselsettingen/-inga
-    "nb": ("lig", "lige", "ene", "ingen", "het", "heten"),
-    "nn": ("leg", "lege", "ane", "inga", "heit", "heita", "ar"),
-}
+
+
+@dataclass(frozen=True)
+class WrittenForm:
+    """One written form of Norwegian: words and endings (of words of six letters or more) it uses often
+    and the other does not: ikke/ikkje, offentlig/offentleg, kommunene/kommunane, sysselsettingen/-inga."""
+
+    code: str
+    words: frozenset[str]
+    endings: tuple[str, ...]
+
+
+BOKMAAL = WrittenForm("nb", frozenset({
+    "ikke", "jeg", "hva", "hvor", "hvordan", "hvorfor", "hvis", "fra", "ble", "blir", "noe", "noen", "bare", "sammen",
+    "hele", "mye", "være", "vært", "kommer", "hun", "de", "dem", "deres", "en", "et", "fikk", "gikk", "også"}),
+    ("lig", "lige", "ene", "ingen", "het", "heten"))
+NYNORSK = WrittenForm("nn", frozenset({
+    "ikkje", "eg", "kva", "kor", "korleis", "kvifor", "viss", "frå", "vart", "vert", "noko", "nokon", "berre", "saman",
+    "heile", "mykje", "vere", "vore", "kjem", "ho", "dei", "deira", "ein", "eit", "òg", "sjølv", "fekk", "gjekk",
+    "difor", "desse"}),
+    ("leg", "lege", "ane", "inga", "heit", "heita", "ar"))
+
 MINIMUM = 3  # telling words a text needs before its language is judged
 MARGIN = 2.0  # how many times the other's count the language must reach
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 WORD = re.compile(r"[a-zæøåàáâäçèéêëìíîïñòóôöùúûüß]+")
-NAMES = {"nb": "bokmål", "nn": "nynorsk", "en": "English", "no": "Norwegian"}
+NAMES = dict(nb="bokmål", nn="nynorsk", en="English", no="Norwegian")  # for the analyst's log, in English
 
 
 def guess(text: str) -> str | None:
     """The language of `text`: 'nb', 'nn', 'en', 'no' (Norwegian, but too little to tell bokmål from
     nynorsk), or None when it is too short or too mixed to tell. Markup and {{ values }} are left out."""
     found = WORD.findall(JINJA.sub(" ", text).lower())
-    norwegian = sum(w in NORWEGIAN or w in MARKERS["nb"] or w in MARKERS["nn"] for w in found)
+    norwegian = sum(w in NORWEGIAN or w in BOKMAAL.words or w in NYNORSK.words for w in found)
     english = sum(w in ENGLISH for w in found)
     if max(norwegian, english) < MINIMUM or _close(norwegian, english):
         return None
     if english > norwegian:
         return "en"
-    forms = Counter()
-    for word in found:
-        for form in ("nb", "nn"):
-            if word in MARKERS[form] or (len(word) >= 6 and word.endswith(ENDINGS[form])):
-                forms[form] += 1
-    if max(forms["nb"], forms["nn"]) < 2 or _close(forms["nb"], forms["nn"]):
+    bokmaal, nynorsk = (sum(w in form.words or (len(w) >= 6 and w.endswith(form.endings)) for w in found)
+                        for form in (BOKMAAL, NYNORSK))
+    if max(bokmaal, nynorsk) < 2 or _close(bokmaal, nynorsk):
         return "no"
-    return "nb" if forms["nb"] > forms["nn"] else "nn"
+    return BOKMAAL.code if bokmaal > nynorsk else NYNORSK.code
 
 
 def _close(a: int, b: int) -> bool:
