@@ -126,6 +126,11 @@ class ProseRenderer:
         self._key = secrets.token_hex(16)  # the exhibits' marks: no prose or value can know it
         self._mark = re.compile(f"^[ \t]*\ue002{self._key}:(?P<label>[^\ue003]*)\ue003[ \t]*$", re.MULTILINE)
 
+    @property
+    def placed(self) -> list[str]:
+        """The labels the last chapter's text placed, in order."""
+        return list(self._placed)
+
     def _exhibit(self, label: str) -> _Prose:
         if self._including:
             raise ProseError(f"exhibit({label!r}): a table or figure is placed by its chapter's text, not by a "

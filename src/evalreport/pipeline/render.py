@@ -52,7 +52,7 @@ class Text:
 
 def render_chapter(cells: list[tuple[nbformat.NotebookNode, list]], source: Source, text: Text | None,
                    renderer: prose.ProseRenderer, look: Look) -> tuple[str, list[str]]:
-    """One chapter as an HTML fragment, and the labels of its exhibits.
+    """One chapter as an HTML fragment, and the labels of its exhibits in the order it shows them.
 
     `cells` are the chapter's cells as written (tags and labels as they are now) with the outputs of
     its last run. With `text`, the chapter's words are that file's and every output belongs to a
@@ -93,12 +93,14 @@ def render_chapter(cells: list[tuple[nbformat.NotebookNode, list]], source: Sour
                              "figure")
         else:
             exhibits[label] = markup
+    labels = list(exhibits)
     if text is not None:
         parts = renderer.chapter_to_html(text.source, text.label, exhibits)
+        labels = renderer.placed  # in the order the reader meets them
     fragment = look.html("chapter.html.j2", parts=[Markup(part) for part in parts])
     # Serialised as the whole document will be (html.parser: characters for entities), as nbconvert
     # made the fragments before, so that they keep their bytes and digests.
-    return str(BeautifulSoup(fragment, "html.parser")), list(exhibits)
+    return str(BeautifulSoup(fragment, "html.parser")), labels
 
 
 def _output_html(output) -> str:
@@ -253,6 +255,8 @@ def _own_labels(owners: dict[str, str], labels: list[str], chapter: str) -> None
         owners[label] = chapter
 
 
-def exhibit_labels(digests: dict) -> dict[str, str]:
-    """Every exhibit label of the report and the chapter (file stem) that holds it, in order."""
-    return {label: stem for stem, digest in digests.items() for label in digest.get("labels", [])}
+def exhibit_labels(digests: dict) -> list[dict[str, str]]:
+    """Every exhibit of the report in the order a reader meets it: its label, its kind (figure or table)
+    and its chapter (file stem)."""
+    return [{"label": label, "kind": "figure" if label.startswith("fig-") else "table", "chapter": stem}
+            for stem, digest in digests.items() for label in digest.get("labels", [])]
