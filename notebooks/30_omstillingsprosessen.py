@@ -27,7 +27,8 @@ report.glue(**chapters.process.values(process, report.fmt))
 
 # %% exhibit="tbl-funding-by-funder"
 tables.table_funding_by_funder(process.funding_by_funder, report.fmt, report.look,
-                               report.text("captions.funding_by_funder"), report.source("funders", "funding", "spending"))
+                               report.text("captions.funding_by_funder"),
+                               report.source("funders", "funding", "spending"))
 
 # %% exhibit="tbl-funding-by-year"
 tables.table_funding_by_year(process.funding_by_year, process.funder_names, report.fmt, report.look,

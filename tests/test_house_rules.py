@@ -113,7 +113,7 @@ def test_the_values_cell_is_a_few_lines_that_call_the_package(path):
 def test_every_cell_after_the_values_is_one_labelled_exhibit(path):
     for source, cell in zip(code_cells(path)[2:], [c for c in jupytext.read(path).cells if c.cell_type == "code"][2:]):
         label = cell.metadata.get("exhibit")
-        assert label and LABEL.fullmatch(label), f"{path.name}: a cell without a label fig-... or tbl-...: {source[:60]!r}"
+        assert label and LABEL.fullmatch(label), f"{path.name}: no label fig-... or tbl-...: {source[:60]!r}"
         assert "display(" not in source, f"{path.name}: {label} shows one exhibit, as its value"
 
 

@@ -101,9 +101,8 @@ def describe_stacked_funding(by_year: pd.DataFrame, by_funder: pd.DataFrame, fmt
     """Alternative text for the funding chart: the years, the first and last year's totals, each funder's sum."""
     first, last = by_year.index[0], by_year.index[-1]
     parts = ", ".join(f"{name} {fmt.mnok(amount)}" for name, amount in zip(by_funder["name"], by_funder["amount_nok"]))
-    return words.text(fmt.language, "alt.stacked_funding", first=first, last=last,
-                      total_first=fmt.mnok(by_year.loc[first, "total"]), total_last=fmt.mnok(by_year.loc[last, "total"]),
-                      parts=parts)
+    return words.text(fmt.language, "alt.stacked_funding", first=first, last=last, parts=parts,
+                      total_first=fmt.mnok(by_year.loc[first, "total"]), total_last=fmt.mnok(by_year.loc[last, "total"]))
 
 
 def plot_lines(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, look: Look, caption: str, source: str,

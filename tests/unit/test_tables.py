@@ -125,7 +125,8 @@ NAMES = {"fylket": "Oppland fylkeskommune", "kommunen": "Vestre Toten kommune"}
 
 
 def test_table_funding_by_year_heads_columns_by_name(by_year):
-    body = tables.table_funding_by_year(by_year, NAMES, Formatter("nb"), LOOK, "Finansiering per år", "Regnskap").body_html
+    body = tables.table_funding_by_year(by_year, NAMES, Formatter("nb"), LOOK, "Finansiering per år",
+                                        "Regnskap").body_html
     assert ('<thead><tr><th scope="col" class="text">År</th>'
             '<th scope="col" class="num">Oppland fylkeskommune</th>'
             '<th scope="col" class="num">Vestre Toten kommune</th>'

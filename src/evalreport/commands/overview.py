@@ -172,8 +172,8 @@ def table_pooled(pooled: Pooled, language: str, source: str, look: Look):
              f"{fmt.number(pooled.clear)} / {fmt.number(pooled.programmes)}"),
             (words.text(language, "overview.pooled_row_expected"), fmt.number(pooled.expected, 1)),
             (words.text(language, "overview.pooled_row_chance"), fmt.number(pooled.chance, 2))]
-    return table_rows(rows, (words.text(language, "overview.pooled_what"), words.text(language, "overview.pooled_value")),
-                      language, look, words.text(language, "overview.pooled_table_caption"), source)
+    headers = (words.text(language, "overview.pooled_what"), words.text(language, "overview.pooled_value"))
+    return table_rows(rows, headers, language, look, words.text(language, "overview.pooled_table_caption"), source)
 
 
 def plot_forest(rows: list[ProgrammeRow], language: str, source: str, look: Look):
@@ -216,7 +216,8 @@ def compose(rows: list[ProgrammeRow], missing: list[str], language: str, title: 
     if pooled.clear:
         pooled_text += " " + word("pooled_chance", clear=fmt.number(pooled.clear), chance=fmt.number(pooled.chance, 2))
     chapters = [
-        chapter("programmes", [word("programmes_intro"), *missing_note], table_programmes(rows, language, source, look)),
+        chapter("programmes", [word("programmes_intro"), *missing_note],
+                table_programmes(rows, language, source, look)),
         chapter("estimates", [word("forest_text", level=fmt.number((level or 0.9) * 100))],
                 plot_forest(rows, language, source, look)),
         chapter("pooled", [pooled_text, word("pooled_caveat")], table_pooled(pooled, language, source, look)),
