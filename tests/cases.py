@@ -174,3 +174,106 @@ def write_ardal(root: Path, language: str = "nn", name: str = "ardal") -> Path:
           nye_verksemder: other
         """), encoding="utf-8")
     return config
+
+
+# The bundled case's own prose (prose/vestre_toten/, in bokmål) in nynorsk and English, so that a report
+# of the bundled case in those languages speaks its language in every paragraph.
+VESTRE_TOTEN_PROSE = {
+    "nn": {
+        "assessment": (
+            "**Vurdering.** Omstillingsprogrammet nådde dei fleste av dei kvantitative måla sine. Programmet vart "
+            "retta mot bedrifter som alt fanst, i samarbeid med Raufoss Industripark, SINTEF Raufoss Manufacturing og "
+            "Innovasjon Noreg. Måltala for arbeidsplassar er programmet sine eigne, og dei bør lesast saman med "
+            "utviklinga i sysselsetjinga og samanlikninga med andre kommunar i kapittel 4."),
+        "background": (
+            "Etter finanskrisa i 2008 miste Raufoss-industrien om lag {{ jobs_lost }} arbeidsplassar i løpet av få "
+            "månader, om lag 17 % av arbeidsstyrken i Raufoss Industripark. I tillegg forsvann arbeidsplassar hos "
+            "leverandørar og i handel og tenester. Samstundes var {{ municipality }} kommune nær ved å bli registrert "
+            "i ROBEK, registeret til staten over kommunar i økonomisk ubalanse.\n\nKommunen søkte fylkeskommunen om "
+            "status som omstillingskommune og fekk han innvilga. Programmet varte til nyttår 2017/18."),
+        "capacity": (
+            "Programmet har gitt kommunen eit tettare samarbeid med industrimiljøet i Raufoss Industripark og med "
+            "SINTEF Raufoss Manufacturing. Kommunen har fått betre kjennskap til kva industrien treng, og bedriftene "
+            "har fått røynsle med å søkje og gjennomføre utviklingsprosjekt med offentleg støtte."),
+        "employment": (
+            "I Vestre Toten kjem skilnaden før programmet særleg av at industrien miste mange arbeidsplassar i "
+            "2008–2009. Føresetnaden om parallell utvikling held difor ikkje fullt ut, og overslaget må lesast med "
+            "varsemd."),
+        "lessons": (
+            "- Det er enklare å skape vekst der det alt finst eit solid industrielt grunnlag.\n"
+            "- Eit lite og ubyråkratisk program kan verke som katalysator når det samarbeider tett med "
+            "industriparkar og kunnskapsmiljø.\n"
+            "- Resultatmål bør følgjast opp etter programslutt, og samanliknast med utviklinga i andre kommunar."),
+        "organisation": (
+            "Programmet vart organisert med eit eige styre og ein programleiar, med kommunen som eigar. Raufoss "
+            "Industripark, SINTEF Raufoss Manufacturing og Innovasjon Noreg var sentrale samarbeidspartnarar. "
+            "Programmet vart retta mot bedrifter som alt fanst, der grunnlaget for vekst var størst.\n\n"
+            "Fylkeskommunen løyvde {{ funding_by_year.fylkeskommunen[2011] }} per år i 2011 og 2012."),
+        "permanent_work": (
+            "Etter programslutt held utviklingsarbeidet fram i det ordinære næringsarbeidet til kommunen. Nettverka "
+            "som programmet støtta, lever vidare med eiga finansiering."),
+        "projects": (
+            "Mellom prosjekta var eit forskingsprosjekt ved Steffensrud rehabiliteringssenter, som gav eit nytt "
+            "behandlingstilbod for slagpasientar og ein avtale med Helse Sør-Aust, og kompetanseutvikling i "
+            "Pedersen Sveis AS på Bøverbru."),
+        "qualitative_goals": (
+            "Programmet skulle styrkje samarbeidet mellom kommunen, industrimiljøet og kunnskapsmiljøa, og gjere "
+            "kommunen til ein meir næringsvennleg kommune. Intervju med bedrifter og samarbeidspartnarar tyder på at "
+            "samarbeidet med Raufoss Industripark og SINTEF Raufoss Manufacturing har vorte tettare, og at programmet "
+            "har verka som ein katalysator utan byråkrati."),
+    },
+    "en": {
+        "assessment": (
+            "**Assessment.** The restructuring programme reached most of its quantitative goals. It was aimed at "
+            "businesses that already existed, in partnership with Raufoss Industripark, SINTEF Raufoss Manufacturing "
+            "and Innovation Norway. The job targets are the programme's own, and they should be read together with "
+            "the development of employment and the comparison with other municipalities in chapter 4."),
+        "background": (
+            "After the financial crisis of 2008 the Raufoss industry lost about {{ jobs_lost }} jobs within a few "
+            "months, about 17 % of the workforce of Raufoss Industripark. Jobs were also lost at suppliers and in "
+            "trade and services. At the same time {{ municipality }} municipality was close to being registered in "
+            "ROBEK, the state's register of municipalities in financial imbalance.\n\nThe municipality applied to "
+            "the county for restructuring status and was granted it. The programme ran until New Year 2017/18."),
+        "capacity": (
+            "The programme has given the municipality a closer partnership with the industry at Raufoss "
+            "Industripark and with SINTEF Raufoss Manufacturing. The municipality knows better what the industry "
+            "needs, and the businesses have learnt to apply for and carry out development projects with public "
+            "support."),
+        "employment": (
+            "In Vestre Toten the difference before the programme is mostly due to the jobs the industry lost in "
+            "2008–2009. The assumption of parallel development therefore does not fully hold, and the estimate must "
+            "be read with care."),
+        "lessons": (
+            "- It is easier to create growth where there is already a solid industrial base.\n"
+            "- A small programme with little bureaucracy can act as a catalyst when it works closely with industrial "
+            "parks and research institutions.\n"
+            "- Targets should be followed up after the programme ends, and compared with the development in other "
+            "municipalities."),
+        "organisation": (
+            "The programme was organised with a board of its own and a programme manager, with the municipality as "
+            "its owner. Raufoss Industripark, SINTEF Raufoss Manufacturing and Innovation Norway were its main "
+            "partners. The programme was aimed at businesses that already existed, where the base for growth was "
+            "strongest.\n\nThe county granted {{ funding_by_year.fylkeskommunen[2011] }} a year in 2011 and 2012."),
+        "permanent_work": (
+            "After the programme the development work continues as part of the municipality's ordinary business "
+            "development. The networks the programme supported carry on with their own funding."),
+        "projects": (
+            "Among the projects were a research project at Steffensrud rehabilitation centre, which led to a new "
+            "treatment for stroke patients and an agreement with the South-Eastern Norway Regional Health Authority, "
+            "and competence development at Pedersen Sveis AS in Bøverbru."),
+        "qualitative_goals": (
+            "The programme was to strengthen the partnership between the municipality, the industry and the "
+            "research institutions, and to make the municipality friendlier to business. Interviews with businesses "
+            "and partners suggest that the partnership with Raufoss Industripark and SINTEF Raufoss Manufacturing "
+            "has become closer, and that the programme has acted as a catalyst without bureaucracy."),
+    },
+}
+
+
+def write_prose(root: Path, language: str, name: str) -> Path:
+    """Write the bundled case's prose in `language` (nn or en) to prose/<name>/; return the folder."""
+    folder = root / "prose" / name
+    folder.mkdir(parents=True)
+    for slot, text in VESTRE_TOTEN_PROSE[language].items():
+        (folder / f"{slot}.md").write_text(text + "\n", encoding="utf-8")
+    return folder

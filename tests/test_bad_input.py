@@ -141,8 +141,8 @@ def test_bad_config_stops_the_build_and_keeps_the_last_pdf(project, previous_pdf
 
 
 def test_failing_cell_names_notebook_and_cell_and_keeps_the_executed_notebook(project, previous_pdf):
-    for notebook in (project / "notebooks").glob("*.py"):
-        notebook.unlink()
+    for chapter in (project / "notebooks").glob("*.*"):  # the notebooks and their texts
+        chapter.unlink()
     (project / "notebooks" / "10_broken.py").write_text(
         '# %% [markdown]\n# # Kapittel\n\n# %% tags=["parameters"]\nconfig_file = "reports/vestre_toten.yaml"\n\n'
         "# %%\ntotal = 1\n\n# %%\ntotal / 0\n",
@@ -159,9 +159,9 @@ def test_failing_cell_names_notebook_and_cell_and_keeps_the_executed_notebook(pr
 
 def _prose_chapters_only(project: Path) -> None:
     """Keep one prose chapter and add one whose headings skip from level 1 to level 4."""
-    for notebook in (project / "notebooks").glob("*.py"):
-        if notebook.name != "70_utviklingsevne.py":
-            notebook.unlink()
+    for chapter in (project / "notebooks").glob("*.*"):  # the notebooks and their texts
+        if not chapter.name.startswith("70_utviklingsevne."):
+            chapter.unlink()
     (project / "notebooks" / "80_ekstra.py").write_text(
         '# %% tags=["parameters"]\nconfig_file = "reports/vestre_toten.yaml"\n\n'
         "# %% [markdown]\n# # 7 Ekstra\n#\n# #### Detalj\n#\n# Tekst.\n", encoding="utf-8")
@@ -187,8 +187,8 @@ def test_a_draft_that_fails_the_checks_is_written_with_a_loud_warning(project, p
 
 
 def test_failing_cell_right_after_the_parameters_is_numbered_as_in_the_file(project):
-    for notebook in (project / "notebooks").glob("*.py"):
-        notebook.unlink()
+    for chapter in (project / "notebooks").glob("*.*"):  # the notebooks and their texts
+        chapter.unlink()
     (project / "notebooks" / "10_broken.py").write_text(
         '# %% [markdown]\n# # Kapittel\n\n# %% tags=["parameters"]\nconfig_file = "reports/vestre_toten.yaml"\n\n'
         "# %%\nimport evalreport.no_such_module\n", encoding="utf-8")

@@ -66,8 +66,8 @@ if phase == "kernels":
     import papermill
     patch(papermill, "execute_notebook")
 elif phase == "render":
-    from nbconvert import HTMLExporter
-    patch(HTMLExporter, "from_notebook_node")
+    from evalreport.pipeline import render
+    patch(render, "render_chapter")
 elif phase == "layout":
     import weasyprint.document
     patch(weasyprint.document, "layout_document")
@@ -164,9 +164,8 @@ def edit_prose(root: Path, marker: str) -> None:
 
 def edit_chapter_text(root: Path, marker: str) -> None:
     """Add a paragraph to the text of one chapter (70_utviklingsevne): only its fragment is rendered again."""
-    chapter = root / "notebooks" / "70_utviklingsevne.py"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + f'\n# %% [markdown] tags=["lang-nb"]\n# {marker}.\n',
-                       encoding="utf-8")
+    text = root / "notebooks" / "70_utviklingsevne.md"
+    text.write_text(text.read_text(encoding="utf-8") + f"\n{marker}.\n", encoding="utf-8")
 
 
 def edit_code(root: Path, marker: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -55,23 +56,47 @@ def test_prose_edit_runs_no_chapter(project):
     assert "Etter programslutt i 2017 videreføres" in pdf_text(result.pdf)
 
 
+def rendered(project) -> dict[str, str]:
+    """Each chapter's rendered fragment, by the key it was rendered under."""
+    state = json.loads((project / "build" / ".work" / "vestre_toten" / "state.json").read_text(encoding="utf-8"))
+    return {stem: fragment["key"] for stem, fragment in state["fragments"].items()}
+
+
 def test_an_edit_to_a_standard_chapters_text_runs_no_chapter(project):
-    chapter = project / "notebooks" / "20_innledning.py"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
-        "# Denne sluttevalueringen skal vurdere", "# Denne sluttevalueringen skal særlig vurdere"), encoding="utf-8")
+    before = rendered(project)
+    text = project / "notebooks" / "20_innledning.md"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "Denne sluttevalueringen skal vurdere", "Denne sluttevalueringen skal særlig vurdere"), encoding="utf-8")
     result = build_report(CONFIG)
     assert result.executed == [] and len(result.reused) == 8
     assert "Denne sluttevalueringen skal særlig vurdere" in pdf_text(result.pdf)
+    after = rendered(project)
+    assert [stem for stem in after if after[stem] != before[stem]] == ["20_innledning"]  # only its text is rendered
+
+
+def test_an_edit_to_a_text_in_another_language_changes_nothing(project):
+    text = project / "notebooks" / "20_innledning.nn.md"
+    text.write_text(text.read_text(encoding="utf-8").replace("## Mandat", "## Mandatet"), encoding="utf-8")
+    assert build_report(CONFIG).rebuilt is False  # the report is in bokmål
 
 
 def test_code_edit_runs_that_chapter_only(project):
     chapter = project / "notebooks" / "40_maloppnaelse.py"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
-        '"Mål og resultater for omstillingsprogrammet"', '"Mål og resultater i omstillingsprogrammet"'),
-        encoding="utf-8")
+        'report.source("goals")', 'report.source("goals") + " (kontrollert)"'), encoding="utf-8")
     result = build_report(CONFIG)
     assert result.executed == ["40_maloppnaelse"]
-    assert "Mål og resultater i omstillingsprogrammet" in pdf_text(result.pdf)
+    assert "(kontrollert)" in pdf_text(result.pdf)
+
+
+def test_an_exhibit_template_edit_runs_the_chapters_that_show_exhibits(project):
+    # A table's markup is made while its chapter runs: a new template is a new run, not a reuse.
+    template = project / "report_templates" / "evalreport" / "exhibits" / "exhibit.html.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        '<p class="er-source">{{ source_label }}: ', '<p class="er-source">{{ source_label }} (ny mal): '),
+        encoding="utf-8")
+    result = build_report(CONFIG)
+    assert len(result.executed) == 8 and "Kilde (ny mal): " in pdf_text(result.pdf)
 
 
 def test_data_edit_runs_the_chapters_that_read_data(project):
@@ -86,7 +111,7 @@ def test_data_edit_runs_the_chapters_that_read_data(project):
 
 def test_same_inputs_give_the_same_bytes(project, tmp_path, monkeypatch):
     again = copy_project(tmp_path / "again")
-    for part in ("notebooks", "data", "prose"):  # the same inputs as the module's project has now
+    for part in ("notebooks", "data", "prose", "report_templates"):  # the same inputs as the module's project has now
         for source in (project / part).rglob("*"):
             if source.is_file():
                 target = again / source.relative_to(project)
@@ -120,7 +145,7 @@ def test_a_failed_build_leaves_nothing_a_later_build_would_reuse(project):
 
 
 def test_template_edit_renders_again_in_the_same_process(project):
-    template = project / "report_templates" / "evalreport" / "index.html.j2"
+    template = project / "report_templates" / "evalreport" / "chapter.html.j2"
     template.write_text(template.read_text(encoding="utf-8").replace(
         '<section class="chapter">', '<section class="chapter" data-edition="2">'), encoding="utf-8")
     result = build_report(CONFIG)

@@ -27,6 +27,8 @@ from evalreport.errors import ReleaseError
 from evalreport.pipeline import colophon
 from evalreport.commands import release
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "report_templates"
+
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
            "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
@@ -87,15 +89,15 @@ def test_changes_list_each_changed_key_figure_with_old_and_new_value_and_each_ch
 def test_nothing_changed_says_so_in_the_reports_language():
     changes = colophon.compare_releases(PREVIOUS, PREVIOUS["key_figures_printed"], PREVIOUS["chapters"])
     assert changes == {"key_figures": [], "chapters": []}
-    section = colophon.render_changes(changes, "1.1", "1.0", "nn")
+    section = colophon.render_changes(changes, "1.1", "1.0", "nn", TEMPLATES)
     assert "Endringar frå versjon 1.0 {-}" in section and "Ingen nøkkeltal er endra." in section
-    assert "Changes from version 1.0" in colophon.render_changes(changes, "1.1", "1.0", "en")
-    assert "Endringer fra versjon 1.0" in colophon.render_changes(changes, "1.1", "1.0", "nb")
+    assert "Changes from version 1.0" in colophon.render_changes(changes, "1.1", "1.0", "en", TEMPLATES)
+    assert "Endringer fra versjon 1.0" in colophon.render_changes(changes, "1.1", "1.0", "nb", TEMPLATES)
 
 
 def test_the_section_sets_old_and_new_values_side_by_side_and_escapes_them():
     changes = {"key_figures": [["<b>Tal</b>", "1", "2"]], "chapters": ["Samandrag"]}
-    section = colophon.render_changes(changes, "1.1", "1.0", "nn")
+    section = colophon.render_changes(changes, "1.1", "1.0", "nn", TEMPLATES)
     assert '<th scope="col" class="num">Versjon 1.0</th><th scope="col" class="num">Versjon 1.1</th>' in section
     assert "<td class=\"num\">1</td><td class=\"num\">2</td>" in section and "&lt;b&gt;Tal" in section
     assert "Teksten er endra i: «Samandrag»." in section

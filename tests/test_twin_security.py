@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 
 from evalreport.pipeline import document

@@ -15,15 +15,17 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalreport import regions, texts
+from evalreport import regions, words
 from evalreport.config import ReportConfig, load_config
 from evalreport.datasets import Case
 from evalreport.errors import ConfigError
+from evalreport.exhibits import Look
 from evalreport.formatting import Formatter, for_language
+from evalreport.project import Project
 
 GLUE_MIMETYPE = "application/vnd.evalreport.glue+json"
 CONFIG_VARIABLE = "EVALREPORT_CONFIG"  # set by `make lab CASE=...` for chapters run by hand
-LANGUAGES = ("nb", "nn", "en")
+LANGUAGES = words.LANGUAGES
 
 
 @dataclass
@@ -54,9 +56,14 @@ class ChapterContext:
     def language(self) -> str:
         return self.config.language
 
-    def say(self, nb: str, nn: str, en: str) -> str:
-        """The text in the report's language: every caption and label a chapter writes comes in all three."""
-        return {"nb": nb, "nn": nn, "en": en}[self.language]
+    @property
+    def look(self) -> Look:
+        """How the report's tables and figures look: the project's templates and chart style."""
+        return Look(Project(self.project_root).templates)
+
+    def text(self, key: str, **values) -> str:
+        """A word of the report's language from the catalogue (`captions.goals`), its placeholders filled."""
+        return words.text(self.language, key, **values)
 
     def name(self, code: str) -> str:
         """A region's name in the report's language (Hele landet / Heile landet / Norway)."""
@@ -70,11 +77,10 @@ class ChapterContext:
     def source(self, *datasets: str) -> str:
         """The source line under a table or figure, from the datasets' provenance; a dataset that is
         not (wholly) published says so, so that a sample is never read as a real evaluation."""
-        status = texts.fixed(self.language)["status"]
         parts = []
         for name in datasets:
             record = self.case.provenance[name]
-            note = "" if record.status == "published" else f" ({status[record.status]})"
+            note = "" if record.status == "published" else f" ({self.text(f'status.{record.status}')})"
             parts.append(f"{record.source}{note}")
         return "; ".join(dict.fromkeys(parts))
 
@@ -106,15 +112,11 @@ def _plain(name: str, value):
 
 def load(config_file: str = "", case_store: str = "", project_root: str = "", effect_store: str = "") -> ChapterContext:
     """Return the chapter's context for the report configured in `config_file`."""
-    from evalreport import figures
-    from evalreport.project import Project
-
     project = Project(Path(project_root).resolve()) if project_root else Project.find()
     config_file = config_file or os.environ.get(CONFIG_VARIABLE, "")
     if not config_file:
         raise ConfigError("this chapter does not know which report it belongs to: open it with "
                           "'make lab CASE=<name>', or set config_file in its parameters cell")
-    figures.configure_matplotlib(project.fonts)
     if case_store:
         from evalreport import casestore
 

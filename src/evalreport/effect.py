@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evalreport import stores
+from evalreport import stores, words
 from evalreport.config import ReportConfig
 from evalreport.datasets import Case
 from evalreport.methods.panel import Panel, Predictor, Specification
@@ -228,35 +228,13 @@ def frame_of_levels(analysis: Analysis) -> pd.DataFrame:
 
 # --- what the chapters print --------------------------------------------------------------------------
 
-SENSITIVITY_LABELS = {  # row: (nb, nn, en)
-    "main": ("Hovedanslag: syntetisk kontroll, {fit}", "Hovudoverslag: syntetisk kontroll, {fit}",
-             "Main estimate: synthetic control, {fit}"),
-    "short_fit": ("Tilpasset bare til {fit}", "Tilpassa berre til {fit}", "Fitted to {fit} only"),
-    "without_first": ("Uten første programår ({years})", "Utan første programår ({years})",
-                      "Without the first programme year ({years})"),
-    "after": ("Årene etter programmet ({years})", "Åra etter programmet ({years})", "The years after the programme ({years})"),
-    "leave_one_out": ("Uten én av kommunene med vekt (minst–størst)", "Utan éin av kommunane med vekt (minst–størst)",
-                      "Without one of the weighted municipalities (least–most)"),
-    "in_time": ("Placebo i tid: falsk start i {start}, {years}", "Placebo i tid: falsk start i {start}, {years}",
-                "Placebo in time: a fake start in {start}, {years}"),
-    "did_pool": ("Forskjell i forskjeller mot alle kommunene i kontrollgruppen (%)",
-                 "Skilnad i skilnader mot alle kommunane i kontrollgruppa (%)",
-                 "Difference in differences against every municipality in the pool (%)"),
-    "did_comparison": ("Forskjell i forskjeller mot sammenligningskommunene (%)",
-                       "Skilnad i skilnader mot samanlikningskommunane (%)",
-                       "Difference in differences against the comparison municipalities (%)"),
-}
-WORDS = {"nb": {"to": "til", "and": "og"}, "nn": {"to": "til", "and": "og"}, "en": {"to": "to", "and": "and"}}
-
-
 def sensitivity_rows(analysis: Analysis, did_comparison_pct: float | None, fmt) -> list[tuple[str, str]]:
     """(what, estimate) for the sensitivity table: how much the answer moves with the choices behind it.
     Synthetic-control rows are in index points; the difference-in-differences rows in per cent."""
-    index = {"nb": 0, "nn": 1, "en": 2}[fmt.language]
-    to = WORDS[fmt.language]["to"]
+    to = words.text(fmt.language, "words.to")
 
     def label(key: str, **values) -> str:
-        return SENSITIVITY_LABELS[key][index].format(**values)
+        return words.text(fmt.language, f"sensitivity.{key}", **values)
 
     def span(years) -> str:
         years = list(years)
@@ -291,7 +269,7 @@ def glue_values(analysis: Analysis, config: ReportConfig, fmt, name) -> dict:
     """The values chapter 4 and the summary print about the effect; `name(code)` names a municipality."""
     main = analysis.main
     significance = config.effect.significance
-    to, conjunction = WORDS[fmt.language]["to"], WORDS[fmt.language]["and"]
+    to, conjunction = words.text(fmt.language, "words.to"), words.text(fmt.language, "words.and")
     interval = main.interval
     bounded = interval is not None and interval.low is not None and interval.high is not None and not interval.empty
     estimates = [main.att]

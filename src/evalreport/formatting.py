@@ -2,7 +2,8 @@
 
 Norwegian: decimal comma, a no-break space between thousands (13 314), «22,0 mill. kr»,
 «16,4 %», «1. januar 2018», and a true minus sign. English follows the same structure with its
-own separators, for the `language: en` edition.
+own separators, for the `language: en` edition. The separators, units, months and number words
+are each language's own, in its catalogue of words (`numbers.*`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from evalreport import texts
+from evalreport import words
 
-NBSP = "\u00a0"
 MINUS = "\u2212"
 
 
@@ -26,7 +26,7 @@ class Formatter:
     @property
     def _separators(self) -> tuple[str, str]:
         # (thousands, decimal)
-        return (",", ".") if self.language == "en" else (NBSP, ",")
+        return words.text(self.language, "numbers.thousands"), words.text(self.language, "numbers.decimal")
 
     def number(self, value: float, decimals: int = 0) -> str:
         """13314 -> '13 314'; -0.87 with 2 decimals -> '−0,87'."""
@@ -46,26 +46,20 @@ class Formatter:
     def percent(self, value: float, decimals: int = 1, signed: bool = False) -> str:
         """16.36 -> '16,4 %' (the value is already in percent); signed adds '+' to a rise."""
         text = self.signed(value, decimals) if signed else self.number(value, decimals)
-        return f"{text}{NBSP}%"
+        return words.text(self.language, "numbers.percent", value=text)
 
     def mnok(self, amount_nok: float, decimals: int = 1) -> str:
         """22_000_000 -> '22,0 mill. kr'."""
-        value = self.number(amount_nok / 1_000_000, decimals)
-        if self.language == "en":
-            return f"NOK{NBSP}{value}{NBSP}million"
-        return f"{value}{NBSP}mill.{NBSP}kr"
+        return words.text(self.language, "numbers.mnok", value=self.number(amount_nok / 1_000_000, decimals))
 
     def nok(self, amount_nok: float) -> str:
         """122222.2 -> '122 222 kr'."""
-        value = self.number(amount_nok, 0)
-        return f"NOK{NBSP}{value}" if self.language == "en" else f"{value}{NBSP}kr"
+        return words.text(self.language, "numbers.nok", value=self.number(amount_nok, 0))
 
     def date(self, day: dt.date) -> str:
         """date(2018, 1, 1) -> '1. januar 2018'."""
-        month = texts.MONTHS[self.language][day.month - 1]
-        if self.language == "en":
-            return f"{day.day}{NBSP}{month}{NBSP}{day.year}"
-        return f"{day.day}.{NBSP}{month}{NBSP}{day.year}"
+        month = words.texts(self.language, "numbers.months")[day.month - 1]
+        return words.text(self.language, "numbers.date", day=day.day, month=month, year=day.year)
 
     def years(self, first: int, last: int) -> str:
         """2011, 2017 -> '2011–2017' (with an en dash)."""
@@ -85,14 +79,19 @@ class Formatter:
         items = [str(i) for i in items]
         return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}" if items else ""
 
+    def change_verb(self, before: float, after: float) -> str:
+        """The verb for a change from `before` to `after`: økte, falt or var uendret."""
+        key = "words.rose" if after > before else "words.fell" if after < before else "words.unchanged"
+        return words.text(self.language, key)
+
     def number_word(self, value: int) -> str:
         """Small whole numbers as words (sju år), as Norwegian style asks below 13."""
-        words = texts.NUMBER_WORDS[self.language]
-        return words[value] if 0 <= value < len(words) else self.number(value)
+        names = words.texts(self.language, "numbers.words")
+        return names[value] if 0 <= value < len(names) else self.number(value)
 
 
 def for_language(language: str) -> Formatter:
     """Return the formatter for 'nb', 'nn' or 'en'."""
-    if language not in texts.MONTHS:
+    if language not in words.LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; use nb, nn or en")
     return Formatter(language)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from evalreport import regions
+from evalreport import regions, words
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ FIRST_DAY = dt.date(regions.FIRST_YEAR, 1, 1)
 # Codes in the classifications that are not kommuner or fylker: "unknown" and, should they
 # appear, Svalbard, Jan Mayen and the continental shelf, which SSB counts apart.
 EXCLUDED_PREFIXES = ("99", "21", "22", "23")
-COUNTRY = {"code": "0", "kind": "land", "nb": "Hele landet", "nn": "Heile landet", "en": "Norway"}
+COUNTRY = {"code": "0", "kind": "land"}  # its names are words: regions.country in the catalogues of words
 MIN_IN_USE = {"kommune": 300, "fylke": 10}  # fewer in use today means a broken answer, not a reform
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 NAME_COLUMNS = ("code", "valid_from", "valid_to", "official", "nb", "nn", "en", "sme", "sma", "smj", "fkv", "source")
@@ -192,20 +192,20 @@ def build_register(codes: Mapping[str, Sequence[dict]], codes_nn: Mapping[str, S
                 split, clear = split_name(name, languages)
                 if not clear:
                     untagged.append(f"{code} {name}")
-                name_rows.append({
-                    "code": code, "valid_from": start.isoformat() if index else "",
-                    "valid_to": (end - dt.timedelta(days=1)).isoformat() if index < len(merged) - 1 else "",
-                    "official": name, "nb": split["nb"], "nn": nn if nn and nn != name else "", "en": "",
+                name_rows.append(dict(
+                    code=code, valid_from=start.isoformat() if index else "",
+                    valid_to=(end - dt.timedelta(days=1)).isoformat() if index < len(merged) - 1 else "",
+                    official=name, nb=split["nb"], nn=nn if nn and nn != name else "", en="",
                     **{lang: split.get(lang, "") for lang in ("sme", "sma", "smj", "fkv")},
-                    "source": f"klass{classification}"})
+                    source=f"klass{classification}"))
             region_rows.append({"code": code, "kind": kind, "valid_from": valid_from.isoformat() if valid_from else "",
                                 "valid_to": valid_to.isoformat() if valid_to else "", "name": name_rows[-1]["nb"],
                                 "source": f"klass{classification}"})
+    country = {language: words.text(language, "regions.country") for language in words.LANGUAGES}
     region_rows.insert(0, {"code": COUNTRY["code"], "kind": COUNTRY["kind"], "valid_from": "", "valid_to": "",
-                           "name": COUNTRY["nb"], "source": "hand"})
-    name_rows.insert(0, {"code": "0", "valid_from": "", "valid_to": "", "official": COUNTRY["nb"], "nb": COUNTRY["nb"],
-                         "nn": COUNTRY["nn"], "en": COUNTRY["en"], "sme": "", "sma": "", "smj": "", "fkv": "",
-                         "source": "hand"})
+                           "name": country["nb"], "source": "hand"})
+    name_rows.insert(0, {"code": COUNTRY["code"], "valid_from": "", "valid_to": "", "official": country["nb"],
+                         **country, "sme": "", "sma": "", "smj": "", "fkv": "", "source": "hand"})
     known = {r["code"] for r in region_rows}
     change_rows = []
     for classification in CLASSIFICATIONS:

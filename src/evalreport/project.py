@@ -3,10 +3,15 @@
 A build is a function of (project, case): both are passed down explicitly, never looked up from
 the working directory deep inside the package, so that several reports can be built side by side.
 
+A standard chapter is a notebook `notebooks/NN_name.py` (its code: the values it computes and its
+tables and figures) with its text beside it, one file per language: `NN_name.md` (bokmål),
+`NN_name.nn.md` (nynorsk) and `NN_name.en.md` (English).
+
 A case is one report: its configuration `reports/<name>.yaml`, its data folder (the
 configuration's `data_dir`, by convention `data/<name>/`) and its own writing in `prose/<name>/`:
-prose files (`*.md`) that the standard chapters include, and chapters of its own (`NN_name.py` or
-`NN_name.md`), which replace the standard chapter with the same number or add one.
+prose files (`*.md`) that the standard chapters include, and chapters of its own (`NN_name.py`,
+`NN_name.md`, or both: a notebook and its text), which replace the standard chapter with the same
+number or add one. A case writes in its report's one language.
 """
 
 from __future__ import annotations
@@ -22,9 +27,15 @@ NOTEBOOKS = "notebooks"
 REPORTS = "reports"
 PROSE = "prose"
 TEMPLATES = "report_templates"
+TEMPLATE_FOLDER = "evalreport"  # report_templates/evalreport/: the report's templates, styles and chart style
+CHART_STYLE = "charts.mplstyle"
+EXHIBIT_TEMPLATES = "exhibits"
 BUILD = "build"
 PARTS = ("pyproject.toml", NOTEBOOKS, REPORTS, "data", PROSE, TEMPLATES)  # what a build reads of a project
 CHAPTER_NAME = re.compile(r"^(\d+)_[A-Za-z0-9_æøåÆØÅ-]+\.(py|md)$")
+LANGUAGES = ("nb", "nn", "en")  # a standard chapter's text: NN_name.md (nb), NN_name.nn.md, NN_name.en.md
+TEXT_NAME = re.compile(r"^(\d+_[A-Za-z0-9_æøåÆØÅ-]+?)(?:\.(nn|en))?\.md$")
+ANY_LANGUAGE = "*"  # a case's own chapter's text: in the report's language, whichever it is
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,13 @@ class Project:
     @property
     def fonts(self) -> Path:
         return self.templates / "fonts"
+
+    @property
+    def look_files(self) -> tuple[Path, Path, Path]:
+        """What the tables and figures a chapter makes look like: the fonts folder, the exhibits'
+        templates folder and the chart style (see evalreport.exhibits.Look)."""
+        folder = self.templates / TEMPLATE_FOLDER
+        return self.fonts, folder / EXHIBIT_TEMPLATES, folder / CHART_STYLE
 
     @property
     def build_dir(self) -> Path:
@@ -116,11 +134,13 @@ class Project:
 
 @dataclass(frozen=True)
 class Chapter:
-    """One chapter of a report: a notebook to execute, or a markdown file with no code."""
+    """One chapter of a report: a notebook to execute (with its text beside it, or in its cells), or a
+    markdown file with no code."""
 
     path: Path
     number: int
     own: bool  # the case's own chapter rather than a standard one
+    texts: tuple[tuple[str, Path], ...] = ()  # (language, file) of a notebook's text beside it
 
     @property
     def stem(self) -> str:
@@ -130,19 +150,60 @@ class Chapter:
     def is_notebook(self) -> bool:
         return self.path.suffix == ".py"
 
+    def text_file(self, language: str) -> Path | None:
+        """The file that holds the chapter's text in `language`, or None where its text is in its cells
+        (a notebook without one) or is the chapter itself (a markdown chapter)."""
+        files = dict(self.texts)
+        return files.get(language) or files.get(ANY_LANGUAGE)
+
+
+def text_file_name(stem: str, language: str) -> str:
+    """The name of a standard chapter's text in `language`: 50_sysselsetting.md, 50_sysselsetting.nn.md, ..."""
+    return f"{stem}.md" if language == LANGUAGES[0] else f"{stem}.{language}.md"
+
+
+def _standard_texts(project: Project, notebooks: dict[str, Path], problems: list[str]) -> dict[str, tuple]:
+    """Each standard notebook's text files, by its stem: all three languages or none; a text without
+    its notebook is a mistake."""
+    found: dict[str, dict[str, Path]] = {}
+    for path in sorted(project.notebooks.glob("*.md")):
+        match = TEXT_NAME.match(path.name)
+        if not match:
+            if re.match(r"\d+_", path.name):
+                problems.append(f"{project.relative(path)}: a chapter's text is named NN_name.md (bokmål), "
+                                f"NN_name.nn.md or NN_name.en.md")
+            continue
+        stem, language = match.group(1), match.group(2) or LANGUAGES[0]
+        if stem not in notebooks:
+            problems.append(f"{project.relative(path)}: the text of a chapter without its notebook "
+                            f"({stem}.py); rename it to its chapter's name or remove it")
+            continue
+        found.setdefault(stem, {})[language] = path
+    for stem, files in found.items():
+        missing = [text_file_name(stem, language) for language in LANGUAGES if language not in files]
+        if missing:
+            problems.append(f"{project.relative(notebooks[stem])}: its text is missing in {', '.join(missing)}; a "
+                            "standard chapter is written in every language (nb, nn, en), one file each")
+    return {stem: tuple((language, files[language]) for language in LANGUAGES) for stem, files in found.items()
+            if len(files) == len(LANGUAGES)}
+
 
 def find_chapters(project: Project, prose_dir: Path | None) -> list[Chapter]:
     """The chapters of a report in order: the standard chapters, with the case's own chapters
     replacing a standard one of the same number or coming in between."""
     problems = []
-    standard = {}
+    standard, notebooks = {}, {}
     for path in sorted(project.notebooks.glob("*")):
         if path.suffix == ".ipynb" and not path.name.startswith("."):
             problems.append(f"{project.relative(path)}: a chapter must be a jupytext text file (.py); convert it with "
                             f"'jupytext --to py:percent {path.name}' and remove the .ipynb")
         match = CHAPTER_NAME.match(path.name)
         if match and path.suffix == ".py":
-            standard.setdefault(int(match.group(1)), []).append(Chapter(path, int(match.group(1)), own=False))
+            notebooks[path.stem] = path
+    texts = _standard_texts(project, notebooks, problems)
+    for stem, path in notebooks.items():
+        number = int(CHAPTER_NAME.match(path.name).group(1))
+        standard.setdefault(number, []).append(Chapter(path, number, own=False, texts=texts.get(stem, ())))
     own = {}
     if prose_dir is not None and prose_dir.is_dir():
         for path in sorted(prose_dir.glob("*")):
@@ -150,8 +211,11 @@ def find_chapters(project: Project, prose_dir: Path | None) -> list[Chapter]:
                 problems.append(f"{project.relative(path)}: a chapter must be a jupytext text file (.py) or markdown "
                                 f"(.md); convert it with 'jupytext --to py:percent {path.name}'")
             match = CHAPTER_NAME.match(path.name)
-            if match:
-                own.setdefault(int(match.group(1)), []).append(Chapter(path, int(match.group(1)), own=True))
+            if not match or (path.suffix == ".md" and path.with_suffix(".py").is_file()):
+                continue  # NN_name.md beside NN_name.py is that notebook's text
+            text = path.with_suffix(".md")
+            texts_of = ((ANY_LANGUAGE, text),) if path.suffix == ".py" and text.is_file() else ()
+            own.setdefault(int(match.group(1)), []).append(Chapter(path, int(match.group(1)), own=True, texts=texts_of))
     for group in (standard, own):
         for number, chapters in group.items():
             if len(chapters) > 1:

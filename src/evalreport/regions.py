@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from evalreport import words
+
 FIRST_YEAR = 1994  # the register covers the units in use from 1 January of this year
 KINDS = ("kommune", "fylke", "land")
 LANGUAGES = ("nb", "nn", "en", "sme", "sma", "smj", "fkv")  # bokmål, nynorsk, English, Sami (N, S, Lule), Kven
@@ -623,23 +625,9 @@ def resolve_in_pool(code, pool_codes) -> tuple[str, ...]:
     return tuple(same) if same else tuple(sorted(c for c in pool if overlaps(c, code)))
 
 
-# Why a donor is left out of the control group by rule, in the report's languages. English keys:
-# the lead moves the words into the language catalogue. {donor} and {case} are names, {year} the
-# year of the change.
-DONOR_REASONS: dict[str, dict[str, str]] = {
-    "same_place": {"nb": "samme kommune som {case}, under et annet kommunenummer",
-                   "nn": "same kommune som {case}, under eit anna kommunenummer",
-                   "en": "the same municipality as {case}, under another number"},
-    "contains_case": {"nb": "omfatter {case} (fra {year})",
-                      "nn": "omfattar {case} (frå {year})",
-                      "en": "contains {case} (from {year})"},
-    "part_of_case": {"nb": "er en del av {case} (fra {year})",
-                     "nn": "er ein del av {case} (frå {year})",
-                     "en": "is part of {case} (from {year})"},
-    "shares_territory": {"nb": "har hatt område felles med {case} (endring {year})",
-                         "nn": "har hatt område felles med {case} (endring {year})",
-                         "en": "has shared territory with {case} (change of {year})"},
-}
+# Why a donor is left out of the control group by rule: the kinds of `relation`, each with its words
+# under donors.<kind> in the language catalogue ({case} a name, {year} the year of the change).
+DONOR_REASONS = ("same_place", "contains_case", "part_of_case", "shares_territory")
 
 
 def _change_year(donor: str, case: str) -> int | None:
@@ -665,20 +653,8 @@ def overlapping_donors(case, pool_codes, language: str = "nb", year: int | None 
         kind = relation(donor, case)
         if kind is None:
             continue
-        left_out[donor] = DONOR_REASONS[kind][language].format(case=case_name, year=_change_year(donor, case) or "")
+        left_out[donor] = words.text(language, f"donors.{kind}", case=case_name, year=_change_year(donor, case) or "")
     return left_out
-
-
-LATER_HISTORY = {  # the sentence's words; `later_history` returns the facts, the chapter sets the sentence
-    "renumbering": {"nb": "fikk kommunenummer {code}", "nn": "fekk kommunenummer {code}",
-                    "en": "was renumbered {code}"},
-    "merger": {"nb": "ble slått sammen med {others} til {name} ({code})",
-               "nn": "vart slått saman med {others} til {name} ({code})",
-               "en": "merged with {others} into {name} ({code})"},
-    "merger_alone": {"nb": "ble en del av {name} ({code})", "nn": "vart ein del av {name} ({code})",
-                     "en": "became part of {name} ({code})"},
-    "split": {"nb": "ble delt mellom {names}", "nn": "vart delt mellom {names}", "en": "was split between {names}"},
-}
 
 
 @dataclass(frozen=True)
@@ -700,7 +676,7 @@ def later_history(code, after_year: int, language: str = "nb") -> tuple[LaterCha
     """The changes of number or territory that ended the place `code` (any numbering) after
     `after_year`, oldest first, following it onward: 1548 Fræna after 2017 -> merged with Eide into
     Hustadvika (1579) in 2020. Empty when the place went on unchanged. Each has its words in
-    `language` (LATER_HISTORY) in `text`."""
+    `language` (the catalogue's history.*) in `text`."""
     _check_language(language)
     register = _register()
     here = lookup(code).code
@@ -723,17 +699,17 @@ def later_history(code, after_year: int, language: str = "nb") -> tuple[LaterCha
                                     for c in register.changes
                                     if c.date == date and c.new_code == new_codes[0] and c.old_code != here
                                     and c.kind == "merger" and c.old_code != new_codes[0]))
-        words = LATER_HISTORY
         if kind == "renumbering":
-            text = words["renumbering"][language].format(code=new_codes[0])
+            text = words.text(language, "history.renumbering", code=new_codes[0])
         elif kind == "merger" and partners:
-            joined = partners[0] if len(partners) == 1 else ", ".join(partners[:-1]) + {
-                "nb": " og ", "nn": " og ", "en": " and "}[language] + partners[-1]
-            text = words["merger"][language].format(others=joined, name=new_names[0], code=new_codes[0])
+            joined = partners[0] if len(partners) == 1 else (
+                ", ".join(partners[:-1]) + f" {words.text(language, 'words.and')} " + partners[-1])
+            text = words.text(language, "history.merger", others=joined, name=new_names[0], code=new_codes[0])
         elif kind == "merger":
-            text = words["merger_alone"][language].format(name=new_names[0], code=new_codes[0])
+            text = words.text(language, "history.merger_alone", name=new_names[0], code=new_codes[0])
         else:
-            text = words["split"][language].format(names=", ".join(f"{n} ({c})" for n, c in zip(new_names, new_codes)))
+            text = words.text(language, "history.split",
+                              names=", ".join(f"{n} ({c})" for n, c in zip(new_names, new_codes)))
         result.append(LaterChange(date.year, kind, here, name, new_codes, new_names, partners, text))
         if len(new_codes) != 1 or new_codes[0] in seen:
             break

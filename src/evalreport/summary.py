@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from evalreport import indicators
+from evalreport import indicators, words
 from evalreport.config import ReportConfig
 from evalreport.datasets import Case
+from evalreport.formatting import for_language
 
 
 @dataclass(frozen=True)
@@ -132,35 +133,45 @@ def round_to_significant(value: float, digits: int = 2) -> float:
     return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
 
 
-def key_figure_rows(key: KeyFigures, config: ReportConfig, say) -> list[tuple[str, str]]:
-    """The summary's table of key figures: (what, value) in the report's language, rows without data left out."""
-    from evalreport.formatting import for_language
+def job_values(key: KeyFigures, fmt) -> dict:
+    """The jobs the programme reports and public money per job (to two significant digits), as the
+    summary and the chapter on goals print them; None where there is no job to divide by."""
+    return {"jobs_new": fmt.number(key.jobs_new), "jobs_secured": fmt.number(key.jobs_secured),
+            "cost_per_job": fmt.nok(round_to_significant(key.cost_per_job_nok)) if key.cost_per_job_nok else None,
+            "cost_per_new_job": (fmt.nok(round_to_significant(key.cost_per_new_job_nok))
+                                 if key.cost_per_new_job_nok else None)}
 
-    fmt = for_language(config.language)
-    about = say("om lag ", "om lag ", "about ")
+
+def key_figure_rows(key: KeyFigures, config: ReportConfig) -> list[tuple[str, str]]:
+    """The summary's table of key figures: (what, value) in the report's language, rows without data left out."""
+    language = config.language
+    fmt = for_language(language)
+
+    def label(name: str, **values) -> str:
+        return words.text(language, f"key_figures.{name}", **values)
+
+    def about(value: str) -> str:
+        return words.text(language, "words.about", value=value)
+
     start, end = config.programme.start, config.programme.end
+    years = fmt.count(key.programme_years, words.text(language, "counts.years_one"),
+                      words.text(language, "counts.years_many"))
     rows = []
     if config.programme.jobs_lost:
-        rows.append((say("Tapte arbeidsplasser før programmet", "Tapte arbeidsplassar før programmet",
-                         "Jobs lost before the programme"), about + fmt.number(config.programme.jobs_lost)))
+        rows.append((label("jobs_lost"), about(fmt.number(config.programme.jobs_lost))))
     rows += [
-        (say("Programperiode", "Programperiode", "Programme period"),
-         f"{fmt.years(start, end)} ({fmt.count(key.programme_years, say('ett år', 'eitt år', 'one year'), say('år', 'år', 'years'))})"),
-        (say("Samlet finansiering", "Samla finansiering", "Total funding"), fmt.mnok(key.total_funding_nok)),
-        (say("Herav fra kommunen", "Av dette frå kommunen", "Of which from the municipality"),
-         f"{fmt.mnok(key.municipal_funding_nok)} ({fmt.percent(key.municipal_share_pct)})"),
-        (say("Prosjekter", "Prosjekt", "Projects"), fmt.number(key.projects)),
-        (say("Nye arbeidsplasser", "Nye arbeidsplassar", "New jobs"), fmt.number(key.jobs_new)),
-        (say("Sikrede arbeidsplasser", "Sikra arbeidsplassar", "Secured jobs"), fmt.number(key.jobs_secured)),
+        (label("programme_period"), f"{fmt.years(start, end)} ({years})"),
+        (label("total_funding"), fmt.mnok(key.total_funding_nok)),
+        (label("municipal_funding"), f"{fmt.mnok(key.municipal_funding_nok)} ({fmt.percent(key.municipal_share_pct)})"),
+        (label("projects"), fmt.number(key.projects)),
+        (label("jobs_new"), fmt.number(key.jobs_new)),
+        (label("jobs_secured"), fmt.number(key.jobs_secured)),
     ]
     if key.cost_per_job_nok:
-        rows.append((say("Offentlige midler per ny eller sikret arbeidsplass",
-                         "Offentlege midlar per ny eller sikra arbeidsplass", "Public money per new or secured job"),
-                     about + fmt.nok(round_to_significant(key.cost_per_job_nok))))
+        rows.append((label("cost_per_job"), about(fmt.nok(round_to_significant(key.cost_per_job_nok)))))
     if key.employment_end:
-        rows.append((say("Sysselsatte (arbeidssted) ", "Sysselsette (arbeidsstad) ", "Employed (place of work) ")
-                     + str(key.employment_end.year), fmt.number(key.employment_end.value)))
+        rows.append((label("employed", year=key.employment_end.year), fmt.number(key.employment_end.value)))
     if key.population_after:
-        rows.append((say("Folkemengde ", "Folketal ", "Population ") + fmt.date_of_year(key.population_after.year),
+        rows.append((label("population", date=fmt.date_of_year(key.population_after.year)),
                      fmt.number(key.population_after.value)))
     return rows

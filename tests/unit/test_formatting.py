@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from evalreport import texts
+from evalreport.chapters.summary import references_before
 from evalreport.formatting import Formatter, for_language
 
 NBSP = "\u00a0"
@@ -170,19 +170,21 @@ def test_nynorsk_count_and_date_of_year():
     ("en", "rose", "fell", "was unchanged"),
 ])
 def test_change_verb(language, rose, fell, same):
-    assert texts.change_verb(language, 6206, 6539) == rose  # employment 2010 -> 2015 in Vestre Toten
-    assert texts.change_verb(language, 4.4, 1.8) == fell
-    assert texts.change_verb(language, 100, 100) == same
+    fmt = Formatter(language)
+    assert fmt.change_verb(6206, 6539) == rose  # employment 2010 -> 2015 in Vestre Toten
+    assert fmt.change_verb(4.4, 1.8) == fell
+    assert fmt.change_verb(100, 100) == same
 
 
 def test_references_before_leaves_out_studies_published_after_the_report():
     # The 2022 study of the whole scheme cannot be cited by a report of 2018.
-    assert texts.references_before("nb", dt.date(2018, 6, 1)) == []
-    assert texts.references_before("nb", dt.date(2022, 12, 30)) == []
-    cited = texts.references_before("nn", dt.date(2022, 12, 31))  # the day it was published
+    assert references_before("nb", dt.date(2018, 6, 1)) == []
+    assert references_before("nb", dt.date(2022, 12, 30)) == []
+    cited = references_before("nn", dt.date(2022, 12, 31))  # the day it was published
     assert len(cited) == 1
-    assert "(2022)" in cited[0]["nn"]
-    assert texts.references_before("en", dt.date(2024, 3, 1)) == cited
+    assert "(2022)" in cited[0] and "omstillingsordninga" in cited[0]  # in nynorsk
+    english = references_before("en", dt.date(2024, 3, 1))
+    assert len(english) == 1 and "restructuring scheme" in english[0]
 
 
 # --- languages -----------------------------------------------------------------------------------

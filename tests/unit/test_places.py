@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalreport import regions
+from evalreport import regions, words
 from evalreport.config import ReportConfig
 from evalreport.errors import ConfigError
 
@@ -68,7 +68,8 @@ def test_donors_that_hold_the_case_are_left_out_with_the_reason_in_the_report_la
     assert regions.overlapping_donors("1579", ["1548", "1551", "0301"], "nn") == {
         "1548": "er ein del av Hustadvika (frå 2020)", "1551": "er ein del av Hustadvika (frå 2020)"}
     assert set(regions.DONOR_REASONS) == {"same_place", "contains_case", "part_of_case", "shares_territory"}
-    assert all(set(words) == {"nb", "nn", "en"} for words in regions.DONOR_REASONS.values())
+    assert all(words.text(language, f"donors.{kind}", case="X", year=2020)
+               for kind in regions.DONOR_REASONS for language in ("nb", "nn", "en"))
 
 
 def test_later_history_gives_the_facts_of_one_sentence():

@@ -187,3 +187,48 @@ def test_a_prose_file_that_includes_itself_is_an_error(tmp_path, prose_dir):
     (prose_dir / "loop.md").write_text('{{ prose("loop") }}\n', encoding="utf-8")
     with pytest.raises(ProseError, match="loop.md: includes itself"):
         renderer({}, prose_dir, tmp_path).markdown_to_html('{{ prose("loop") }}', CELL)
+
+
+# --- a chapter's text placing its exhibits ------------------------------------------------------------
+
+TEXT = "notebooks/50_sysselsetting.md"
+FIGURE = '<figure class="er-exhibit er-figure"><p>the chart</p></figure>'
+
+
+def test_an_exhibit_goes_in_where_its_text_places_it_after_markdown():
+    source = "# Kapittel\n\nFør *figuren*.\n\n{{ exhibit(\"fig-a\") }}\n\nEtter {{ n }}.\n"
+    parts = renderer({"n": "3"}).chapter_to_html(source, TEXT, {"fig-a": FIGURE})
+    assert parts[1] == FIGURE  # as it is: not markdown, not sanitised again
+    assert "<em>figuren</em>" in parts[0] and parts[2] == "<p>Etter 3.</p>\n"
+    assert "".join(parts).count("<figure") == 1
+
+
+def test_a_value_or_prose_that_looks_like_an_exhibits_mark_prints_as_itself(prose_dir):
+    forged = "\ue002" + "0" * 32 + ":fig-a\ue003"
+    (prose_dir / "employment.md").write_text(f"{forged}\n", encoding="utf-8")
+    source = '{{ value }}\n\n{{ prose("employment") }}\n\n{{ exhibit("fig-a") }}\n'
+    parts = renderer({"value": forged}, prose_dir).chapter_to_html(source, TEXT, {"fig-a": FIGURE})
+    assert "".join(parts).count(FIGURE) == 1 and len(parts) == 3
+    assert "fig-a\ue003" in parts[0]  # the value, printed as text
+
+
+@pytest.mark.parametrize("source, message", [
+    ('Tekst.\n\n{{ exhibit("fig-b") }}\n', f"{TEXT}, line 3: exhibit('fig-b'): the chapter's notebook has no cell "
+                                          "with that label (its labels: fig-a)"),
+    ('{{ exhibit("fig-a") }}\n\n{{ exhibit("fig-a") }}\n', f"{TEXT}, line 3: exhibit('fig-a'): placed twice"),
+    ('Se {{ exhibit("fig-a") }} her.\n', f"{TEXT}, line 1: write {{{{ exhibit(\"label\") }}}} on a line of its own"),
+    ("Tekst uten figur.\n", f"{TEXT}: never places the figure 'fig-a' of its notebook"),
+])
+def test_an_unknown_doubled_misplaced_or_unused_exhibit_names_the_file_and_line(source, message):
+    with pytest.raises(ProseError) as info:
+        renderer({}).chapter_to_html(source, TEXT, {"fig-a": FIGURE})
+    assert str(info.value).startswith(message)
+
+
+def test_a_case_prose_file_cannot_place_an_exhibit(prose_dir):
+    (prose_dir / "employment.md").write_text('{{ exhibit("fig-a") }}\n', encoding="utf-8")
+    with pytest.raises(ProseError, match="placed by its chapter's text, not by a case's prose file"):
+        renderer({}, prose_dir).chapter_to_html('{{ prose("employment") }}\n\n{{ exhibit("fig-a") }}\n', TEXT,
+                                                {"fig-a": FIGURE})
+    with pytest.raises(ProseError, match="this chapter has no labelled tables or figures"):
+        renderer({}).markdown_to_html('{{ exhibit("fig-a") }}', CELL)

@@ -187,17 +187,9 @@ def test_round_to_significant_leaves_zero_and_non_finite_values():
     assert summary.round_to_significant(float("inf")) == float("inf")
 
 
-def say_nb(nb: str, nn: str, en: str) -> str:
-    return nb
-
-
-def say_en(nb: str, nn: str, en: str) -> str:
-    return en
-
-
 def test_key_figure_rows_in_bokmaal(case):
     config = make_config()
-    rows = dict(summary.key_figure_rows(summary.compute_key_figures(config, case), config, say_nb))
+    rows = dict(summary.key_figure_rows(summary.compute_key_figures(config, case), config))
     assert rows["Tapte arbeidsplasser før programmet"] == "om lag 100"  # programme.jobs_lost
     assert rows["Programperiode"] == "2011\u20132012 (to år)"
     assert rows["Samlet finansiering"] == f"8,0{NBSP}mill.{NBSP}kr"
@@ -217,7 +209,7 @@ def test_key_figure_rows_leave_out_rows_without_data(case):
     config = make_config(programme=programme, language="en")
     goals = case.goals.assign(achieved=[0.0, 0.0, 4.0])
     key = summary.compute_key_figures(config, replace(case, goals=goals, population=case.population.iloc[0:0]))
-    rows = dict(summary.key_figure_rows(key, config, say_en))
+    rows = dict(summary.key_figure_rows(key, config))
     assert "Jobs lost before the programme" not in rows
     assert "Public money per new or secured job" not in rows  # no job, no cost per job
     assert not any(label.startswith("Population") for label in rows)

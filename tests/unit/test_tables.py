@@ -5,11 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pathlib import Path
+
 from evalreport import tables
+from evalreport.exhibits import Look
 from evalreport.formatting import Formatter
 from evalreport.tables import Column, render_table
 
 NBSP = "\u00a0"
+LOOK = Look(Path(__file__).resolve().parents[2] / "report_templates")
 
 
 @pytest.fixture
@@ -21,7 +25,7 @@ COLUMNS = [Column("name", "Name", numeric=False), Column("value", "Value", lambd
 
 
 def test_render_table_column_headers_have_scope(frame):
-    html = render_table(frame, COLUMNS)
+    html = render_table(frame, COLUMNS, LOOK)
     assert html.startswith("<table><thead><tr>")
     assert '<th scope="col" class="text">Name</th>' in html
     assert '<th scope="col" class="num">Value</th>' in html
@@ -29,14 +33,14 @@ def test_render_table_column_headers_have_scope(frame):
 
 
 def test_render_table_first_cells_are_row_headers(frame):
-    html = render_table(frame, COLUMNS)
+    html = render_table(frame, COLUMNS, LOOK)
     assert '<tr><th scope="row" class="text">Alpha</th><td class="num">&lt;1&gt;</td></tr>' in html
     assert html.count('scope="row"') == 3  # one per body row
     assert 'class="total"' not in html  # no total_label, no total row
 
 
 def test_render_table_marks_last_row_as_total(frame):
-    html = render_table(frame, COLUMNS, total_label="Sum")
+    html = render_table(frame, COLUMNS, LOOK, total_label="Sum")
     # The last row's first cell is replaced by the label; its other cells are formatted as usual.
     assert '<tr class="total"><th scope="row" class="text">Sum</th><td class="num">&lt;3&gt;</td></tr>' in html
     assert html.count('class="total"') == 1
@@ -45,7 +49,7 @@ def test_render_table_marks_last_row_as_total(frame):
 
 
 def test_render_table_without_header(frame):
-    html = render_table(frame, COLUMNS, show_header=False)
+    html = render_table(frame, COLUMNS, LOOK, show_header=False)
     assert "<thead>" not in html
     assert 'scope="col"' not in html
     assert html.startswith("<table><tbody>")
@@ -53,7 +57,7 @@ def test_render_table_without_header(frame):
 
 def test_render_table_escapes_text():
     frame = pd.DataFrame({"name": ["R&D <pilot>"], "value": [1]})
-    html = render_table(frame, [Column("name", "A & B", numeric=False), Column("value", "V", str)])
+    html = render_table(frame, [Column("name", "A & B", numeric=False), Column("value", "V", str)], LOOK)
     assert "<th scope=\"col\" class=\"text\">A &amp; B</th>" in html
     assert "R&amp;D &lt;pilot&gt;" in html
 
@@ -73,7 +77,7 @@ def by_funder() -> pd.DataFrame:
 
 
 def test_table_funding_by_funder_norwegian(by_funder):
-    exhibit = tables.table_funding_by_funder(by_funder, Formatter("nb"), "Finansiering", "Regnskap")
+    exhibit = tables.table_funding_by_funder(by_funder, Formatter("nb"), LOOK, "Finansiering", "Regnskap")
     body = exhibit.body_html
     assert exhibit.kind == "table"
     assert exhibit.source_label == "Kilde"
@@ -88,7 +92,7 @@ def test_table_funding_by_funder_norwegian(by_funder):
 
 
 def test_table_funding_by_funder_english(by_funder):
-    exhibit = tables.table_funding_by_funder(by_funder, Formatter("en"), "Funding", "Accounts")
+    exhibit = tables.table_funding_by_funder(by_funder, Formatter("en"), LOOK, "Funding", "Accounts")
     body = exhibit.body_html
     assert '<th scope="col" class="text">Funder</th>' in body
     # A funder's name is data: it is printed as the data give it, in every language.
@@ -101,7 +105,7 @@ def test_table_funding_by_funder_english(by_funder):
 def test_table_funding_by_funder_escapes_the_name():
     frame = pd.DataFrame({"funder_id": ["eu"], "name": ["EU <Interreg> & co"], "kind": ["annen"],
                           "public": [True], "amount_nok": [1_000_000], "share_pct": [100.0]})
-    body = tables.table_funding_by_funder(frame, Formatter("nb"), "c", "s").body_html
+    body = tables.table_funding_by_funder(frame, Formatter("nb"), LOOK, "c", "s").body_html
     assert '<th scope="row" class="text">EU &lt;Interreg&gt; &amp; co</th>' in body
 
 
@@ -121,7 +125,8 @@ NAMES = {"fylket": "Oppland fylkeskommune", "kommunen": "Vestre Toten kommune"}
 
 
 def test_table_funding_by_year_heads_columns_by_name(by_year):
-    body = tables.table_funding_by_year(by_year, NAMES, Formatter("nb"), "Finansiering per år", "Regnskap").body_html
+    body = tables.table_funding_by_year(by_year, NAMES, Formatter("nb"), LOOK, "Finansiering per år",
+                                        "Regnskap").body_html
     assert ('<thead><tr><th scope="col" class="text">År</th>'
             '<th scope="col" class="num">Oppland fylkeskommune</th>'
             '<th scope="col" class="num">Vestre Toten kommune</th>'
@@ -138,7 +143,7 @@ def test_table_funding_by_year_heads_columns_by_name(by_year):
 
 
 def test_table_funding_by_year_english(by_year):
-    exhibit = tables.table_funding_by_year(by_year, NAMES, Formatter("en"), "Funding by year", "Accounts")
+    exhibit = tables.table_funding_by_year(by_year, NAMES, Formatter("en"), LOOK, "Funding by year", "Accounts")
     body = exhibit.body_html
     assert '<th scope="col" class="text">Year</th>' in body
     assert '<th scope="col" class="num">Total</th>' in body
@@ -157,7 +162,8 @@ def test_with_total_appends_sum_row():
 
 
 def test_table_key_figures_has_no_header():
-    exhibit = tables.table_key_figures([("Tapte arbeidsplasser", "550"), ("År", "7")], "nb", "Nøkkeltall", "Egne tall")
+    exhibit = tables.table_key_figures([("Tapte arbeidsplasser", "550"), ("År", "7")], "nb", LOOK, "Nøkkeltall",
+                                       "Egne tall")
     assert "<thead>" not in exhibit.body_html
     assert '<th scope="row" class="text">Tapte arbeidsplasser</th><td class="num">550</td>' in exhibit.body_html
 
@@ -168,7 +174,7 @@ def test_table_projects_formats_leverage_and_total():
          "paid_nok": [1_000_000, 1_000_000], "paid_pct": [50.0, 50.0],
          "total_cost_nok": [2_500_000, 2_500_000], "leverage": [1.25, 1.25]}
     )
-    body = tables.table_projects(summary, Formatter("nb"), "Prosjekter", "Prosjektliste").body_html
+    body = tables.table_projects(summary, Formatter("nb"), LOOK, "Prosjekter", "Prosjektliste").body_html
     # projects 3; granted 2,0; paid 1,0; 50,0 %; cost 2,5; leverage 1,25
     row = (f'<th scope="row" class="text">Kompetanse</th><td class="num">3</td><td class="num">2,0</td>'
            f'<td class="num">1,0</td><td class="num">50,0{NBSP}%</td><td class="num">2,5</td>'
@@ -180,6 +186,7 @@ def test_table_projects_formats_leverage_and_total():
 def test_whole_numbers_stay_whole_beside_decimal_columns():
     # A year column next to a float column: iterrows() would make the year 2008.0.
     frame = pd.DataFrame({"year": [2008, 2009], "rate": [1.8, 4.4]})
-    html = render_table(frame, [Column("year", "År", numeric=False), Column("rate", "Rate", lambda v: f"{v:.1f}")])
+    html = render_table(frame, [Column("year", "År", numeric=False), Column("rate", "Rate", lambda v: f"{v:.1f}")],
+                        LOOK)
     assert '<th scope="row" class="text">2008</th>' in html
     assert "2008.0" not in html

@@ -14,69 +14,21 @@ from pathlib import Path
 
 import yaml
 
-from evalreport import regions
+from evalreport import regions, words
 from evalreport.config import RESERVED_OUTPUT_NAMES, ReportConfig
 from evalreport.errors import ConfigError
 
 FILL_IN = "<!-- evalreport: fill in -->"  # marks a prose file still as `make new-case` wrote it
 PROSE_CALL = re.compile(r"""prose\(\s*["']([A-Za-z0-9_-]+)["']\s*\)""")
 
-TITLES = {"nb": "Sluttevaluering av omstillingsprogrammet i {name} {period}",
-          "nn": "Sluttevaluering av omstillingsprogrammet i {name} {period}",
-          "en": "Final evaluation of the restructuring programme in {name} {period}"}
-DATASET_TITLES = {
-    "funders": ("Bidragsytere", "Bidragsytarar", "Funders"),
-    "funding": ("Finansiering etter bidragsyter og år", "Finansiering etter bidragsytar og år",
-                "Funding by funder and year"),
-    "spending": ("Forbruk etter år og innsatsområde", "Forbruk etter år og innsatsområde",
-                 "Spending by year and focus area"),
-    "projects": ("Prosjekter", "Prosjekt", "Projects"),
-    "goals": ("Mål og resultater", "Mål og resultat", "Goals and results"),
-    "employment": ("Sysselsatte etter arbeidssted, 4. kvartal", "Sysselsette etter arbeidsstad, 4. kvartal",
-                   "Employed by place of work, 4th quarter"),
-    "unemployment": ("Registrerte helt ledige", "Registrerte heilt ledige", "Registered fully unemployed"),
-    "population": ("Folkemengde 1. januar", "Folketal 1. januar", "Population 1 January"),
-    "dwellings": ("Fullførte boliger", "Fullførte bustader", "Dwellings completed"),
-    "enterprises": ("Nyetablerte foretak", "Nyetablerte føretak", "New enterprises"),
-    "municipal_finances": ("Netto driftsresultat og ROBEK", "Netto driftsresultat og ROBEK",
-                           "Net operating result and ROBEK"),
-    "donor_pool_employment": ("Sysselsatte etter arbeidssted, alle kommuner (donorgruppe)",
-                              "Sysselsette etter arbeidsstad, alle kommunar (donorgruppe)",
-                              "Employed by place of work, every municipality (donor pool)"),
-}
-LANGUAGE_INDEX = {"nb": 0, "nn": 1, "en": 2}
-GUIDANCE = {  # prose file: what to write there, in nb, nn and en
-    "background": ("Bakgrunnen: hva som skjedde, hvor mange arbeidsplasser som gikk tapt, og hvorfor kommunen søkte "
-                   "om omstillingsstatus.",
-                   "Bakgrunnen: kva som skjedde, kor mange arbeidsplassar som gjekk tapt, og kvifor kommunen søkte "
-                   "om omstillingsstatus.",
-                   "The background: what happened, how many jobs were lost, and why the municipality applied for "
-                   "restructuring status."),
-    "organisation": ("Hvordan programmet var organisert: eier, styre, programleder og samarbeidspartnere.",
-                     "Korleis programmet var organisert: eigar, styre, programleiar og samarbeidspartnarar.",
-                     "How the programme was organised: owner, board, programme manager and partners."),
-    "projects": ("Eksempler på prosjekter og hva de førte til.", "Døme på prosjekt og kva dei førte til.",
-                 "Examples of projects and what they led to."),
-    "qualitative_goals": ("De kvalitative målene og hva som ble oppnådd.", "Dei kvalitative måla og kva som vart "
-                          "oppnådd.", "The qualitative goals and what was achieved."),
-    "assessment": ("Evaluators samlede vurdering, på noen få setninger.", "Den samla vurderinga til evaluatoren, "
-                   "i nokre få setningar.", "The evaluator's overall judgement, in a few sentences."),
-    "employment": ("Hva som kan forklare utviklingen i sysselsettingen i kommunen.", "Kva som kan forklare "
-                   "utviklinga i sysselsetjinga i kommunen.", "What may explain how employment developed."),
-    "capacity": ("Den varige utviklingsevnen programmet har bygget.", "Den varige utviklingsevna programmet har "
-                 "bygd.", "The lasting development capacity the programme built."),
-    "permanent_work": ("Hvordan arbeidet videreføres etter programslutt.", "Korleis arbeidet held fram etter "
-                       "programslutt.", "How the work continues after the programme."),
-    "lessons": ("Lærdommer for andre kommuner.", "Lærdomar for andre kommunar.", "Lessons for other municipalities."),
-}
-WRITE_HERE = ("Skriv her", "Skriv her", "Write here")
-
 
 def prose_slots(project) -> list[str]:
-    """The prose files the standard chapters include, in chapter order."""
+    """The prose files the standard chapters include (in their code or their text in bokmål), in chapter order."""
     slots = []
     for chapter in sorted(project.notebooks.glob("*.py")):
-        for name in PROSE_CALL.findall(chapter.read_text(encoding="utf-8")):
+        text = "".join(path.read_text(encoding="utf-8") for path in (chapter, chapter.with_suffix(".md"))
+                       if path.is_file())
+        for name in PROSE_CALL.findall(text):
             if name not in slots:
                 slots.append(name)
     return slots
@@ -230,7 +182,7 @@ def start_case(project, case: str, municipality: str, start: int, end: int, lang
     # tests better on more years, and three years before it would be those of the shock itself.
     period_start = min(_first_data_year(), start - 2)
     fields = {
-        "title": TITLES[language].format(name=name, period=f"{start}–{end}"),
+        "title": words.text(language, "new_case.title", name=name, period=f"{start}–{end}"),
         "municipality": current,
         "programme": {"start": start, "end": end},
         "period": {"start": period_start, "end": period_end},
@@ -285,12 +237,12 @@ def _write_case(project, root: Path, case: str, config, fields: dict, name: str,
 
     data_dir.mkdir(parents=True)
     records = {}
-    index = LANGUAGE_INDEX[language]
     for dataset, schema in schemas(config).items():
         path = data_dir / f"{dataset}.csv"
         path.write_text(_csv(_template_rows(dataset, schema, config, name)), encoding="utf-8")
         written.append(path)
-        records[dataset] = {"file": path.name, "title": DATASET_TITLES[dataset][index], "source": "",
+        records[dataset] = {"file": path.name, "title": words.text(language, f"new_case.datasets.{dataset}"),
+                            "source": "",
                             "source_url": "", "licence": "", "retrieved": "", "status": TEMPLATE_STATUS,
                             "method": ""}
     provenance = data_dir / "datasets.yaml"
@@ -311,11 +263,11 @@ def _write_case(project, root: Path, case: str, config, fields: dict, name: str,
     written.append(readme)
 
     prose_dir.mkdir(parents=True)
+    guidance = words.section(language, "new_case.guidance")
     for slot in prose_slots(project):
-        guidance = GUIDANCE.get(slot, ("Tekst til denne delen av rapporten.", "Tekst til denne delen av rapporten.",
-                                       "Text for this part of the report."))[index]
         path = prose_dir / f"{slot}.md"
-        path.write_text(f"{FILL_IN}\n*[{WRITE_HERE[index]}: {guidance}]*\n", encoding="utf-8")
+        text = words.text(language, "new_case.write_here", guidance=guidance.get(slot, guidance["other"]))
+        path.write_text(f"{FILL_IN}\n{text}\n", encoding="utf-8")
         written.append(path)
     return written
 

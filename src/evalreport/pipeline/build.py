@@ -22,7 +22,7 @@ from typing import Callable
 from evalreport.config import ReportConfig, load_config
 from evalreport.datasets import load_case
 from evalreport.files import clear_the_way
-from evalreport.pipeline import document, prose, steps
+from evalreport.pipeline import document, language, prose, steps
 from evalreport.pipeline.executors import LocalExecutor
 from evalreport.pipeline.lock import report_lock
 from evalreport.pipeline.plan import Plan, Release, make_plan, prose_dir_of
@@ -140,4 +140,6 @@ def check_report(project: Project, config_path: Path) -> ReportConfig:
     prose_dir = prose_dir_of(project, config, config_path)
     chapters = find_chapters(project, prose_dir)
     prose.check_markup(chapters, prose_dir, config.language, project.relative)
+    for warning in language.check_prose(prose_dir, config.language, project.relative):
+        log.warning("warning: %s", warning)
     return config

@@ -12,50 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import html
 import re
+from pathlib import Path
 
 from evalreport import __version__
+from evalreport.exhibits import Look
 from evalreport.formatting import for_language
+from evalreport.words import section, text
 
-WORDS = {
-    "nb": {"title": "Kolofon", "version": "Versjon", "not_released": "ikke utgitt (bygget fra arbeidskopien)",
-           "built": "Bygget", "commit": "Git-versjon", "dirty": "Ikke-innsjekkede endringer",
-           "no_git": "ikke under versjonskontroll", "yes": "ja", "no": "nei", "made_with": "Laget med",
-           "provenance": "Full sporbarhet",
-           "provenance_text": ("JSON-filen {sidecar} som følger rapporten, og XMP-metadataene i PDF-filen: "
-                               "programvareversjoner, parametere og SHA-256-summen av hver inndatafil."),
-           "changes": "Endringer fra versjon {previous}",
-           "changes_intro": "Versjon {version} erstatter versjon {previous}. Dette er endret:",
-           "key_figure": "Nøkkeltall", "column_version": "Versjon {version}",
-           "no_key_figures": "Ingen nøkkeltall er endret.",
-           "chapters_changed": "Teksten er endret i: {chapters}.",
-           "no_chapters": "Teksten i kapitlene er uendret.", "missing": "–"},
-    "nn": {"title": "Kolofon", "version": "Versjon", "not_released": "ikkje utgitt (bygd frå arbeidskopien)",
-           "built": "Bygd", "commit": "Git-versjon", "dirty": "Ikkje innsjekka endringar",
-           "no_git": "ikkje under versjonskontroll", "yes": "ja", "no": "nei", "made_with": "Laga med",
-           "provenance": "Full sporbarheit",
-           "provenance_text": ("JSON-fila {sidecar} som følgjer rapporten, og XMP-metadataa i PDF-fila: "
-                               "programvareversjonar, parametrar og SHA-256-summen av kvar inndatafil."),
-           "changes": "Endringar frå versjon {previous}",
-           "changes_intro": "Versjon {version} erstattar versjon {previous}. Dette er endra:",
-           "key_figure": "Nøkkeltal", "column_version": "Versjon {version}",
-           "no_key_figures": "Ingen nøkkeltal er endra.",
-           "chapters_changed": "Teksten er endra i: {chapters}.",
-           "no_chapters": "Teksten i kapitla er uendra.", "missing": "–"},
-    "en": {"title": "Colophon", "version": "Version", "not_released": "not released (built from the working copy)",
-           "built": "Built", "commit": "Git commit", "dirty": "Uncommitted changes",
-           "no_git": "not under version control", "yes": "yes", "no": "no", "made_with": "Made with",
-           "provenance": "Full provenance",
-           "provenance_text": ("the JSON file {sidecar} that accompanies the report, and the PDF's XMP metadata: "
-                               "software versions, parameters and the SHA-256 of every input file."),
-           "changes": "Changes from version {previous}",
-           "changes_intro": "Version {version} replaces version {previous}. This has changed:",
-           "key_figure": "Key figure", "column_version": "Version {version}",
-           "no_key_figures": "No key figure has changed.",
-           "chapters_changed": "The text has changed in: {chapters}.",
-           "no_chapters": "The text of the chapters is unchanged.", "missing": "–"},
-}
 UNNUMBERED = re.compile(r"\s*\{-\}\s*$")
 
 
@@ -80,20 +44,18 @@ def format_built_at(built_at: str, language: str) -> str:
     return f"{for_language(language).date(built.date())} {built:%H:%M} UTC"
 
 
-def render_colophon(facts: dict, language: str, sidecar: str, version: str | None = None) -> str:
-    """The colophon: one short list at the end of the appendix. `sidecar` is the JSON file's name as
-    the reader gets it beside the PDF; `version` the release, if this is one."""
-    words = WORDS[language]
+def render_colophon(facts: dict, language: str, sidecar: str, templates: Path, version: str | None = None) -> str:
+    """The colophon (template colophon.html.j2): one short list at the end of the appendix. `sidecar` is
+    the JSON file's name as the reader gets it beside the PDF; `version` the release, if this is one."""
+    words = section(language, "colophon")
     dirty = {True: words["yes"], False: words["no"], None: "–"}[facts["uncommitted_changes"]]
     rows = [(words["version"], version or words["not_released"]),
             (words["built"], format_built_at(facts["built_at"], language)),
             (words["commit"], facts["git_commit"] or words["no_git"]),
             (words["dirty"], dirty),
             (words["made_with"], f"evalreport {facts['evalreport']}"),
-            (words["provenance"], words["provenance_text"].format(sidecar=sidecar))]
-    items = "".join(f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>" for name, value in rows)
-    return (f'<section class="chapter colophon"><h2>{html.escape(words["title"])}</h2>'
-            f'<dl class="colophon-facts">{items}</dl></section>')
+            (words["provenance"], text(language, "colophon.provenance_text", sidecar=sidecar))]
+    return Look(templates).html("colophon.html.j2", title=words["title"], facts=rows)
 
 
 # --- what changed since the previous release -------------------------------------------------------
@@ -147,31 +109,16 @@ def compare_releases(previous: dict, key_figures: list[list[str]], chapters: dic
     return {"key_figures": changed_figures, "chapters": changed_chapters}
 
 
-def render_changes(changes: dict, version: str, previous: str, language: str) -> str:
-    """The section «Endringer fra versjon <previous>»: an unnumbered chapter before the summary."""
-    words = WORDS[language]
-    fmt = for_language(language)
-    missing = words["missing"]
-    parts = [f'<section class="chapter changes"><h1>{html.escape(words["changes"].format(previous=previous))} {{-}}</h1>',
-             f"<p>{html.escape(words['changes_intro'].format(version=version, previous=previous))}</p>"]
-    if changes["key_figures"]:
-        head = "".join(f'<th scope="col" class="{kind}">{html.escape(text)}</th>' for kind, text in (
-            ("text", words["key_figure"]), ("num", words["column_version"].format(version=previous)),
-            ("num", words["column_version"].format(version=version))))
-        body = "".join(
-            f'<tr><th scope="row" class="text">{html.escape(label)}</th>'
-            f'<td class="num">{html.escape(old or missing)}</td><td class="num">{html.escape(new or missing)}</td></tr>'
-            for label, old, new in changes["key_figures"])
-        parts.append(f'<table class="changes-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
-    else:
-        parts.append(f"<p>{html.escape(words['no_key_figures'])}</p>")
-    if changes["chapters"]:
-        listed = fmt.join([f"«{title}»" for title in changes["chapters"]], {"nb": "og", "nn": "og", "en": "and"}[language])
-        parts.append(f"<p>{html.escape(words['chapters_changed'].format(chapters=listed))}</p>")
-    else:
-        parts.append(f"<p>{html.escape(words['no_chapters'])}</p>")
-    parts.append("</section>")
-    return "".join(parts)
+def render_changes(changes: dict, version: str, previous: str, language: str, templates: Path) -> str:
+    """The section «Endringer fra versjon <previous>» (template changes.html.j2): an unnumbered chapter
+    before the summary."""
+    listed = for_language(language).join([f"«{title}»" for title in changes["chapters"]], text(language, "words.and"))
+    return Look(templates).html(
+        "changes.html.j2", w=section(language, "changes"), title=text(language, "changes.title", previous=previous),
+        intro=text(language, "changes.intro", version=version, previous=previous), figures=changes["key_figures"],
+        previous_column=text(language, "changes.column_version", version=previous),
+        new_column=text(language, "changes.column_version", version=version),
+        chapters_changed=text(language, "changes.chapters_changed", chapters=listed) if changes["chapters"] else "")
 
 
 def describe_changes(changes: dict, version: str, previous: str) -> str:

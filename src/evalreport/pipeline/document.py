@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from bs4 import BeautifulSoup, Comment
 
-from evalreport import __version__, texts
+from evalreport import __version__, words
 from evalreport.config import ReportConfig
 from evalreport.formatting import for_language
 from evalreport.files import write_atomically
@@ -42,7 +42,7 @@ class DocumentFacts:
 def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentFacts, templates: Path) -> str:
     """Return the whole report as one HTML document, exhibits numbered and contents written."""
     fmt = for_language(config.language)
-    fixed = texts.fixed(config.language)
+    fixed = words.section(config.language, "document")
     before, _, after = fixed["page"].partition("{page}")
     middle = after.split("{pages}")[0]
     html = _environment(str(templates / TEMPLATE_NAME)).get_template("report.html.j2").render(
@@ -50,7 +50,7 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         title=config.title,
         short_title=f"{fixed['final_evaluation']} – {config.municipality_name}",
         subject=f"{fixed['final_evaluation']}: {config.municipality_name} {fmt.years(config.programme.start, config.programme.end)}",
-        keywords=", ".join(["omstillingsprogram", "sluttevaluering", config.municipality_name]),
+        keywords=f"{fixed['keywords']}, {config.municipality_name}",
         author=config.author,
         organisation=config.organisation,
         municipality=config.municipality_name,
@@ -182,7 +182,7 @@ def finish_document(html: str, language: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for link in soup.select("a.anchor-link"):
         link.decompose()
-    fixed = texts.fixed(language)
+    fixed = words.section(language, "document")
     counters = {"figure": 0, "table": 0}
     for label in soup.select("span.er-label"):
         kind = label["data-kind"]
@@ -293,7 +293,7 @@ def compose_html_twin(html: str, templates: Path, font_url=None, charts: frozens
     serves the fonts as they are, which saves subsetting them at every edit.
     """
     soup = BeautifulSoup(html, "html.parser")
-    fixed = texts.fixed(soup.html.get("lang", "nb"))
+    fixed = words.section(soup.html.get("lang"), "document")
     folder = templates / TEMPLATE_NAME
     print_css, faces = read_font_faces(folder / PRINT_STYLESHEET)
     families = ({face.family: face.family for face in faces} if font_url else

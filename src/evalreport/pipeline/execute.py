@@ -127,7 +127,8 @@ def _own_frames(traceback_lines: list[str]) -> str:
     return "".join(f"    {line}\n" for line in shown) if shown else ""
 
 
-def _is_added(cell) -> bool:
+def is_added(cell) -> bool:
+    """Whether the build added `cell` to the run (the reset, the injected parameters)."""
     tags = cell.metadata.get("tags", [])
     return INJECTED_TAG in tags or RESET_TAG in tags
 
@@ -139,7 +140,7 @@ def _cell_number(notebook, index: int) -> int:
     error notices papermill inserted afterwards, which are left out before counting.
     """
     cells = [c for c in notebook.cells if PAPERMILL_ERROR_TAG not in c.metadata.get("tags", [])]
-    return index + 1 - sum(1 for c in cells[:index] if _is_added(c))
+    return index + 1 - sum(1 for c in cells[:index] if is_added(c))
 
 
 def read_chapter(path: Path):
@@ -172,25 +173,6 @@ def code_signature(notebook) -> str:
     """What of a chapter decides its outputs: its code cells and their tags, not its prose."""
     return fingerprint.hash_text(*(json.dumps([c.source, sorted(c.metadata.get("tags", []))])
                                    for c in notebook.cells if c.cell_type == "code"))
-
-
-def merge_prose(source, executed):
-    """The executed notebook with its markdown cells taken from the (edited) source.
-
-    Valid only when the code cells are unchanged, which the chapter's key guarantees.
-    """
-    executed_code = iter([c for c in executed.cells if c.cell_type == "code" and not _is_added(c)])
-    added = [c for c in executed.cells if _is_added(c)]
-    merged = copy.deepcopy(executed)
-    merged.cells = [c for c in added if RESET_TAG in c.metadata.get("tags", [])]
-    for cell in source.cells:
-        if cell.cell_type == "code":
-            merged.cells.append(next(executed_code))
-            if "parameters" in cell.metadata.get("tags", []):
-                merged.cells += [c for c in added if INJECTED_TAG in c.metadata.get("tags", [])]
-        else:
-            merged.cells.append(cell)
-    return merged
 
 
 def execute_all(jobs: list[Job], parameters: dict, workers: int, kernels: Kernels, on_done=None) -> None:

@@ -113,11 +113,13 @@ class Plan:
 
     def chapter_key(self, code_signature: str, reads_data: bool) -> str:
         """What a chapter's execution depends on: its code, the configuration, the data it reads, the
-        package, the fonts its charts are measured in, and the environment (not its prose)."""
+        package, the look of its tables and figures (their templates, the chart style and the fonts the
+        charts are measured in), and the environment (not its text)."""
+        fonts, exhibits, chart_style = self.project.look_files
         return fingerprint.hash_text(code_signature, self.inputs[self.config_arg],
                                      self.data_key if reads_data else "", self.package_key,
-                                     fingerprint.hash_tree(self.project.fonts),
-                                     json.dumps(self.environment, sort_keys=True))
+                                     fingerprint.hash_tree(fonts), fingerprint.hash_tree(exhibits),
+                                     fingerprint.hash_file(chart_style), json.dumps(self.environment, sort_keys=True))
 
     def executed(self, chapter: Chapter) -> Path:
         return self.work / "executed" / f"{chapter.stem}.ipynb"
@@ -203,8 +205,10 @@ def make_plan(project: Project, config_path: Path, draft: bool = False, release:
     prose_files = fingerprint.files_under(prose_dir) if prose_dir.is_dir() else []
     prose = {project.relative(p): fingerprint.hash_file(p) for p in prose_files}
     templates = fingerprint.files_under(project.templates)
+    texts = [c.text_file(config.language) for c in chapters if c.text_file(config.language)]
     inputs = {config_arg: fingerprint.hash_file(config_path), **data, **prose,
               **{project.relative(c.path): fingerprint.hash_file(c.path) for c in chapters},
+              **{project.relative(p): fingerprint.hash_file(p) for p in texts},
               **{project.relative(p): fingerprint.hash_file(p) for p in templates}}
     git = fingerprint.git_state(project.root, list(inputs))
     plan = Plan(

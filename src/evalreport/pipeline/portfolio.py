@@ -474,9 +474,10 @@ def run_document(task: DocumentTask, stores: dict[str, bytes]) -> DocumentRun:
     worker, in a scratch folder; return the outputs and the rendered fragments as bytes."""
     plan = task.plan
     started = time.perf_counter()
-    _check_inputs(plan, [c.path for c in plan.chapters] + [plan.project.resolve(name) for name in plan.inputs
-                                                             if name.startswith(("prose/", "report_templates/"))
-                                                             and plan.project.resolve(name).is_file()])
+    texts = [c.text_file(plan.config.language) for c in plan.chapters if c.text_file(plan.config.language)]
+    _check_inputs(plan, [c.path for c in plan.chapters] + texts + [plan.project.resolve(name) for name in plan.inputs
+                                                                   if name.startswith(("prose/", "report_templates/"))
+                                                                   and plan.project.resolve(name).is_file()])
     _materialise(stores)
     scratch = Path(tempfile.mkdtemp(prefix="evalreport-document-"))
     try:

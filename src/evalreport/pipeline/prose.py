@@ -9,12 +9,19 @@ subset of HTML (no script, no event handlers, no javascript: URLs).
 Text from data is never markdown: each printed value becomes an opaque token before markdown runs,
 and the escaped value replaces the token afterwards, so `*`, `<` or `[..](..)` in a name prints as
 itself.
+
+A standard chapter's text (`notebooks/50_sysselsetting.md`, `.nn.md`, `.en.md`) places its tables and
+figures by label, each on a line of its own: `{{ exhibit("fig-employment-index") }}`. The label is the
+`exhibit` of a code cell of the chapter's notebook (`# %% exhibit="fig-employment-index"`). The
+exhibit's HTML goes in after markdown and the sanitiser, in place of a mark that carries a random
+key of this render, which neither prose nor data can know.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import secrets
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,6 +54,10 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "data"}
+
+EXHIBIT_LABEL = re.compile(r"(fig|tbl)-[a-z0-9]+(-[a-z0-9]+)*")  # fig-employment-index, tbl-key-figures
+EXHIBIT_CALL = re.compile(r"""\bexhibit\s*\(""")
+EXHIBIT_LINE = re.compile(r"""^[ \t]*\{\{-?\s*exhibit\(\s*(["'])(?P<label>[^"']*)\1\s*\)\s*-?\}\}[ \t]*$""")
 
 
 def sanitise(markup: str) -> str:
@@ -105,11 +116,35 @@ class ProseRenderer:
     _tokens: list[str] = field(default_factory=list)
     _including: list[str] = field(default_factory=list)
     included: set[Path] = field(default_factory=set)  # every prose file read, so a build knows what a chapter used
+    _exhibits: dict[str, str] | None = None  # label -> HTML of the chapter being rendered
+    _placed: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self._environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
                                                  finalize=self._finalize, keep_trailing_newline=True)
-        self._environment.globals.update({"prose": self._include})
+        self._environment.globals.update({"prose": self._include, "exhibit": self._exhibit})
+        self._key = secrets.token_hex(16)  # the exhibits' marks: no prose or value can know it
+        self._mark = re.compile(f"^[ \t]*\ue002{self._key}:(?P<label>[^\ue003]*)\ue003[ \t]*$", re.MULTILINE)
+
+    @property
+    def placed(self) -> list[str]:
+        """The labels the last chapter's text placed, in order."""
+        return list(self._placed)
+
+    def _exhibit(self, label: str) -> _Prose:
+        if self._including:
+            raise ProseError(f"exhibit({label!r}): a table or figure is placed by its chapter's text, not by a "
+                             "case's prose file")
+        if self._exhibits is None:
+            raise ProseError(f"exhibit({label!r}): this chapter has no labelled tables or figures to place")
+        if label not in self._exhibits:
+            known = ", ".join(sorted(self._exhibits)) or "none"
+            raise ProseError(f"exhibit({label!r}): the chapter's notebook has no cell with that label "
+                             f"(its labels: {known})")
+        if label in self._placed:
+            raise ProseError(f"exhibit({label!r}): placed twice; each table or figure has one place")
+        self._placed.append(label)
+        return _Prose(f"\ue002{self._key}:{label}\ue003")
 
     def _finalize(self, value):
         if isinstance(value, _Prose):
@@ -156,15 +191,46 @@ class ProseRenderer:
 
     def markdown_to_html(self, source: str, where: str, first_line: int = 1) -> str:
         """One markdown cell or file as safe HTML, values in place."""
+        return self._to_html(self._render(source, where, first_line))
+
+    def _to_html(self, markdown: str) -> str:
         from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-        markup = markdown2html_mistune(self._render(source, where, first_line))
+        markup = markdown2html_mistune(markdown)
+
         def value(match: re.Match) -> str:
             return html.escape(self._tokens[int(match.group(1))], quote=True)
 
         markup = ENCODED_TOKEN_PATTERN.sub(value, TOKEN_PATTERN.sub(value, markup))
         # Sanitised last, with the values in place: a value can then never make a javascript: link either.
         return sanitise(markup)
+
+    def chapter_to_html(self, source: str, where: str, exhibits: dict[str, str]) -> list[str]:
+        """A chapter's text (a whole file) as safe HTML with its exhibits in place: the parts in order, the
+        text between two exhibits rendered as markdown on its own. `exhibits` maps each label to its HTML,
+        which goes in as it is. Every label must be placed in the text (an unknown one, or one placed
+        twice, stops the render with the file and line)."""
+        problems = [f"{where}, line {line}: {problem}" for line, problem in exhibit_calls(source, exhibits)[1]]
+        unused = sorted(set(exhibits) - set(exhibit_calls(source, exhibits)[0]))
+        problems += [f"{where}: never places the {_kind(label)} '{label}' of its notebook; put "
+                     f'{{{{ exhibit("{label}") }}}} on a line of its own where it belongs' for label in unused]
+        if problems:
+            raise ProseError("\n".join(problems))
+        self._exhibits, self._placed = exhibits, []
+        try:
+            rendered = self._render(source, where, 1)
+        finally:
+            self._exhibits = None
+        pieces = self._mark.split(rendered)
+        parts = []
+        for position, piece in enumerate(pieces):
+            if position % 2:
+                parts.append(exhibits[piece])
+            elif f"\ue002{self._key}:" in piece:
+                raise ProseError(f"{where}: an exhibit(...) must stand on a line of its own")
+            else:
+                parts.append(self._to_html(piece))
+        return parts
 
 
 def _near(name: str, values: dict) -> str:
@@ -175,6 +241,36 @@ def _near(name: str, values: dict) -> str:
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return hint + (" (every name with its value is listed under 'values' in build/<report>.json after a build "
                    "that got this far)")
+
+
+def _kind(label: str) -> str:
+    return "figure" if label.startswith("fig-") else "table"
+
+
+def exhibit_calls(source: str, labels) -> tuple[list[str], list[tuple[int, str]]]:
+    """The labels a chapter's text places with {{ exhibit("...") }}, in order, and its mistakes as (line,
+    what): a call not on a line of its own, a label not written as fig-... or tbl-..., one that is not
+    among `labels` (the notebook's), one placed twice."""
+    placed, problems = [], []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if not EXHIBIT_CALL.search(line):
+            continue
+        match = EXHIBIT_LINE.match(line)
+        if not match:
+            problems.append((number, 'write {{ exhibit("label") }} on a line of its own, the label in quotes'))
+            continue
+        label = match.group("label")
+        if not EXHIBIT_LABEL.fullmatch(label):
+            problems.append((number, f"exhibit label '{label}': write fig-... for a figure or tbl-... for a table "
+                                     "(small letters, digits and '-')"))
+        elif label not in labels:
+            problems.append((number, f"exhibit('{label}'): the chapter's notebook has no cell with that label "
+                                     f"(its labels: {', '.join(sorted(labels)) or 'none'})"))
+        elif label in placed:
+            problems.append((number, f"exhibit('{label}'): placed twice; each table or figure has one place"))
+        else:
+            placed.append(label)
+    return placed, problems
 
 
 class _Located(ProseError):
@@ -197,24 +293,45 @@ def markdown_cell_lines(path: Path, mtime_ns: int) -> list[int]:
 
 def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) -> None:
     """Before any kernel runs (`make check`): every piece of prose the report will set is valid Jinja,
-    and every prose file it includes exists. The names it prints are checked when the chapters have
-    computed them, in the build. Raises ProseError listing every problem."""
+    every prose file it includes exists, and a chapter's text places exactly the tables and figures
+    its notebook labels. The names it prints are checked when the chapters have computed them, in the
+    build. Raises ProseError listing every problem."""
+    import jupytext
     from jinja2 import meta, nodes
 
     environment = SandboxedEnvironment()
     problems, sources = [], []
     for chapter in chapters:
         label = relative(chapter.path)
+        text = chapter.text_file(language) if chapter.is_notebook else None
         if chapter.is_notebook:
-            import jupytext
-
             notebook = jupytext.read(chapter.path)
             lines = markdown_cell_lines(chapter.path, chapter.path.stat().st_mtime_ns)
+            labels = []
             for position, cell in enumerate(notebook.cells):
                 tags = cell.metadata.get("tags", [])
-                other = any(t.startswith("lang-") and t != f"lang-{language}" for t in tags)
-                if cell.cell_type == "markdown" and "remove-cell" not in tags and not other:
-                    sources.append((cell.source, label, lines[position] if position < len(lines) else 1))
+                line = lines[position] if position < len(lines) else 1
+                if any(t.startswith("lang-") for t in tags):
+                    problems.append(f"{label}, line {line}: a cell tagged {', '.join(tags)}: a chapter's text in "
+                                    "each language is a file of its own beside it (NN_name.md, NN_name.nn.md, "
+                                    "NN_name.en.md); a case's chapter is written in its report's language")
+                if cell.cell_type == "code" and "exhibit" in cell.metadata:
+                    labels.append(cell.metadata["exhibit"])
+                if cell.cell_type == "markdown" and "remove-cell" not in tags:
+                    if text is not None:
+                        problems.append(f"{label}, line {line}: this chapter's text is in {relative(text)}; write "
+                                        "it there, not in a cell")
+                    sources.append((cell.source, label, line))
+            if text is not None:
+                source = text.read_text(encoding="utf-8")
+                placed, mistakes = exhibit_calls(source, labels)
+                problems += [f"{relative(text)}, line {line}: {what}" for line, what in mistakes]
+                problems += [f"{relative(text)}: never places '{name}' of {label}; put {{{{ exhibit(\"{name}\") }}}} "
+                             "on a line of its own where it belongs" for name in labels if name not in placed]
+                sources.append((source, relative(text), 1))
+            elif labels:
+                problems.append(f"{label}: cells labelled {', '.join(map(str, labels))} but no text to place them "
+                                f"({chapter.path.with_suffix('.md').name})")
         else:
             sources.append((chapter.path.read_text(encoding="utf-8"), label, 1))
     if prose_dir is not None and prose_dir.is_dir():

@@ -1,45 +1,34 @@
-"""Render executed chapters to HTML fragments: the prose in the report's language, the outputs, no code.
+"""Render executed chapters to HTML fragments: the text in the report's language, the outputs, no code.
 
-nbconvert drops what the reader must not see (TagRemovePreprocessor: analysts' notes, parameters,
-the other languages' text) and renders each chapter through
-`report_templates/evalreport/index.html.j2`. Markdown goes through `prose` first: its values are
-filled in, and it becomes safe HTML. Every HTML output of a cell passes the same sanitiser.
+A standard chapter's text is a file beside its notebook, one per language (`50_sysselsetting.md`,
+`.nn.md`, `.en.md`): it is rendered as a whole (`prose`: values filled in, safe HTML) and each
+`{{ exhibit("fig-...") }}` in it is replaced by the output of the notebook's cell with that label.
+A notebook without such files (a case's own chapter) shows its markdown cells and its outputs in
+order, as does a markdown chapter. Cells the reader must not see (analysts' notes, parameters) are
+left out; every HTML output of a cell passes the same sanitiser. The chapter's frame is the template
+`report_templates/evalreport/chapter.html.j2`.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from bs4 import BeautifulSoup
+from markupsafe import Markup
 
-from evalreport.chapter import GLUE_MIMETYPE, LANGUAGES
-from evalreport.errors import ChapterError
-from evalreport.pipeline import prose
+from evalreport.chapter import GLUE_MIMETYPE
+from evalreport.errors import ChapterError, ProseError
+from evalreport.exhibits import Look
+from evalreport.pipeline import execute, language, prose
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_NAME = "evalreport"
-REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters", "evalreport-reset"}
-LANGUAGE_TAG = "lang-{}"
-
-
-@lru_cache(maxsize=8)
-def _exporter(templates: str, templates_key: str) -> HTMLExporter:
-    """One exporter per template version: nbconvert compiles the template once per exporter."""
-    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[templates])
-    exporter.anchor_link_text = ""
-    return exporter
-
-
-def _cell_filter(language: str) -> TagRemovePreprocessor:
-    other_languages = {LANGUAGE_TAG.format(code) for code in LANGUAGES if code != language}
-    return TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS | other_languages, enabled=True)
+REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters", execute.RESET_TAG}
+EXHIBIT = "exhibit"  # a code cell's metadata: its label, `# %% exhibit="fig-employment-index"`
 
 
 @dataclass(frozen=True)
@@ -49,58 +38,114 @@ class Source:
     label: str  # the file as the analyst sees it
     cell_lines: tuple[int, ...] = ()  # first line of each cell in the file, by position (empty: a .md file)
 
+    def line(self, position: int) -> int:
+        return self.cell_lines[position] if position < len(self.cell_lines) else 1
 
-def render_chapter(notebook: nbformat.NotebookNode, source: Source, language: str, renderer: prose.ProseRenderer,
-                   templates: Path, templates_key: str) -> str:
-    """One executed chapter as an HTML fragment."""
-    notebook = copy.deepcopy(notebook)
-    for position, cell in enumerate(notebook.cells):
-        cell.metadata["evalreport_position"] = position
-    notebook, _ = _cell_filter(language).preprocess(notebook, {})
-    for cell in notebook.cells:
-        position = cell.metadata.pop("evalreport_position")
+
+@dataclass(frozen=True)
+class Text:
+    """A chapter's text in a file of its own (the report's language), placing the notebook's exhibits."""
+
+    source: str
+    label: str  # the file as the analyst sees it
+
+
+def render_chapter(cells: list[tuple[nbformat.NotebookNode, list]], source: Source, text: Text | None,
+                   renderer: prose.ProseRenderer, look: Look) -> tuple[str, list[str]]:
+    """One chapter as an HTML fragment, and the labels of its exhibits in the order it shows them.
+
+    `cells` are the chapter's cells as written (tags and labels as they are now) with the outputs of
+    its last run. With `text`, the chapter's words are that file's and every output belongs to a
+    labelled cell; without it, the markdown cells and the outputs follow each other in order.
+    """
+    parts, exhibits = [], {}
+    for position, (cell, outputs) in enumerate(cells):
+        tags = set(cell.metadata.get("tags", []))
+        if tags & REMOVED_TAGS:
+            continue
+        where = f"{source.label}, line {source.line(position)}"
         if cell.cell_type == "markdown":
-            first_line = source.cell_lines[position] if position < len(source.cell_lines) else 1
-            markup = renderer.markdown_to_html(cell.source, source.label, first_line)
-            cell.cell_type, cell.source = "raw", markup
-            cell.metadata["raw_mimetype"] = "text/html"
-            cell.pop("attachments", None)
-        elif cell.cell_type == "code":
-            cell.outputs = [_safe_output(output) for output in cell.get("outputs", [])]
-    body, _ = _exporter(str(templates), templates_key).from_notebook_node(notebook)
-    return body
+            if text is not None:
+                raise ProseError(f"{where}: this chapter's text is in {text.label}; write it there, not in a cell")
+            parts.append(renderer.markdown_to_html(cell.source, source.label, source.line(position)))
+            continue
+        if cell.cell_type != "code":
+            continue
+        markup = "".join(_output_html(output) for output in outputs)
+        label = cell.metadata.get(EXHIBIT)
+        if text is None:
+            if label is not None:
+                raise ProseError(f"{where}: a cell labelled exhibit={label!r} in a chapter without a text to "
+                                 f"place it; its text goes in {Path(source.label).with_suffix('.md').name}")
+            parts.append(markup)
+        elif label is None:
+            if markup:
+                raise ProseError(f"{where}: this cell shows a table or figure without a label to place it by; "
+                                 'give the cell one (# %% exhibit="fig-..." or "tbl-...") and place it in '
+                                 f"{text.label}")
+        elif not isinstance(label, str) or not prose.EXHIBIT_LABEL.fullmatch(label):
+            raise ProseError(f"{where}: exhibit label {label!r}: write fig-... for a figure or tbl-... for a table "
+                             "(small letters, digits and '-')")
+        elif label in exhibits:
+            raise ProseError(f"{where}: a second cell labelled '{label}'; give each table or figure its own label")
+        elif not markup:
+            raise ProseError(f"{where}: the cell labelled '{label}' shows nothing; it must return its table or "
+                             "figure")
+        else:
+            exhibits[label] = markup
+    labels = list(exhibits)
+    if text is not None:
+        parts = renderer.chapter_to_html(text.source, text.label, exhibits)
+        labels = renderer.placed  # in the order the reader meets them
+    fragment = look.html("chapter.html.j2", parts=[Markup(part) for part in parts])
+    # Serialised as the whole document will be (html.parser: characters for entities), as nbconvert
+    # made the fragments before, so that they keep their bytes and digests.
+    return str(BeautifulSoup(fragment, "html.parser")), labels
 
 
-def _safe_output(output):
-    """A cell's rich output with its HTML sanitised and its markdown rendered safely; glue is dropped."""
+def _output_html(output) -> str:
+    """A cell's rich output as safe HTML (glue and plain text show nothing; markdown is rendered safely)."""
     data = output.get("data")
     if not data:
-        return output
-    data.pop(GLUE_MIMETYPE, None)
+        return ""
     if "text/html" in data:
-        data["text/html"] = prose.sanitise(_text(data["text/html"]))
-    elif "text/markdown" in data:
+        return prose.sanitise(_text(data["text/html"]))
+    if "text/markdown" in data:
         from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-        data["text/html"] = prose.sanitise(markdown2html_mistune(_text(data.pop("text/markdown"))))
-    return output
+        return prose.sanitise(markdown2html_mistune(_text(data["text/markdown"])))
+    return ""
 
 
 def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else value
 
 
+def paired_cells(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> list[tuple]:
+    """The chapter's cells as written now, each code cell with the outputs of its last run.
+
+    Valid only when the code cells are unchanged, which the chapter's key guarantees; their labels and
+    markdown may have changed since (an edit to them runs nothing). The cells the build added to the
+    run (the reset, the injected parameters) are left out.
+    """
+    runs = iter([c for c in executed.cells if c.cell_type == "code" and not execute.is_added(c)])
+    return [(cell, next(runs).get("outputs", []) if cell.cell_type == "code" else []) for cell in source.cells]
+
+
 def collect_glue(notebooks: dict[str, nbformat.NotebookNode]) -> dict:
-    """Every value the chapters glued, by name; a name glued by two chapters is an error."""
+    """Every value the chapters glued, by name. Two chapters may glue one name only with the same value
+    (a chapter that prints a value computes it itself: the summary prints the effect estimate, which
+    chapter 4 also shows); different values under one name are an error."""
     values, owner, clashes = {}, {}, []
     for chapter, notebook in notebooks.items():
         for cell in notebook.cells:
             for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
                 glued = output.get("data", {}).get(GLUE_MIMETYPE)
                 for name, value in (glued or {}).items():
-                    if name in owner and owner[name] != chapter:
-                        clashes.append(f"'{name}' is glued by both {owner[name]} and {chapter}")
-                    values[name], owner[name] = value, chapter
+                    if name in owner and owner[name] != chapter and values[name] != value:
+                        clashes.append(f"'{name}' is glued by both {owner[name]} and {chapter}, with different values")
+                    values[name] = value
+                    owner.setdefault(name, chapter)
     if clashes:
         raise ChapterError("; ".join(clashes) + ": give each value one name of its own")
     return values
@@ -115,13 +160,6 @@ def read_executed(path: Path) -> nbformat.NotebookNode:
 @lru_cache(maxsize=32)
 def _read_executed(path: Path, _mtime_ns: int, _size: int) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
-
-
-def markdown_chapter(path: Path) -> nbformat.NotebookNode:
-    """A chapter written as plain markdown (`NN_name.md`): one markdown cell, no code."""
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells.append(nbformat.v4.new_markdown_cell(path.read_text(encoding="utf-8")))
-    return notebook
 
 
 def builtin_values(config) -> dict:
@@ -140,18 +178,21 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
     """Every chapter of the report as an HTML fragment, in order.
 
     Returns (fragments, the values the chapters glued, the digests of the fragments for the next
-    build). A fragment is rendered again when its chapter, its last run, the prose files it included
-    (as recorded when it was rendered), the values, the templates or this code changed: an edit to
-    one prose file renders only the chapters that include it. A cached fragment is used only if its
-    content still matches the digest recorded when it was made.
+    build, each with the labels of its chapter's exhibits). A fragment is rendered again when its
+    chapter, its text in the report's language, its last run, the prose files it included (as
+    recorded when it was rendered), the values, the templates or this code changed: an edit to one
+    prose file renders only the chapters that include it. A cached fragment is used only if its
+    content still matches the digest recorded when it was made. A case's prose that reads as another
+    language than the report's is warned about.
     """
     import json
 
     from evalreport.pipeline import fingerprint
-    from evalreport.pipeline.execute import merge_prose, read_chapter
     from evalreport.files import write_text
 
     project, config = plan.project, plan.config
+    for warning in language.check_prose(plan.prose_dir, config.language, project.relative):
+        log.warning("  warning: %s", warning)
     executed = {project.relative(c.path): read_executed(plan.executed(c)) for c in plan.chapters if c.is_notebook}
     builtins = builtin_values(config)
     glued = collect_glue(executed)  # a markdown chapter glues nothing; glue is in code cells' outputs
@@ -161,18 +202,21 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
                            "(from the configuration); choose other names")
     values = {**builtins, **glued}
     renderer = prose.ProseRenderer(values, plan.prose_dir, project.relative)
+    look = Look(project.templates)
     common = fingerprint.hash_text(plan.templates_key, plan.pipeline_key, config.language,
                                    json.dumps(values, sort_keys=True, ensure_ascii=False))
 
     def prose_digests(names) -> dict[str, str | None]:
         return {name: plan.inputs.get(name) for name in sorted(names)}
 
-    fragments, digests = [], {}
+    fragments, digests, owners = [], {}, {}
     folder = plan.work / "fragments"
     for chapter in plan.chapters:
         label = project.relative(chapter.path)
+        text_file = chapter.text_file(config.language)
+        text_label = project.relative(text_file) if text_file else ""
         run = fingerprint.hash_file(plan.executed(chapter)) if chapter.is_notebook else ""
-        key = fingerprint.hash_text(common, plan.inputs[label], run)
+        key = fingerprint.hash_text(common, plan.inputs[label], plan.inputs.get(text_label, ""), run)
         cached = folder / f"{chapter.stem}.{key[:24]}.html"
         recorded = previous.get(chapter.stem, {})
         included = recorded.get("prose", {})
@@ -180,19 +224,39 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
             if fingerprint.hash_file(cached) == recorded.get("sha256"):
                 fragments.append(cached.read_text(encoding="utf-8"))
                 digests[chapter.stem] = recorded
+                _own_labels(owners, recorded.get("labels", []), label)
                 continue
             log.info("  note: the rendered %s was changed or damaged; rendering it again", chapter.stem)
         if chapter.is_notebook:
-            notebook = merge_prose(read_chapter(chapter.path), executed[label])
+            cells = paired_cells(execute.read_chapter(chapter.path), executed[label])
             source = Source(label, tuple(prose.markdown_cell_lines(chapter.path, chapter.path.stat().st_mtime_ns)))
         else:
-            notebook, source = markdown_chapter(chapter.path), Source(label, (1,))
+            cells, source = [(nbformat.v4.new_markdown_cell(chapter.path.read_text(encoding="utf-8")), [])], \
+                Source(label, (1,))
+        text = Text(text_file.read_text(encoding="utf-8"), text_label) if text_file else None
         renderer.included.clear()
-        fragment = render_chapter(notebook, source, config.language, renderer, project.templates, plan.templates_key)
+        fragment, labels = render_chapter(cells, source, text, renderer, look)
+        _own_labels(owners, labels, label)
         for stale in folder.glob(f"{chapter.stem}.*.html"):
             stale.unlink()
         write_text(cached, fragment)
-        digests[chapter.stem] = {"key": key, "sha256": fingerprint.hash_file(cached),
+        digests[chapter.stem] = {"key": key, "sha256": fingerprint.hash_file(cached), "labels": labels,
                                  "prose": prose_digests(project.relative(p) for p in renderer.included)}
         fragments.append(fragment)
     return fragments, glued, digests
+
+
+def _own_labels(owners: dict[str, str], labels: list[str], chapter: str) -> None:
+    """Record which chapter holds each exhibit label; one label in two chapters is an error."""
+    for label in labels:
+        if label in owners:
+            raise ProseError(f"the exhibit label '{label}' is in both {owners[label]} and {chapter}; labels are "
+                             "unique in the report (a cross-reference names one)")
+        owners[label] = chapter
+
+
+def exhibit_labels(digests: dict) -> list[dict[str, str]]:
+    """Every exhibit of the report in the order a reader meets it: its label, its kind (figure or table)
+    and its chapter (file stem)."""
+    return [{"label": label, "kind": "figure" if label.startswith("fig-") else "table", "chapter": stem}
+            for stem, digest in digests.items() for label in digest.get("labels", [])]

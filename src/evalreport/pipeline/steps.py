@@ -193,12 +193,13 @@ def compose(run: Run) -> None:
         changes = colophon.compare_releases(release.previous, rendered.glue.get("key_figures_printed") or [],
                                             chapters)
         fragments.insert(0, colophon.render_changes(changes, release.version, release.previous_version,
-                                                    config.language))
+                                                    config.language, plan.project.templates))
     # The system libraries that lay out the PDF and the font subsetter are named beside the packages.
     facts = colophon.collect(plan, {**fingerprint.package_versions(REPORTED_VERSIONS),
                                     **fingerprint.system_libraries()})
     sidecar = f"{release_name(config.output_name, release.version)}.json" if release else plan.sidecar.name
-    fragments.append(colophon.render_colophon(facts, config.language, sidecar, release and release.version))
+    fragments.append(colophon.render_colophon(facts, config.language, sidecar, plan.project.templates,
+                                              release and release.version))
     html = document.compose_document(fragments, config, document.DocumentFacts(
         sample=run.case_facts["sample"], created=plan.built_at, provenance=facts, draft=config.draft,
         release_version=release and release.version, release_date=release and plan.release_date),
@@ -263,7 +264,7 @@ def sidecar_of(run: Run) -> dict:
     sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
                "key_figures": glue.get("key_figures", {}), "key_figures_printed": glue.get("key_figures_printed", []),
                "effect": estimate, "values": glue, "provenance": composed.facts, "sample": bool(run.case_facts["sample"]),
-               "chapters": composed.chapters}
+               "chapters": composed.chapters, "labels": render.exhibit_labels(run.fragments.digests)}
     if release is not None:
         sidecar["release"] = {"version": release.version, "date": plan.release_date.isoformat(),
                               "previous": release.previous_version, "changes": composed.changes}

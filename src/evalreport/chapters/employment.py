@@ -1,0 +1,109 @@
+"""Chapter 50, employment and unemployment (Sysselsetting og arbeidsledighet): employment by place of
+work against the comparison areas, the estimate of the programme's effect (synthetic control, with
+its placebos and sensitivity, and difference-in-differences as a cross-check), and unemployment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from evalreport import effect, figures, indicators, words
+from evalreport import summary as key_figures
+from evalreport.config import ReportConfig
+from evalreport.datasets import Case
+from evalreport.formatting import Formatter
+
+SERIES_BREAK = 2015  # SSB's employment statistics rest on new sources from 2015 (a-ordningen)
+
+
+@dataclass(frozen=True)
+class Employment:
+    """What chapter 50 shows."""
+
+    levels: pd.DataFrame  # employed by place of work, a column per region, the municipality first
+    index: pd.DataFrame  # the same, base year = 100
+    did: indicators.DiffInDiff  # against the comparison municipalities
+    unemployment: pd.DataFrame  # per cent, the municipality and the comparison areas that have figures
+    analysis: effect.Analysis
+    synthetic: pd.DataFrame  # the municipality ('treated') and its synthetic control, index points
+    treated_gap: pd.Series
+    placebo_gaps: pd.DataFrame
+    event_study: pd.DataFrame  # gap, low, high by year
+
+    @property
+    def series_break(self) -> int | None:
+        years = self.levels.index
+        return SERIES_BREAK if years.min() < SERIES_BREAK <= years.max() else None
+
+
+def compute(config: ReportConfig, case: Case, analysis: effect.Analysis) -> Employment:
+    """The series and estimates of chapter 50, from the validated case and the effect analysis."""
+    code = config.municipality
+    levels = key_figures.employment_levels(config, case)
+    regions = [code] + [c for c in config.comparison if c in set(case.unemployment["region_code"])]
+    return Employment(
+        levels=levels, index=indicators.compute_index(levels, config.base_year),
+        did=key_figures.estimate_programme_effect(config, levels),
+        unemployment=indicators.select_series(case.unemployment, "unemployed_pct", regions,
+                                              years=range(config.period.start, config.period.end + 1)),
+        analysis=analysis, synthetic=effect.frame_of_levels(analysis),
+        treated_gap=pd.Series(analysis.main.gap).sort_index(),
+        placebo_gaps=pd.DataFrame(analysis.main.placebo.gaps).sort_index(),
+        event_study=pd.DataFrame(analysis.main.event_study).T.sort_index())
+
+
+def values(employment: Employment, config: ReportConfig, fmt: Formatter, names: dict[str, str], name) -> dict:
+    """Everything chapter 50 prints: the employment levels, the difference-in-differences and the
+    effect analysis (`name(code)` names any municipality, `names` the report's own areas)."""
+    own = employment.levels[config.municipality].dropna()
+    return {
+        "base_year": str(config.base_year),
+        "employment_base": fmt.number(employment.levels.loc[config.base_year, config.municipality]),
+        "employment_latest": fmt.number(own.iloc[-1]),
+        "employment_latest_year": str(own.index[-1]),
+        "series_break_in_period": config.period.start < SERIES_BREAK <= config.period.end,
+        **did_values(employment.did, config, fmt, names),
+        **effect.glue_values(employment.analysis, config, fmt, name),
+    }
+
+
+def did_values(did: indicators.DiffInDiff, config: ReportConfig, fmt: Formatter, names: dict[str, str]) -> dict:
+    """The difference-in-differences as the text prints it: the years, the changes, the estimate and
+    its direction, the placebos and the trend before the programme."""
+    conjunction = words.text(fmt.language, "words.and")
+    pre, trend = did.pre_years, did.trend_years
+    return {
+        "did_controls": fmt.join([names[c] for c in did.controls], conjunction),
+        "did_left_out": fmt.join([names[c] for c in config.comparison if c not in did.controls], conjunction) or None,
+        "did_pre": fmt.years(*pre) if pre[0] != pre[1] else str(pre[0]),
+        "did_post": fmt.years(*did.post_years),
+        "did_treated_change": fmt.percent(did.treated_change_pct, 1, signed=True),
+        "did_comparison_change": fmt.percent(did.comparison_change_pct, 1, signed=True),
+        "did_estimate": fmt.percent(did.estimate_pct, 1, signed=True),
+        "did_better": did.estimate_pct > 0,
+        "did_placebo_count": fmt.number_word(len(did.placebo_pct)),
+        "did_placebo_possible": len(did.placebo_pct) > 0,
+        "did_placebo_rank": fmt.number_word(did.placebo_rank),
+        "did_trend_known": trend is not None,
+        "did_trend_years": fmt.years(*trend) if trend else None,
+        "did_trend_gap": fmt.number(abs(did.pre_trend_gap_pct), 1) if trend else None,
+        "did_trend_stronger": bool(did.pre_trend_gap_pct > 0) if trend else None,
+    }
+
+
+def index_alt(employment: Employment, config: ReportConfig, fmt: Formatter, names: dict[str, str]) -> str:
+    """The employment index chart's alternative text: the municipality's change, each area's last index."""
+    code = config.municipality
+    return " ".join([
+        figures.describe_change(words.text(fmt.language, "alt.subject_employment"), names[code],
+                                employment.levels[code], fmt),
+        *(figures.describe_index(names[c], employment.index[c], fmt) for c in employment.index.columns)])
+
+
+def unemployment_alt(employment: Employment, config: ReportConfig, fmt: Formatter, names: dict[str, str]) -> str:
+    """The unemployment chart's alternative text: the municipality's change, each other area's last figure."""
+    code, rates = config.municipality, employment.unemployment
+    return " ".join([
+        figures.describe_change(words.text(fmt.language, "alt.subject_unemployment"), names[code], rates[code], fmt, 1),
+        *(figures.describe_latest(names[c], rates[c], fmt, 1) for c in rates.columns[1:])])
