@@ -234,7 +234,9 @@ PRINT_STYLESHEET = "report.css"
 SVG = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 SVG_DATA = "data:image/svg+xml;base64,"
-CHART_SOURCE = re.compile(r'<img class="er-chart" src="(data:image/svg\+xml;base64,[A-Za-z0-9+/=]+)"')
+IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+CHART_CLASS = re.compile(r'\bclass="er-chart"')
+CHART_SOURCE = re.compile(r'\bsrc="(data:image/svg\+xml;base64,[A-Za-z0-9+/=]+)"')
 UNSAFE_CSS = re.compile(r"@import[^;]*;?|url\((?!#)[^)]*\)|expression\([^)]*\)", re.IGNORECASE)
 # What matplotlib's SVG charts are made of; any other element (script, foreignObject, a, image,
 # animate ...) is dropped before a chart goes into the page.
@@ -265,7 +267,12 @@ class FontFace:
 
 def chart_digests(markup: str) -> frozenset[str]:
     """The SHA-256 of every chart `evalreport.figures` drew in `markup` (its SVG data: URI)."""
-    return frozenset(hashlib.sha256(m.group(1).encode("ascii")).hexdigest() for m in CHART_SOURCE.finditer(markup))
+    found = set()
+    for tag in IMAGE_TAG.finditer(markup):  # in any order of attributes (a parser may sort them)
+        source = CHART_SOURCE.search(tag.group(0))
+        if source and CHART_CLASS.search(tag.group(0)):
+            found.add(hashlib.sha256(source.group(1).encode("ascii")).hexdigest())
+    return frozenset(found)
 
 
 def drawn_charts(notebooks) -> frozenset[str]:
