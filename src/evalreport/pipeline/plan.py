@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 # What chapters import and what decides their outputs; the build's own code and the user commands
 # are not in it, so that editing them runs no chapter again.
 RUNTIME_EXCLUDED = ("pipeline", "commands", "cli.py", "__main__.py")
-FORMAT = 4  # of the build's own records (the state, the document key); a new format builds everything again
+FORMAT = 5  # of the build's own records (the state, the document key); a new format builds everything again
 
 
 @dataclass(frozen=True)
