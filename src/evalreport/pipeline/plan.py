@@ -37,10 +37,12 @@ class Release:
     version: str
     previous_version: str | None = None
     previous: dict | None = None  # the previous release's JSON sidecar
+    reasons: tuple[str, ...] = ()  # why it changed, in the analyst's words (paragraphs)
 
     def key(self) -> str:
         return fingerprint.hash_text(self.version, self.previous_version or "",
-                                     json.dumps(self.previous, sort_keys=True) if self.previous else "")
+                                     json.dumps(self.previous, sort_keys=True) if self.previous else "",
+                                     *self.reasons)
 
 
 def release_name(output_name: str, version: str) -> str:

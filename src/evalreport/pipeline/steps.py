@@ -193,7 +193,7 @@ def compose(run: Run) -> None:
         changes = colophon.compare_releases(release.previous, rendered.glue.get("key_figures_printed") or [],
                                             chapters)
         fragments.insert(0, colophon.render_changes(changes, release.version, release.previous_version,
-                                                    config.language, plan.project.templates))
+                                                    config.language, plan.project.templates, release.reasons))
     # The system libraries that lay out the PDF and the font subsetter are named beside the packages.
     facts = colophon.collect(plan, {**fingerprint.package_versions(REPORTED_VERSIONS),
                                     **fingerprint.system_libraries()})
