@@ -34,7 +34,6 @@ names = report.names
 code, start, end = config.municipality, config.programme.start, config.programme.end
 employment = summary.employment_levels(config, case)
 employment_index = indicators.compute_index(employment, config.base_year)
-did = summary.estimate_programme_effect(config, employment)
 unemployment_regions = [code] + [c for c in config.comparison if c in set(case.unemployment["region_code"])]
 unemployment = indicators.select_series(case.unemployment, "unemployed_pct", unemployment_regions,
                                         years=range(config.period.start, config.period.end + 1))
@@ -47,22 +46,6 @@ report.glue(
     employment_latest=fmt.number(own_series.iloc[-1]),
     employment_latest_year=str(own_series.index[-1]),
     series_break_in_period=config.period.start < 2015 <= config.period.end,
-    did_controls=fmt.join([names[c] for c in did.controls], report.say("og", "og", "and")),
-    did_left_out=fmt.join([names[c] for c in config.comparison if c not in did.controls],
-                          report.say("og", "og", "and")) or None,
-    did_pre=fmt.years(*did.pre_years) if did.pre_years[0] != did.pre_years[1] else str(did.pre_years[0]),
-    did_post=fmt.years(*did.post_years),
-    did_treated_change=fmt.percent(did.treated_change_pct, 1, signed=True),
-    did_comparison_change=fmt.percent(did.comparison_change_pct, 1, signed=True),
-    did_estimate=fmt.percent(did.estimate_pct, 1, signed=True),
-    did_better=did.estimate_pct > 0,
-    did_placebo_count=fmt.number_word(len(did.placebo_pct)),
-    did_placebo_possible=len(did.placebo_pct) > 0,
-    did_placebo_rank=fmt.number_word(did.placebo_rank),
-    did_trend_known=did.trend_years is not None,
-    did_trend_years=fmt.years(*did.trend_years) if did.trend_years else None,
-    did_trend_gap=fmt.number(abs(did.pre_trend_gap_pct), 1) if did.trend_years else None,
-    did_trend_stronger=bool(did.pre_trend_gap_pct > 0) if did.trend_years else None,
     **effect.glue_values(report.effect, config, fmt, report.name),
 )
 analysis = report.effect
@@ -286,7 +269,7 @@ display(figures.plot_event_study(
 
 # %%
 tables.table_rows(
-    effect.sensitivity_rows(analysis, did.estimate_pct, fmt),
+    effect.sensitivity_rows(analysis, fmt),
     (texts.label(config.language, "analysis"), texts.label(config.language, "estimate_points")), config.language,
     report.say("Følsomhet: anslaget med andre valg", "Følsemd: overslaget med andre val",
                "Sensitivity: the estimate under other choices"), pool)

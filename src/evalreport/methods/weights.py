@@ -126,6 +126,16 @@ def solve_matched(X: np.ndarray, x: np.ndarray, Z: np.ndarray, z: np.ndarray) ->
     return w
 
 
+def _scale_of(z1: np.ndarray, Z0: np.ndarray) -> float:
+    """A typical size of the outcome, to scale it to order one: the treated unit's RMS, or the
+    donors' when the treated unit's is zero (a unit at the origin), or 1."""
+    for values in (z1, Z0):
+        size = float(np.sqrt(np.mean(np.square(values)))) if np.size(values) else 0.0
+        if size > 0 and np.isfinite(size):
+            return size
+    return 1.0
+
+
 def penalty_of(A: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Abadie & L'Hour's penalty per donor: its squared distance to the treated unit, ||b - a_j||^2."""
     return ((A - b[:, None]) ** 2).sum(axis=0)
@@ -367,11 +377,21 @@ def project_simplex(A: np.ndarray, b: np.ndarray, w0: np.ndarray, max_iterations
     return None
 
 
+def weights_at(X0: np.ndarray, x1: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The donor weights for given predictor weights V (standardised predictors, as in fit_weights),
+    ties broken by least penalty: for a study that chooses V on other years than W (Abadie,
+    Diamond & Hainmueller 2015 choose V by cross-validation, then W on later predictors)."""
+    X0s, x1s = standardise(X0, x1)
+    root = np.sqrt(np.asarray(v, dtype=float) / np.sum(v))
+    A, b = X0s * root[:, None], x1s * root
+    return _clean(break_ties(A, b, solve_simplex(A, b)))
+
+
 def fit_outcome(Z0: np.ndarray, z1: np.ndarray) -> np.ndarray:
     """Weights that fit the outcome itself over the given years (the predictors are the outcome in
     each year, so every V gives the same problem): the best simplex fit, ties broken by least
     penalty (`break_ties`). Scaled so that tolerances mean the same for any units."""
-    scale = max(float(np.sqrt(np.mean(z1 ** 2))), 1e-300)
+    scale = _scale_of(z1, Z0)
     Zn, zn = Z0 / scale, z1 / scale
     return _clean(break_ties(Zn, zn, solve_simplex(Zn, zn)))
 
@@ -397,7 +417,7 @@ def fit_weights(X0: np.ndarray, x1: np.ndarray, Z0: np.ndarray, z1: np.ndarray,
         raise ValueError(f"v_floor must be in [0, 1), not {v_floor}")
     X0s, x1s = standardise(X0, x1)
     k, donors = X0s.shape
-    z_scale = max(float(np.sqrt(np.mean(z1 ** 2))), 1e-300)
+    z_scale = _scale_of(z1, Z0)
     Zn, zn = Z0 / z_scale, z1 / z_scale  # losses of order one, so tolerances mean the same everywhere
 
     def mspe(w: np.ndarray) -> float:
