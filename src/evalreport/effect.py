@@ -2,16 +2,26 @@
 
 The main estimate is a synthetic control: employment in the case's municipality against a weighted
 average of other municipalities (the donor pool: every municipality in the donor-pool dataset,
-less those the configuration excludes with a reason), with placebo-in-space inference. Employment
-is taken as an index, each municipality's mean over the fit years = 100, so that municipalities of
-every size are comparable; the gap is in index points, that is per cent of the municipality's own
-employment before the programme.
+less those the configuration excludes with a reason), fitted to the years before the programme
+(`effect.fit_years`). Employment is taken as an index, each municipality's mean over the fit years
+= 100, so that municipalities of every size are comparable; the gap is in index points, that is
+per cent of the municipality's own employment over the fit years. Where the statistics break
+(`effect.series_break`, SSB's a-ordningen from 2015), every series is chain-linked across the break
+with the median change that year (`methods.panel.bridge_series_break`).
 
-Around it, the sensitivity analyses a reader needs to see how much the answer moves: the base
-period (fit on the last years before the programme only), the post-period (without the first
-programme year; the years after the programme), the donor pool (leaving out each donor with
-weight), the start (an in-time placebo) and the method (difference-in-differences against the
-donor pool and against the comparison municipalities).
+Every number names its years: the estimate is the mean gap over the programme's years
+(`programme.start`-`programme.end`); the years after the programme are their own row. The test is
+the studentised placebo test of `methods.synth` (size shown by `make validate-method`), the
+interval its inversion.
+
+Around it, the sensitivity analyses a reader needs to see how much the answer moves, each a row of
+`sensitivity_table` with its unit: the base period (fit on the last years before the programme
+only), the window (without the first programme year), the donor pool (leaving out each donor with
+weight: the range and the donor that moves it most), the method (difference-in-differences
+against the donor pool, and against the comparison municipalities that are not left out for
+spill-over), the years after the programme, and the start (an in-time placebo, by its largest
+departure and its RMSPE). A row whose number another equally good fit would change is not printed
+as a number.
 
 The build runs the analysis once, before the chapters, and keeps it as JSON beside the case; the
 chapters read it. Run by hand, a chapter computes it itself (a few seconds).
