@@ -71,6 +71,7 @@ class Analysis:
     did_left_out: tuple[str, ...] = ()  # comparison municipalities not used as DiD controls (left out of the pool)
     did_facts: dict | None = None  # changes and pre-trend behind did_comparison, for the text
     series_break: int | None = None  # the year the statistics break in, bridged (see methods.panel.bridge_series_break)
+    data_status: str = "published"  # the donor-pool data: "published", "reconstructed" or "synthetic" (the least of them)
 
     @property
     def p_value(self) -> float | None:
@@ -85,7 +86,7 @@ class Analysis:
                 "short_fit": result(self.short_fit), "did_pool": result(self.did_pool),
                 "in_time": result(self.in_time), "did_comparison": result(self.did_comparison),
                 "did_left_out": list(self.did_left_out), "did_facts": self.did_facts,
-                "series_break": self.series_break,
+                "series_break": self.series_break, "data_status": self.data_status,
                 "levels": {k: {str(t): v for t, v in series.items()} for k, series in self.levels.items()}}
 
     @classmethod
@@ -98,6 +99,7 @@ class Analysis:
                    short_fit=result("short_fit"), did_pool=result("did_pool"), in_time=result("in_time"),
                    did_comparison=result("did_comparison"), did_left_out=tuple(data["did_left_out"]),
                    did_facts=data.get("did_facts"), series_break=data.get("series_break"),
+                   data_status=data.get("data_status", "published"),
                    levels={k: {int(t): v for t, v in series.items()} for k, series in data["levels"].items()})
 
 
@@ -220,9 +222,22 @@ def analyse(config: ReportConfig, case: Case, workers: int = 1, executor=None,
                     after_years=tuple(t for t in panel.times if t > config.programme.end),
                     donors=panel.units[1:], excluded=excluded, short_fit=short_fit, did_pool=did_pool,
                     in_time=in_time, did_comparison=did_comparison, did_left_out=left_out, did_facts=facts,
-                    series_break=bridged,
+                    series_break=bridged, data_status=data_status(case),
                     levels={"treated": {int(t): float(v) for t, v in zip(panel.times, treated_index)},
                             "synthetic": synthetic})
+
+
+def data_status(case: Case) -> str:
+    """How the donor-pool data were made: "synthetic" if its record or any row says so, else
+    "reconstructed" if any does, else "published" (a report on invented comparison data says so)."""
+    statuses = set(case.donor_pool_employment["status"])
+    record = case.provenance.get("donor_pool_employment")
+    if record is not None:
+        statuses.add(record.status)
+    for status in ("synthetic", "reconstructed"):
+        if status in statuses:
+            return status
+    return "published"
 
 
 def mean_gap(result: EffectResult, years) -> float | None:
@@ -297,7 +312,7 @@ def key_figures(analysis: Analysis, significance: float) -> dict:
             "interval_years": _span(analysis.post_years),
             "fit_years": _span(analysis.fit_years),
             "post_years": _span(analysis.post_years),  # the same as effect_years, kept for older readers
-            "series_break": analysis.series_break,
+            "series_break": analysis.series_break, "data_status": analysis.data_status,
             "donors": len(analysis.donors)}
 
 
@@ -508,6 +523,9 @@ def glue_values(analysis: Analysis, config: ReportConfig, fmt, name) -> dict:
         "effect_did_pool": fmt.percent((math.exp(analysis.did_pool.att) - 1) * 100, 1, signed=True)
                            if analysis.did_pool else None,
         "effect_series_break": str(analysis.series_break) if analysis.series_break else None,
+        "effect_series_break_before": str(analysis.series_break - 1) if analysis.series_break else None,
+        "effect_data_synthetic": analysis.data_status != "published",
+        "effect_data_status": analysis.data_status,
     }
     values.update(_did_glue(analysis, fmt, name, conjunction))
     return values
