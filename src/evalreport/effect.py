@@ -538,7 +538,10 @@ def _did_glue(analysis: Analysis, fmt, name, conjunction) -> dict:
     facts = analysis.did_facts
     left_out = fmt.join([name(c) for c in analysis.did_left_out], conjunction) or None
     if facts is None:
-        return {"did_available": False, "did_left_out": left_out, "did_controls": None}
+        names = ("did_controls", "did_pre", "did_post", "did_treated_change", "did_comparison_change", "did_estimate",
+                 "did_better", "did_placebo_count", "did_placebo_possible", "did_placebo_rank", "did_trend_known",
+                 "did_trend_years", "did_trend_gap", "did_trend_stronger")
+        return {"did_available": False, "did_left_out": left_out, **dict.fromkeys(names)}
     trend = facts["trend"]
     pre, post = facts["pre_years"], facts["post_years"]
     return {
