@@ -89,7 +89,7 @@ bench: $(READY) ## measure the build (clean, no-op, prose edit; against the naiv
 	$(BIN)/python -m evalreport.tools.bench
 	$(BIN)/python -m evalreport.methods.benchmark
 
-validate-method: $(READY) ## Monte Carlo of chapter 4's effect estimate: bias, RMSE, size, power, coverage (about 6 minutes on 2 cores)
+validate-method: $(READY) ## Monte Carlo of chapter 4's effect estimate: bias, RMSE, size, power, coverage (about 8 minutes on 2 free cores)
 	$(BIN)/python dev/validate_method.py
 
 clean: ## remove everything the build made (build/), keeping the environment

@@ -13,11 +13,15 @@ noise sets the design:
 
     (a) exact: s = 0.25, a quarter of the median donor's: its path lies inside the donors' and the
         fit before the start is exact (pre-period RMSPE 0);
-    (b) noise level: s = 1, the median donor's: the fit is near the noise level;
-    (c) noisy: s = 3, noisier than 90 % of the donors.
+    (b) noise level: s = 1, the median donor's;
+    (c) near the floor: s = 1.6, which puts its pre-period RMSPE near the old procedure's noise
+        floor of 0.5 index points (the bundled case's situation: 0.51);
+    (d) noisy: s = 3, noisier than 90 % of the donors.
 
 Each design is run with no effect and with a constant effect of two of the treated unit's own
-pre-period noise standard deviations (0.5, 2 and 6 index points) in every year from the start.
+pre-period noise standard deviations (0.5, 2, 3.2 and 6 index points) in every year from the start.
+The table also gives, per design, the share of draws whose fit before the start is exact and the
+mean pre-period RMSPE of the treated unit (the new estimator's fit).
 Both procedures see the same draws:
 
     new   - the report's procedure (evalreport.methods): least-penalty weights, the mean gap over
@@ -38,6 +42,7 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing
+import resource
 import sys
 import time
 
@@ -52,7 +57,7 @@ WINDOW = range(START, START + 7)  # the effect window: the programme's 7 years
 FACTORS = 3
 LEVEL = 0.90  # the interval's level: 1 - the report's significance 0.10
 FLOOR = 0.5  # today's noise floor (index points)
-DESIGNS = {"(a) exact fit": 0.25, "(b) noise level": 1.0, "(c) noisier than donors": 3.0}
+DESIGNS = {"(a) exact fit": 0.25, "(b) noise level": 1.0, "(c) near the floor": 1.6, "(d) noisier than donors": 3.0}
 EFFECT_SDS = 2.0  # the effect, in the treated unit's pre-period noise standard deviations
 
 
@@ -120,6 +125,7 @@ def replicate(seed: int) -> dict:
             pre = max(float(np.mean(moved[:START] ** 2)), FLOOR ** 2)
             old_p = rank_statistic(float(np.mean(moved[post] ** 2)) / pre, today_ratios).p_value
             old_interval = invert_ratio_test(moved[post], pre, today_ratios, LEVEL)
+            out[(design, "fit")] = float(np.sqrt(np.mean(gap[:START] ** 2)))
             out[(design, effect > 0)] = {
                 "new": (att - effect, p <= 1 - LEVEL, _covers(interval, effect)),
                 "today": (float(moved[post].mean()) - effect, old_p <= 1 - LEVEL, _covers(old_interval, effect))}
@@ -137,6 +143,9 @@ def _covers(interval, truth: float) -> bool:
 def summarise(runs: list[dict]) -> list[str]:
     lines = [f"{'design':<26}{'effect':<8}{'procedure':<10}{'bias':>15}{'RMSE':>15}{'reject':>15}{'coverage':>15}"]
     for design, sd in DESIGNS.items():
+        fits = np.array([run[(design, "fit")] for run in runs])
+        lines.append(f"{design}: treated noise sd {sd:g}; fit before the start exact (RMSPE < 1e-6) in "
+                     f"{np.mean(fits < 1e-6):.0%} of draws, mean pre-period RMSPE {fits.mean():.2f}")
         for with_effect in (False, True):
             for procedure in ("new", "today"):
                 rows = np.array([run[(design, with_effect)][procedure] for run in runs], dtype=float)
@@ -170,17 +179,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     seeds = [args.seed + i for i in range(args.replications)]
+    runs = []
     if args.workers > 1:
         with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
-            runs = pool.map(replicate, seeds, chunksize=1)
+            for run in pool.imap(replicate, seeds, chunksize=1):
+                runs.append(run)
+                if len(runs) % 25 == 0:
+                    print(f"  {len(runs)} of {args.replications} replications", file=sys.stderr, flush=True)
     else:
         runs = [replicate(s) for s in seeds]
+    cpu = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for field in ("ru_utime", "ru_stime"))
     print(f"Monte Carlo of the effect estimate: {args.replications} replications, {DONORS} donors, {YEARS} years, "
           f"start in year {START + 1}, effect window years {WINDOW.start + 1}-{WINDOW.stop}, seed {args.seed}")
     print("reject: share of p <= 0.10 (the size without an effect, the power with one); coverage: of the 90 % "
           "interval; Monte Carlo standard errors in brackets")
     print("\n".join(summarise(runs)))
-    print(f"{time.perf_counter() - started:.0f} s on {args.workers} process(es)")
+    print(f"{time.perf_counter() - started:.0f} s on {args.workers} process(es), {cpu:.0f} s of processor time "
+          f"(on {args.workers} free cores about {cpu / args.workers / 60:.1f} minutes)")
     return 0
 
 
