@@ -47,10 +47,10 @@ portfolio: $(READY) ## the portfolio overview of the built reports: build/portfo
 	$(BIN)/evalreport portfolio $(if $(PORTFOLIO),--portfolio $(PORTFOLIO)) $(if $(LANGUAGE),--language $(LANGUAGE))
 
 sample-portfolio: $(READY) ## write a synthetic portfolio of COUNT programmes (default 20) into reports/, data/ and prose/
-	$(BIN)/python -m evalreport.tools.portfoliocase $(if $(COUNT),$(COUNT),20)
+	$(BIN)/python -m dev.portfoliocase $(if $(COUNT),$(COUNT),20)
 
 bench-portfolio: $(READY) ## measure the portfolio build: 1 and 2 workers, separate processes, a report against make report, memory
-	$(BIN)/python -m evalreport.tools.benchportfolio $(if $(COUNT),--count $(COUNT))
+	$(BIN)/python -m dev.benchportfolio $(if $(COUNT),--count $(COUNT))
 
 release: $(READY) ## release a version to the council: dist/<name>-VERSION.pdf/.html/.json, read-only (VERSION=<v>; FORCE=1)
 	$(BIN)/evalreport release "$(VERSION)" $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
@@ -61,8 +61,8 @@ preview: $(READY) ## serve the HTML twin on localhost and rebuild it at every sa
 check: $(READY) ## check a report's configuration and input data, without building (CASE=<name>)
 	$(BIN)/evalreport check $(REPORT)
 
-new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en]
-	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE))
+new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en] [SHOCK=<year>]
+	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE)) $(if $(SHOCK),--shock-year $(SHOCK))
 
 test: $(READY) ## run every test
 	$(BIN)/python -m pytest
@@ -76,21 +76,21 @@ lab: $(READY) ## open JupyterLab on the chapters, run on CASE=<name> (installs J
 	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) EVALREPORT_ROOT=$(CURDIR) \
 	  $(BIN)/jupyter lab --notebook-dir=. --ContentsManager.allow_hidden=True $(if $(filter 0,$(shell id -u)),--allow-root)
 
-data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register)
-	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh) $(if $(REGIONS),--regions)
+data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register, RECORD=/REPLAY=folder: record or replay every call)
+	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh) $(if $(REGIONS),--regions) $(if $(RECORD),--record $(RECORD)) $(if $(REPLAY),--replay $(REPLAY))
 
 data-dictionary: $(READY) ## write docs/data-dictionary.md from the schemas
 	$(BIN)/evalreport data-dictionary
 
 sample-data: $(READY) ## write the bundled Vestre Toten case again from data/reference
-	$(BIN)/evalreport sample-data
+	$(BIN)/python -m dev.samplecase
 
 bench: $(READY) ## measure the build (clean, no-op, prose edit; against the naive chain and a lower bound) and the effect estimate
-	$(BIN)/python -m evalreport.tools.bench
-	$(BIN)/python -m evalreport.methods.benchmark
+	$(BIN)/python -m dev.bench
+	$(BIN)/python -m dev.benchmethods
 
 validate-method: $(READY) ## Monte Carlo of chapter 4's effect estimate: bias, RMSE, size, power, coverage (about 8 minutes on 2 free cores)
-	$(BIN)/python dev/validate_method.py
+	$(BIN)/python -m dev.validate_method
 
 clean: ## remove everything the build made (build/), keeping the environment
 	rm -rf build

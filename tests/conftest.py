@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from support import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the development tools in dev/ (sample generators, benchmarks)
+    sys.path.insert(0, str(ROOT))
 
 
 @pytest.fixture

@@ -250,7 +250,7 @@ def test_a_company_is_not_public_money_unless_it_says_so(project):
 
 def check(project):
     from evalreport.pipeline.build import check_report
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     return check_report(Project(project), project / CONFIG)
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from evalreport.datasets import DatasetError
-from support import load_case, load_config
+from support import load_case
 
 CONFIG = "reports/vestre_toten.yaml"
 CASE = Path("data/vestre_toten")

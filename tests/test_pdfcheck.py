@@ -344,3 +344,31 @@ def test_write_pdf_keeps_the_last_good_pdf_when_verification_fails(tmp_path):
         render.write_pdf(SMALL, target, TEMPLATES, verify=refuse)
     assert target.read_bytes() == b"last good"
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+# --- a stream that pydyf makes while it writes may end in CR (issue 20, S1) --------------------------
+
+# With pydyf 0.13 and WeasyPrint 70, this one-line document's object stream or cross-reference
+# stream ends in a carriage return when written once (found by trying 'Prøve 0' onwards; 495 was
+# the first). The validators then misread its /Length.
+TRIGGER = ('<html lang="nb"><head><meta charset="utf-8"><title>T</title></head>'
+           '<body><p>Prøve 495</p></body></html>')
+TEMPLATES = Path(__file__).resolve().parents[1] / "report_templates"
+
+
+def test_the_trigger_document_does_end_a_stream_in_cr_when_written_once(tmp_path, monkeypatch):
+    # Shows that the next test tests something: without a second try, this document fails.
+    monkeypatch.setattr(render, "MAX_PADDINGS", 1)
+    with pytest.raises(render.RenderingError, match="carriage return"):
+        render.write_pdf(TRIGGER, tmp_path / "once.pdf", TEMPLATES, epoch=1764000000)
+
+
+def test_no_stream_of_a_written_pdf_ends_in_cr_and_the_validator_agrees(tmp_path):
+    target = tmp_path / "trigger.pdf"
+    render.write_pdf(TRIGGER, target, TEMPLATES, epoch=1764000000)
+    assert b"\r\nendstream" not in target.read_bytes()
+    report = page_validation.validate_pdf(target, profile="2a")
+    assert not [f for f in report.failures if "LENGTH" in f.rule_id], [(f.rule_id, f.message) for f in report.failures]
+    again = tmp_path / "again.pdf"
+    render.write_pdf(TRIGGER, again, TEMPLATES, epoch=1764000000)
+    assert again.read_bytes() == target.read_bytes()  # the same number of tries: the same bytes

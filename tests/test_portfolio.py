@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from evalreport.errors import ConfigError
-from evalreport.pipeline.project import Project
+from evalreport.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUTS = ("pdf", "html", "json")
@@ -39,7 +39,7 @@ effect_store = ""
 def template(tmp_path_factory) -> tuple[Project, list[str]]:
     """A project with a generated programme and a case 'broken' whose own chapter 75 fails in its
     third cell (the programme's data, another output name)."""
-    from evalreport.tools.portfoliocase import write_portfolio
+    from dev.portfoliocase import write_portfolio
 
     project = Project(ROOT).copy_to(tmp_path_factory.mktemp("portfolio") / "template")
     cases = [c.stem for c in write_portfolio(project.root, 1, seed=7)]
@@ -118,7 +118,7 @@ def test_scheduler_and_two_workers_as_separate_processes_build_the_same_bytes(te
     import psutil
 
     from evalreport.pipeline import portfolio
-    from evalreport.tools.benchportfolio import separate_cluster
+    from dev.benchportfolio import separate_cluster
 
     source, cases = template
     project = copy_of(source, tmp_path / "project")
@@ -141,7 +141,7 @@ def test_scheduler_and_two_workers_as_separate_processes_build_the_same_bytes(te
 
 def test_portfolio_overview_passes_the_pdf_checks(template, single_builds, tmp_path):
     from evalreport.pipeline import pdfcheck
-    from evalreport.tools import portfolioreport
+    from evalreport.commands import overview as portfolioreport
 
     source, cases = template
     project = copy_of(source, tmp_path / "project")
@@ -167,7 +167,7 @@ def test_portfolio_overview_passes_the_pdf_checks(template, single_builds, tmp_p
 # --- the pooled numbers, worked out by hand --------------------------------------------------------------
 
 def test_chance_of_at_least_k_findings():
-    from evalreport.tools.portfolioreport import chance_of_at_least
+    from evalreport.commands.overview import chance_of_at_least
 
     # Three independent tests at 0.1: P(none) = 0.9^3 = 0.729, so P(at least one) = 0.271;
     # P(at least two) = 3 * 0.1^2 * 0.9 + 0.1^3 = 0.028.
@@ -179,7 +179,7 @@ def test_chance_of_at_least_k_findings():
 
 
 def test_chance_of_a_placebo_finding_counts_the_ranks_the_test_allows():
-    from evalreport.tools.portfolioreport import ProgrammeRow
+    from evalreport.commands.overview import ProgrammeRow
 
     def row(units, significance=0.1, p=0.5):
         return ProgrammeRow("x", "3443", 2011, 2017, None, None, None, 1.0, p, units, significance, 0.9, None, None,
@@ -195,7 +195,7 @@ def test_chance_of_a_placebo_finding_counts_the_ranks_the_test_allows():
 # --- the generator -----------------------------------------------------------------------------------------
 
 def test_code_in_year_follows_the_renumberings():
-    from evalreport.tools.portfoliocase import code_in_year
+    from dev.portfoliocase import code_in_year
 
     # The register's own examples: 0529 -> 3443 (2020), 0701 -> 3801 (2020) -> 3901 (2024), 1424 -> 4643.
     assert code_in_year("3443", 2019) == "0529" and code_in_year("3443", 2020) == "3443"
@@ -208,7 +208,7 @@ def test_generator_is_seeded_synthetic_and_spread_over_renumberings(tmp_path):
     import yaml
 
     from evalreport.config import load_config
-    from evalreport.tools.portfoliocase import write_portfolio
+    from dev.portfoliocase import write_portfolio
 
     first = write_portfolio(tmp_path / "a", 6, seed=3)
     second = write_portfolio(tmp_path / "b", 6, seed=3)

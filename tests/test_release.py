@@ -25,7 +25,7 @@ from support import copy_project
 
 from evalreport.errors import ReleaseError
 from evalreport.pipeline import colophon
-from evalreport.tools import release
+from evalreport.commands import release
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
            "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}

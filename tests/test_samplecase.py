@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalreport.tools import samplecase
+from dev import samplecase
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "data" / "vestre_toten"

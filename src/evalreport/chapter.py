@@ -107,7 +107,7 @@ def _plain(name: str, value):
 def load(config_file: str = "", case_store: str = "", project_root: str = "", effect_store: str = "") -> ChapterContext:
     """Return the chapter's context for the report configured in `config_file`."""
     from evalreport import figures
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     project = Project(Path(project_root).resolve()) if project_root else Project.find()
     config_file = config_file or os.environ.get(CONFIG_VARIABLE, "")

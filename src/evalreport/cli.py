@@ -12,14 +12,13 @@ import sys
 from pathlib import Path
 
 from evalreport import __version__
-from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError, ProseError, ReleaseError
+from evalreport.errors import ConfigError, EvalreportError
 
 DEFAULT_CASE = "vestre_toten"  # the bundled sample, built when no case is named
-EXPECTED_ERRORS = (ConfigError, DatasetError, ChapterError, PdfCheckError, ProseError, ReleaseError)
 
 
 def _project():
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     return Project.find()
 
@@ -59,7 +58,7 @@ def _build_portfolio(args: argparse.Namespace) -> int:
 
 
 def _portfolio_report(args: argparse.Namespace) -> int:
-    from evalreport.tools import portfolioreport
+    from evalreport.commands import overview as portfolioreport
 
     project = _project()
     written = portfolioreport.write_portfolio_report(
@@ -69,7 +68,7 @@ def _portfolio_report(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from evalreport.tools import release
+    from evalreport.commands import release
 
     project = _project()
     result = release.release_report(project, _config_path(project, args), args.version, force=args.force,
@@ -79,7 +78,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from evalreport.tools import preview
+    from evalreport.commands import preview
 
     project = _project()
     return preview.run_preview(project, _config_path(project, args), port=args.port, jobs=args.jobs,
@@ -89,7 +88,7 @@ def _preview(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from evalreport.pipeline.build import check_report
 
-    from evalreport.tools.newcase import unfinished_prose
+    from evalreport.commands.newcase import unfinished_prose
 
     project = _project()
     path = _config_path(project, args)
@@ -103,16 +102,17 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new_case(args: argparse.Namespace) -> int:
-    from evalreport.tools import newcase
+    from evalreport.commands import newcase
 
     project = _project()
-    written = newcase.scaffold(project, args.case, args.municipality, args.start, args.end, args.language)
-    print(newcase.next_steps(project, args.case, written))
+    written, notes = newcase.start_case(project, args.case, args.municipality, args.start, args.end, args.language,
+                                        args.shock_year)
+    print(newcase.next_steps(project, args.case, written, notes))
     return 0
 
 
 def _data_dictionary(args: argparse.Namespace) -> int:
-    from evalreport.tools import datadict
+    from evalreport.commands import datadict
 
     project = _project()
     path = datadict.write(project.root / datadict.PATH)
@@ -122,22 +122,13 @@ def _data_dictionary(args: argparse.Namespace) -> int:
 
 def _data(args: argparse.Namespace) -> int:
     """Fetch the public statistics from SSB into the data folder; the only command that uses the network."""
-    from evalreport.tools import fetch
+    from evalreport.commands import fetch
 
     project = _project()
     if args.regions:
         return fetch.refresh_regions(project)
     return fetch.fetch_statistics(project, _config_path(project, args), out=args.out, cache=args.cache,
-                                  refresh=args.refresh, force=args.force)
-
-
-def _sample_data(args: argparse.Namespace) -> int:
-    from evalreport.tools import samplecase
-
-    project = _project()
-    for path in samplecase.write_case(project.root / "data" / "reference", project.root / "data" / DEFAULT_CASE):
-        print(f"wrote {project.relative(path)}")
-    return 0
+                                  refresh=args.refresh, force=args.force, record=args.record, replay=args.replay)
 
 
 def _clean(args: argparse.Namespace) -> int:
@@ -227,6 +218,9 @@ def make_parser() -> argparse.ArgumentParser:
     new_case.add_argument("--start", required=True, type=int, help="the programme's first year")
     new_case.add_argument("--end", required=True, type=int, help="the programme's last year")
     new_case.add_argument("--language", default="nb", choices=["nb", "nn", "en"], help="the report's language")
+    new_case.add_argument("--shock-year", type=int, default=None,
+                          help="the year of the shock that led to the programme: the effect estimate is fitted to "
+                               "the years before it")
     new_case.set_defaults(run=_new_case)
 
     data = sub.add_parser("data", help="fetch the public statistics from SSB (PxWebApi v2) into the data folder")
@@ -237,13 +231,15 @@ def make_parser() -> argparse.ArgumentParser:
     data.add_argument("--force", action="store_true", help="replace sample statistics in the data folder")
     data.add_argument("--regions", action="store_true",
                       help="fetch the region register (every kommune and fylke since 1994) anew from SSB's KLASS")
+    data.add_argument("--record", default=None, help="also write every request and SSB's answer to this folder")
+    data.add_argument("--replay", default=None,
+                      help="answer every request from a folder written by --record, without the network")
     data.set_defaults(run=_data)
 
     sub.add_parser("data-dictionary", help="write docs/data-dictionary.md from the schemas").set_defaults(
         run=_data_dictionary)
-    sub.add_parser("sample-data", help="write the bundled Vestre Toten case again").set_defaults(run=_sample_data)
     sub.add_parser("clean", help="remove everything the build made").set_defaults(run=_clean)
-    from evalreport.methods import command as effect_command  # scipy is loaded only when it runs
+    from evalreport.commands import estimate as effect_command  # scipy is loaded only when it runs
     effect_command.add_parser(sub)
     return parser
 
@@ -262,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(args)
     try:
         return args.run(args)
-    except EXPECTED_ERRORS as exc:
+    except EvalreportError as exc:
         return _stopped(args, str(exc))
     except KeyboardInterrupt:
         return _stopped(args, "interrupted", code=130)
@@ -271,10 +267,6 @@ def main(argv: list[str] | None = None) -> int:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         return _stopped(args, f"{exc.strerror or exc}{where}")
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for the analyst
-        from evalreport.pipeline.pdf import RenderingError
-
-        if isinstance(exc, RenderingError):
-            return _stopped(args, str(exc))
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         return _stopped(args, f"an unexpected error: {type(exc).__name__}: {exc}\n"
                               "This is a fault in evalreport, not in your files; run again with -v and report it.")

@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from evalreport import regions
+from evalreport import regions, yamlfile
 from evalreport.errors import ConfigError, excerpt
 
 JOB_KINDS = ("new_jobs", "secured_jobs", "other")
+
+
+# Names of outputs evalreport writes itself beside the reports: `make portfolio` writes build/portfolio.*.
+RESERVED_OUTPUT_NAMES = frozenset({"portfolio"})
 
 
 class _Strict(BaseModel):
@@ -66,9 +70,11 @@ class Exclusion(_Strict):
     @field_validator("code")
     @classmethod
     def _known(cls, code: str) -> str:
-        if not regions.is_known(code):
+        # Kept as written, in whatever numbering: it is matched with the donor pool's numbers through
+        # the region register (ReportConfig.excluded_by_analyst), never by its digits alone.
+        if not regions.is_known(code) or len(code) != 4:
             raise ValueError(f"unknown kommunenummer {code!r}{_suggestions(code)}")
-        return regions.to_current_code(code)
+        return code
 
 
 class EffectSettings(_Strict):
@@ -140,12 +146,23 @@ class ReportConfig(_Strict):
             return [str(v) for v in value]
         return str(value)
 
+    _source: str = PrivateAttr(default="the report configuration")  # the file, as messages name it
+
     @field_validator("municipality")
     @classmethod
     def _known_municipality(cls, code: str) -> str:
         if not regions.is_known(code) or len(code) != 4:
             raise ValueError(f"unknown kommunenummer {code!r}{_suggestions(code)}")
         return regions.to_current_code(code)
+
+    @model_validator(mode="after")
+    def _municipality_ran_the_programme(self) -> ReportConfig:
+        # A number whose place did not exist in the programme's years (1579 Hustadvika, formed in
+        # 2020, for a programme of 2012-2017) names a municipality that never ran it.
+        problem = describe_wrong_place(self.municipality, self.programme.start, self.programme.end)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     @field_validator("comparison")
     @classmethod
@@ -167,6 +184,9 @@ class ReportConfig(_Strict):
         if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", name):
             raise ValueError("must be a plain file name of letters, digits, '_', '-' and '.', not starting with "
                              "'.' (no folders, no '..')")
+        if name.lower() in RESERVED_OUTPUT_NAMES:
+            raise ValueError(f"'{name}' is the name of the portfolio overview's files (build/{name}.pdf); give the "
+                             "report another output_name")
         return name
 
     @model_validator(mode="after")
@@ -181,7 +201,7 @@ class ReportConfig(_Strict):
         for year in self.effect.fit_years or []:
             if not 1994 <= year < self.programme.start:
                 raise ValueError(f"effect.fit_years: {year} must lie before the programme, and in 1994 or later")
-        if self.municipality in {e.code for e in self.effect.exclude}:
+        if any(regions.is_same_place(self.municipality, e.code) for e in self.effect.exclude):
             raise ValueError("effect.exclude: the municipality itself cannot be excluded from its own comparison")
         if self.municipality in self.comparison:
             raise ValueError("the municipality itself cannot be one of its comparison areas")
@@ -189,7 +209,44 @@ class ReportConfig(_Strict):
 
     @property
     def municipality_name(self) -> str:
-        return regions.region_name(self.municipality, self.language)
+        """The municipality's name as it was in the programme's first year (the report names the
+        municipality that ran the programme, not what it became)."""
+        return regions.region_name(self.municipality_code_in(self.programme.start), self.language,
+                                   self.programme.start)
+
+    def municipality_code_in(self, year: int) -> str:
+        """The municipality's number in `year` (0529 for Vestre Toten in 2012, 3443 from 2020)."""
+        same = [c for c in regions.places_in(self.municipality, year, year) if regions.is_same_place(c, self.municipality)]
+        return same[0] if same else self.municipality
+
+    def donors_left_out(self, pool_codes) -> dict[str, str]:
+        """The donors among `pool_codes` left out before any figure is looked at, each with its reason
+        in the report's language: by rule, every donor that is, contains or overlaps the municipality
+        in any year (regions.overlapping_donors: 1579 Hustadvika for 1548 Fræna), and those the analyst
+        excludes (`excluded_by_analyst`). The rule's reason wins where both apply."""
+        pool = [str(c) for c in pool_codes if str(c) != self.municipality]
+        by_rule = regions.overlapping_donors(self.municipality_code_in(self.programme.start), pool, self.language,
+                                             self.programme.start)
+        return {**self.excluded_by_analyst(pool), **by_rule}
+
+    def excluded_by_analyst(self, pool_codes) -> dict[str, str]:
+        """The donors `effect.exclude` leaves out, as the pool numbers them, each with the analyst's
+        reason: each number is resolved through the region register (1551 Eide names 1579 Hustadvika
+        in a pool of today's numbers). Raise ConfigError naming the file and key of a number that
+        matches no municipality in the pool."""
+        pool = [str(c) for c in pool_codes]
+        excluded, problems = {}, []
+        for i, exclusion in enumerate(self.effect.exclude):
+            found = regions.resolve_in_pool(exclusion.code, pool)
+            if not found:
+                problems.append(f"{self._source}: key 'effect.exclude[{i}].code': {exclusion.code} "
+                                f"({regions.lookup(exclusion.code).name}) matches no municipality in the donor pool, under "
+                                "any of its numbers; correct the number or remove the exclusion")
+            for code in found:
+                excluded.setdefault(code, exclusion.reason)
+        if problems:
+            raise ConfigError("\n".join(problems))
+        return excluded
 
     @property
     def jobs_indicators(self) -> dict[str, list[str]]:
@@ -216,6 +273,28 @@ class ReportConfig(_Strict):
     @property
     def programme_years(self) -> list[int]:
         return list(range(self.programme.start, self.programme.end + 1))
+
+
+def describe_wrong_place(code: str, first: int, last: int) -> str:
+    """Why `code` cannot be the municipality of a programme in `first`-`last` (it was not in use
+    then), naming the municipalities that were; '' when it can."""
+    places = regions.places_in(code, first, last)
+    if any(regions.is_same_place(p, code) for p in places):
+        return ""
+    region = regions.lookup(code)
+    formed = [c for c in region.predecessors if c.kind in ("merger", "split", "renumbering")]
+    history = ""
+    if formed:
+        names = [f"{c.old_code} {c.old_name}" for c in sorted(formed, key=lambda c: c.old_code)]
+        parts = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        history = f" was formed in {formed[0].date.year} from {parts}"
+    elif region.valid_from and region.valid_from.year > last:
+        history = f" was formed in {region.valid_from.year}"
+    else:
+        history = f" was not in use in {first}-{last} ({region.validity})"
+    candidates = ", ".join(str(regions.lookup(p)) for p in places) or "none"
+    return (f"municipality {code} {region.name}{history}; it did not exist when the programme ran "
+            f"({first}-{last}). Write the number of the municipality that ran it: {candidates}")
 
 
 def _suggestions(code: str) -> str:
@@ -258,26 +337,47 @@ def _describe(error: dict) -> str:
     if error["type"] == "string_too_short" and error.get("input") == "":
         return f"key '{where}' is empty: fill it in"
     message = error["msg"].removeprefix("Value error, ")
-    return f"key '{where}': {message} (found {excerpt(repr(error.get('input')), 60)})"
+    if not error["loc"]:  # a rule across keys: its words name the keys; the whole file is no finding
+        return message
+    found = error.get("input")
+    if isinstance(found, bool):
+        # YAML 1.1 reads an unquoted no, yes, on or off as false or true.
+        return (f"key '{where}': YAML read the value as {str(found).lower()} (an unquoted no, yes, on or off is "
+                f"read that way); write the value in quotes, for example {where.rsplit('.', 1)[-1]}: \"nb\" or "
+                "\"nn\"" if error["loc"][-1] == "language" else
+                f"key '{where}': YAML read the value as {str(found).lower()} (an unquoted no, yes, on or off is "
+                "read that way); write the value in quotes")
+    if error["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type") and isinstance(found, str):
+        day_first = re.fullmatch(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*", found)
+        example = (f"{day_first[3]}-{int(day_first[2]):02d}-{int(day_first[1]):02d}" if day_first
+                   else "2018-06-01 for 1 June 2018")
+        return f"key '{where}': '{excerpt(found, 30)}' is not a date written as YYYY-MM-DD; write {example}"
+    return f"key '{where}': {message} (found {excerpt(repr(found), 60)})"
 
 
-def load_config(path: Path, label: str | None = None) -> ReportConfig:
+def load_config(path: Path, label: str | None = None, require_authorship: bool = True) -> ReportConfig:
     """Read and check the report's YAML file; raise ConfigError listing every problem.
 
     `label` names the file in messages as the analyst sees it (default: its path).
+    `require_authorship=False` lets `author` and `organisation` still be empty (as `make new-case`
+    writes them), for the steps before the report is written, such as fetching its data.
     """
     path = Path(path)
     label = label or str(path)
     if not path.is_file():
         raise ConfigError(f"{label}: the report configuration file does not exist")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CodeLoader)  # noqa: S506 - a SafeLoader
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{label}: not valid YAML: {excerpt(exc, 300)}") from None
+        raw = yamlfile.read(path, label, _CodeLoader)
+    except yamlfile.YamlError as exc:
+        raise ConfigError(str(exc)) from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{label}: expected a mapping of keys to values at the top level")
+    if not require_authorship:
+        raw = {**raw, **{key: raw.get(key) or "-" for key in ("author", "organisation")}}
     try:
-        return ReportConfig.model_validate(raw)
+        config = ReportConfig.model_validate(raw)
+        config._source = label
+        return config
     except ValidationError as exc:
         problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
         raise ConfigError(f"{label}: {exc.error_count()} problem(s) in the report configuration:\n{problems}") from None

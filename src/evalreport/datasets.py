@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 from pandera.errors import SchemaErrors
 
-from evalreport import readers, regions
+from evalreport import readers, regions, yamlfile
 from evalreport.config import ReportConfig
-from evalreport.errors import DatasetError, excerpt
+from evalreport.errors import ConfigError, DatasetError, excerpt
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +102,13 @@ def _text(description: str, example: str, *checks: pa.Check, **kwargs) -> pa.Col
 
 STATISTICS_DOCS = {  # dataset: (value column, type, checks, what it holds, unit, example)
     "employment": ("employed", int, [pa.Check.ge(0)],
-                   "Persons employed with their place of work in the region, 4th quarter (SSB 13472 and older tables).",
+                   "Persons employed with their place of work in the region, 4th quarter (SSB 11616, before it "
+                   "03311, else 13472).",
                    "persons", "6206"),
     "unemployment": ("unemployed_pct", float, [pa.Check.in_range(0, 100)],
-                     "Registered fully unemployed as a share of the labour force (NAV).", "per cent", "2.7"),
+                     "Registered fully unemployed (NAV's register) as a share of the labour force, by municipality "
+                     "of residence: the year's mean of the monthly rates when make data fetches it.", "per cent",
+                     "2.7"),
     "population": ("population", int, [pa.Check.ge(0)], "Population on 1 January of the year (SSB 07459).",
                    "persons", "13314"),
     "dwellings": ("dwellings_completed", int, [pa.Check.ge(0)], "Dwellings completed in the year (SSB 05940).",
@@ -114,8 +116,9 @@ STATISTICS_DOCS = {  # dataset: (value column, type, checks, what it holds, unit
     "enterprises": ("new_enterprises", int, [pa.Check.ge(0)], "New enterprises registered in the year (SSB).",
                     "enterprises", "77"),
     "donor_pool_employment": ("employed", int, [pa.Check.ge(0)],
-                              "Persons employed by place of work, 4th quarter, in every municipality: the donor "
-                              "pool of the synthetic control (make data fetches it from SSB 13472).",
+                              "Persons employed by place of work, 4th quarter, in every municipality for the years "
+                              "its territory was the same: the donor pool of the synthetic control (make data "
+                              "fetches it from SSB 11616, 03311 and 13472).",
                               "persons", "6206"),
 }
 
@@ -143,6 +146,28 @@ def _status_columns() -> dict[str, pa.Column]:
     }
 
 
+BREAK_SIDES = ("before", "from")  # the side of SSB's 2015 break in the employment series (see evalreport.ssb)
+
+
+def _source_columns(name: str) -> dict[str, pa.Column]:
+    """The optional columns `make data` writes to say which SSB table each value comes from and on
+    which side of the 2015 series break it lies; a file made by hand may leave them out."""
+    columns = {}
+    if name in ("employment", "donor_pool_employment", "unemployment"):
+        columns["source_table"] = pa.Column(
+            str, nullable=True, required=False, coerce=True,
+            **_doc("The SSB table the value comes from (make data writes it; may be empty or left out).", "",
+                   "11616"))
+    if name in ("employment", "donor_pool_employment"):
+        columns["series_break"] = pa.Column(
+            str, pa.Check.isin([*BREAK_SIDES, ""], error=f"must be one of {', '.join(BREAK_SIDES)} or empty"),
+            nullable=True, required=False, coerce=True,
+            **_doc("The side of SSB's series break: 'before' 2015 or 'from' 2015, when the register-based "
+                   "employment statistics moved to a-ordningen and SSB says the years are not comparable "
+                   "(make data writes it; may be left out: the year then decides).", "", "before"))
+    return columns
+
+
 def _statistics_schema(name: str, config: ReportConfig) -> pa.DataFrameSchema:
     value_column, dtype, checks, description, unit, example = STATISTICS_DOCS[name]
     # The donor pool is a national panel: it may hold more years than a report uses (before its period, for
@@ -151,7 +176,7 @@ def _statistics_schema(name: str, config: ReportConfig) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {**_region_columns(config, first, last),
          value_column: pa.Column(dtype, checks, coerce=True, **_doc(description, unit, example)),
-         **_status_columns()},
+         **_status_columns(), **_source_columns(name)},
         unique=["region_code", "year"], strict=True, ordered=False,
         description=f"{description} One row per region and year: the municipality and each comparison area.")
 
@@ -320,9 +345,9 @@ def read_provenance(data_dir: Path, label: str) -> dict[str, Provenance]:
         raise DatasetError(f"{label}: missing; every data folder needs a provenance record per dataset "
                            "('make new-case' writes one)")
     try:
-        records = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DatasetError(f"{label}: not valid YAML ({excerpt(str(exc), 200)})") from None
+        records = yamlfile.read(path, label) or {}
+    except yamlfile.YamlError as exc:
+        raise DatasetError(str(exc)) from None
     if not isinstance(records, dict):
         raise DatasetError(f"{label}: expected one entry per dataset (name: its record)")
     provenance = {}
@@ -353,7 +378,8 @@ def layout_of(schema: pa.DataFrameSchema) -> readers.Layout:
     columns = list(schema.columns)
     integers = tuple(c for c, col in schema.columns.items() if str(col.dtype) == "int64")
     decimals = tuple(c for c, col in schema.columns.items() if str(col.dtype) == "float64")
-    values = [c for c in columns if c not in ("region_code", "region_name", "year", "status", "source_url")]
+    values = [c for c in columns if c not in ("region_code", "region_name", "year", "status", "source_url",
+                                              "source_table", "series_break")]
     return readers.Layout(columns, integers, decimals, values[0] if len(values) == 1 else None)
 
 
@@ -389,6 +415,7 @@ def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
     problems: list[str] = []
     templates = []
     tables: dict[str, readers.RawTable] = {}
+    unvalidated: dict[str, readers.RawTable] = {}  # read, but with problems of their own: still cross-checked
     for name, schema in schemas(config).items():
         record = provenance.get(name)
         if record is None:
@@ -415,6 +442,7 @@ def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
             frame = schema.validate(table.frame, lazy=True)
         except SchemaErrors as exc:
             problems += _describe_failures(table, exc)
+            unvalidated[name] = table
             continue
         if "region_code" in frame:
             problems += _join_renumbered(name, frame, table)
@@ -423,9 +451,11 @@ def load_case(config: ReportConfig, data_dir: Path, relative=str) -> Case:
         problems.insert(0, "fill in these files: they are still the templates 'make new-case' wrote, then set each "
                            f"one's status in {datasets_label} (published, reconstructed or synthetic): "
                            + ", ".join(templates))
-    problems += _check_across(config, frames, tables)
+    problems += _check_across(config, frames, tables, unvalidated)
     if problems:
         raise DatasetError(_problem_message(problems))
+    for note in plausibility_notes(config, frames, tables):
+        log.warning("note: %s", note)
     if "funders" in frames:
         frames["funders"]["public"] = frames["funders"]["public"].str.strip().str.lower().map(YES_NO)
     log.info("validated %d datasets in %s", len(frames), relative(data_dir))
@@ -445,16 +475,65 @@ def _problem_message(problems: list[str]) -> str:
     return f"{len(problems)} problem(s) in the input data:\n" + "\n".join(lines)
 
 
-def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
-                  tables: dict[str, readers.RawTable]) -> list[str]:
-    """Rules that join two datasets, or a dataset and the configuration."""
+# What a restructuring programme's accounts look like (a municipality's programme: tens of projects,
+# a few hundred at most). Beyond these a file is probably not what its name says; the analyst is
+# told, the report is still built (the numbers may be right).
+PLAUSIBLE_PROJECTS = 1_000
+NOTES_PER_KIND = 5
+
+
+def plausibility_notes(config: ReportConfig, frames: dict[str, pd.DataFrame],
+                       tables: dict[str, readers.RawTable]) -> list[str]:
+    """Valid data that is probably not what the analyst meant: years outside the programme, more paid
+    out than the programme received, an implausible number of projects. Each note names the file and
+    the rows."""
+    notes = []
+    start, end = config.programme.start, config.programme.end
+    for name, column, what in (("projects", "start_year", "the project was granted support"),
+                               ("spending", "year", "money was spent")):
+        if name not in frames:
+            continue
+        frame = frames[name]
+        outside = frame.index[(frame[column] < start) | (frame[column] > end)]
+        if len(outside):
+            rows = ", ".join(f"row {tables[name].row(i)} ({frame.at[i, column]})" for i in outside[:NOTES_PER_KIND])
+            more = f" and {len(outside) - NOTES_PER_KIND} more" if len(outside) > NOTES_PER_KIND else ""
+            notes.append(f"{tables[name].label}: column '{column}': {rows}{more}: {what} outside the programme's "
+                         f"years ({start}–{end}); check the years, or the programme's years in the configuration")
+    if "projects" in frames and "funding" in frames:
+        paid, received = frames["projects"]["paid_nok"].sum(), frames["funding"]["amount_nok"].sum()
+        if paid > received:
+            notes.append(f"{tables['projects'].label}: the projects were paid {paid:,.0f} kr in all, more than the "
+                         f"{received:,.0f} kr the programme received ({tables['funding'].label}); check both files")
+    if "projects" in frames and len(frames["projects"]) > PLAUSIBLE_PROJECTS:
+        notes.append(f"{tables['projects'].label}: {len(frames['projects']):,} projects, more than any restructuring "
+                     f"programme has had (usually tens, at most a few hundred); is it the programme's project list?")
+    return notes
+
+
+def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame], tables: dict[str, readers.RawTable],
+                  unvalidated: dict[str, readers.RawTable] | None = None) -> list[str]:
+    """Rules that join two datasets, or a dataset and the configuration. A rule on ids (text) also
+    runs on a file that has problems of its own, so that every problem is in the one message."""
     problems = []
-    if "funding" in frames and "funders" in frames:
-        funding, known = frames["funding"], set(frames["funders"]["funder_id"])
-        for i in funding.index[~funding["funder_id"].isin(known)]:
-            problems.append(f"{tables['funding'].label}: column 'funder_id', row {tables['funding'].row(i)}: "
-                            f"'{excerpt(funding.at[i, 'funder_id'])}' is not a funder in "
-                            f"{tables['funders'].label} (known: {', '.join(sorted(known))}); add it there")
+    unvalidated = unvalidated or {}
+
+    def ids(name: str, column: str):
+        """The column as text, and its table, from the validated file or else the file as read."""
+        if name in frames:
+            return frames[name][column], tables[name]
+        table = unvalidated.get(name)
+        if table is not None and column in table.frame:
+            return table.frame[column].astype(str).str.strip(), table
+        return None, None
+
+    (funder_ids, funding_table), (known_ids, funders_table) = ids("funding", "funder_id"), ids("funders", "funder_id")
+    if funder_ids is not None and known_ids is not None:
+        known = set(known_ids)
+        for i in funder_ids.index[~funder_ids.isin(known)]:
+            problems.append(f"{funding_table.label}: column 'funder_id', row {funding_table.row(i)}: "
+                            f"'{excerpt(funder_ids.at[i])}' is not a funder in "
+                            f"{funders_table.label} (known: {', '.join(sorted(known))}); add it there")
     area = config.administration_area
     if area is not None and "spending" in frames and area not in set(frames["spending"]["focus_area"]):
         spending = frames["spending"]
@@ -481,6 +560,11 @@ def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame],
             if code in set(employment["region_code"]) and rows.empty:
                 problems.append(f"{tables['employment'].label}: no figure for {code} ({regions.region_name(code)}) in "
                                 f"{config.base_year}, the base_year of the index; add it or choose another base_year")
+    if "donor_pool_employment" in frames:  # every number under effect.exclude must name a donor, in any numbering
+        try:
+            config.excluded_by_analyst(sorted(set(frames["donor_pool_employment"]["region_code"])))
+        except ConfigError as exc:
+            problems += str(exc).splitlines()
     if len(config.fit_years) < 2:
         problems.append("the effect estimate of chapter 4 needs at least two years before the programme: start the "
                         "period earlier, or give effect.fit_years in the configuration (they may reach before the "

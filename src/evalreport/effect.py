@@ -118,7 +118,7 @@ def employment_panel(config: ReportConfig, case: Case) -> tuple[Panel, dict[str,
         pool[code] = own.reindex(pool.index)
     years = sorted(set(config.fit_years) | set(y for y in pool.index if y >= config.programme.start))
     years = [y for y in years if config.fit_years[0] <= y <= config.period.end]
-    excluded = {e.code: e.reason for e in config.effect.exclude if e.code in pool.columns}
+    excluded = config.donors_left_out(pool.columns)  # by rule (the case's own territory) and by the analyst
     bridged = None
     brk = config.effect.series_break
     if brk is not None and years[0] < brk <= years[-1]:
@@ -495,7 +495,8 @@ def glue_values(analysis: Analysis, config: ReportConfig, fmt, name) -> dict:
         "effect_weighted": fmt.join([name(u) for _, u in weighted[:5]], conjunction),
         "effect_weighted_count": fmt.number_word(len(weighted)),
         "effect_excluded": fmt.join([f"{name(code)}: {reason}" for code, reason in analysis.excluded.items()
-                                     if code in {e.code for e in config.effect.exclude}], "; ") or None,
+                                     if code in config.donors_left_out([*analysis.donors, *analysis.excluded])],
+                                    "; ") or None,
         "effect_rank": fmt.number(placebo.rank) if placebo else None,
         "effect_units": fmt.number(placebo.units) if placebo else None,
         "effect_p": fmt.number(placebo.p_value, 2) if placebo else None,

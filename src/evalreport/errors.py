@@ -1,24 +1,33 @@
-"""The errors a build reports to the analyst; kept apart so that the command line can catch
-them without importing the libraries that raise them."""
+"""The errors evalreport reports to the analyst; kept apart so that the command line can catch
+them without importing the libraries that raise them.
+
+Every error meant for the analyst derives from `EvalreportError`: its message says what is wrong,
+where (file, column, row) and what to do, and the command line prints it without a traceback.
+Anything else that escapes is a fault in evalreport.
+"""
 
 
-class ConfigError(ValueError):
+class EvalreportError(Exception):
+    """An error the analyst can act on; its message is the whole story."""
+
+
+class ConfigError(EvalreportError, ValueError):
     """The report's YAML file is missing, malformed or inconsistent."""
 
 
-class DatasetError(ValueError):
+class DatasetError(EvalreportError, ValueError):
     """One or more input files are missing or do not match their schema."""
 
 
-class ChapterError(RuntimeError):
+class ChapterError(EvalreportError, RuntimeError):
     """A chapter notebook failed while it ran."""
 
 
-class PdfCheckError(RuntimeError):
+class PdfCheckError(EvalreportError, RuntimeError):
     """The final PDF is not an accessible, archival PDF (PDF/A-2a, PDF/UA-1)."""
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(EvalreportError, RuntimeError):
     """A release to the council was refused (the version exists, a draft, uncommitted changes) or failed."""
 
 
@@ -32,5 +41,9 @@ def excerpt(text: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class ProseError(ValueError):
+class ProseError(EvalreportError, ValueError):
     """Prose names a value no chapter computed, or is not valid markup."""
+
+
+class RenderingError(EvalreportError, RuntimeError):
+    """WeasyPrint could not draw part of the report (a chart, an image, a font) or was interrupted."""

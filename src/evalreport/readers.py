@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import logging
 import re
+import zipfile
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,11 @@ EXCERPT = 40  # characters of a file's content that a message quotes at most
 HEAD_BYTES = 1 << 16  # read to recognise a file's kind, encoding, separator and header
 CHUNK_BYTES = 1 << 20
 SHARED_VALUES = 10_000  # distinct values per column kept as one object each while reading
+# A programme's table has hundreds of rows, a statistics table tens of thousands of cells. Files far
+# beyond that are refused before they are unpacked or parsed: a 3 MB workbook can unpack to gigabytes.
+MAX_FILE_BYTES = 200_000_000
+MAX_UNPACKED_BYTES = 100_000_000
+MAX_CELLS = 5_000_000
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python's csv and newline="" treat as the end of a line
 TEXT = re.compile(r'[^\s;,\t"]')  # a line that holds more than separators and quotes
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not in a text file, except by damage
@@ -176,6 +182,11 @@ def read_table(path: Path, label: str, layout: Layout, sheet: str | None = None)
     """Read a CSV or `.xlsx` file as text; problems are collected on the result, not raised."""
     suffix = path.suffix.lower()
     problems = ProblemLog(label)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return RawTable(pd.DataFrame(), [], label, [
+            f"{label}: {size / 1e6:,.0f} MB, far more than a table of a programme or of statistics (at most "
+            f"{MAX_FILE_BYTES / 1e6:,.0f} MB are read); is it the right file?"])
     if suffix in (".xlsx", ".xlsm"):
         table = _read_excel(path, label, layout, sheet, problems)
     elif suffix in (".csv", ".txt"):
@@ -534,6 +545,8 @@ def _read_excel(path: Path, label: str, layout: Layout, sheet: str | None, probl
             problems.add(f"{label}: not an .xlsx workbook{f' (it is {kind})' if kind else ''}; save it "
                          "again from Excel as .xlsx")
         return None
+    if not _workbook_of_sensible_size(path, label, sheet, problems):
+        return None
     try:
         workbook = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets the same advice
@@ -590,6 +603,40 @@ def _read_excel(path: Path, label: str, layout: Layout, sheet: str | None, probl
         return None
     frame.attrs["decimal"] = "."  # numbers in cells carry no separators; text cells are normalised below
     return RawTable(frame, rows, label)
+
+
+def _workbook_of_sensible_size(path: Path, label: str, sheet: str | None, problems: ProblemLog) -> bool:
+    """Whether the workbook unpacks to a sensible size and its sheet holds a sensible number of cells;
+    a problem saying which limit it passes otherwise. Looks only at the zip's directory and the
+    sheet's stated dimension, so a zip bomb is never unpacked."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        problems.add(f"{label}: not a readable .xlsx workbook ({excerpt(exc, 80)}); save it again from Excel")
+        return False
+    if unpacked > MAX_UNPACKED_BYTES:
+        problems.add(f"{label}: the workbook unpacks to {unpacked / 1e6:,.0f} MB, more than the "
+                     f"{MAX_UNPACKED_BYTES / 1e6:,.0f} MB a table of data needs (a damaged or hostile file?); "
+                     "copy the table alone into a new workbook or save it as CSV")
+        return False
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        try:
+            worksheet = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.worksheets[0]
+            rows, columns = worksheet.max_row or 0, worksheet.max_column or 0
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - the full read that follows names the problem
+        return True
+    if rows * columns > MAX_CELLS:
+        problems.add(f"{label}: the sheet spans {format_count(rows)} rows and {format_count(columns)} columns, more "
+                     f"than the {format_count(MAX_CELLS)} cells a table of data needs; copy the table alone into a "
+                     "new workbook")
+        return False
+    return True
 
 
 def _find_header(cells: list[list], wanted: set[str]) -> int | None:

@@ -514,3 +514,229 @@ def load_regions():
     and valid_to (years, empty when open or before 1994), first_day and last_day (dates),
     successor (the code a renumbering led to) and current_code. A copy: change it freely."""
     return _regions_frame().copy()
+
+
+# --- one place through its changes of number --------------------------------------------------------
+#
+# A case, a comparison area, an exclusion or a donor may be written under any number the place has
+# had. Two codes are the same place when one leads to the other by renumberings alone (0529 and
+# 3443). Two codes overlap when territory flowed from one to the other through any change (a
+# renumbering, a merger, a split or a boundary adjustment), in either direction: 1548 Fræna and
+# 1579 Hustadvika (Fræna went into it in 2020), 1850 Tysfjord and 1806 Narvik (part of Tysfjord
+# went there). Two codes whose territories only met in a later unit (1548 Fræna and 1551 Eide,
+# both in Hustadvika since 2020) never shared a square metre: they do not overlap.
+
+TERRITORY_CHANGES = ("renumbering", "merger", "split", "boundary")
+
+
+def _flow(code: str, forward: bool) -> dict[str, RegionChange]:
+    """Every code territory flowed to from `code` (forward) or from which it flowed into `code`,
+    each with the first change on the way; `code` itself is not in it."""
+    register = _register()
+    found: dict[str, RegionChange] = {}
+    todo = [code]
+    while todo:
+        here = todo.pop()
+        for change in register.regions[here].changes:
+            if change.kind not in TERRITORY_CHANGES:
+                continue
+            if forward and change.old_code == here and change.new_code != here:
+                other = change.new_code
+            elif not forward and change.new_code == here and change.old_code != here:
+                other = change.old_code
+            else:
+                continue
+            if other != code and other not in found:
+                found[other] = change
+                todo.append(other)
+    return found
+
+
+def is_same_place(a, b) -> bool:
+    """Tell whether two codes are one place under different numbers (renumberings only)."""
+    return to_current_code(a) == to_current_code(b)
+
+
+def overlaps(a, b) -> bool:
+    """Tell whether the territories of two codes overlapped in some year: the same place, or one
+    holds (part of) the other's territory through a change (see the section's comment)."""
+    a, b = lookup(a).code, lookup(b).code
+    return a == b or b in _flow(a, True) or b in _flow(a, False)
+
+
+def relation(donor, case) -> str | None:
+    """How the territory of `donor` relates to that of `case`, as a key of DONOR_REASONS:
+    "same_place" (one place under two numbers), "contains_case" (the case's territory went into
+    the donor: 1579 Hustadvika for 1548 Fræna), "part_of_case" (the donor's territory went into
+    the case's), "shares_territory" (part went one way or the other: a split or a boundary
+    adjustment), or None when they never overlapped."""
+    donor, case = lookup(donor).code, lookup(case).code
+    if is_same_place(donor, case):
+        return "same_place"
+    onward = _flow(case, True)
+    if donor in onward:
+        return "shares_territory" if _partial(onward[donor], case) else "contains_case"
+    backward = _flow(case, False)
+    if donor in backward:
+        return "shares_territory" if _partial(backward[donor], donor) else "part_of_case"
+    if case in _flow(donor, True) or case in _flow(donor, False):  # a flow that only one direction sees
+        return "shares_territory"
+    return None
+
+
+def _partial(change: RegionChange, whole: str) -> bool:
+    # A split sends only part of the old code's territory to each new code, and a boundary
+    # adjustment only part of a unit that goes on.
+    return change.kind in ("split", "boundary")
+
+
+def _first_year(region: Region) -> int:
+    return region.valid_from.year if region.valid_from else FIRST_YEAR
+
+
+def _last_year(region: Region) -> int:
+    return region.valid_to.year if region.valid_to else dt.date.today().year
+
+
+def places_in(code, first: int, last: int) -> tuple[str, ...]:
+    """Return the municipality codes in use on some day of `first`-`last` that are the place
+    `code` names or overlap it, sorted: for 1579 Hustadvika in 2012-2017, ("1548", "1551"); for
+    3443 Vestre Toten, ("0529",). The code's own place comes alone when it was in use then."""
+    region = lookup(code)
+    own = sorted(c for c, r in _register().regions.items()
+                 if r.kind == region.kind and r.current_code == region.current_code
+                 and _first_year(r) <= last and _last_year(r) >= first)
+    if own:
+        return tuple(own)
+    related = set(_flow(region.code, False)) | set(_flow(region.code, True))
+    return tuple(sorted(c for c in related if (r := _register().regions[c]).kind == region.kind
+                        and _first_year(r) <= last and _last_year(r) >= first))
+
+
+def resolve_in_pool(code, pool_codes) -> tuple[str, ...]:
+    """Return the codes among `pool_codes` that `code` (any numbering) names: those of the same
+    place if any, else those whose territory overlapped it (1551 Eide -> 1579 Hustadvika in a
+    pool of today's numbers). Empty when none; raise UnknownRegionError for an unknown code."""
+    code = lookup(code).code
+    pool = [str(c) for c in pool_codes if is_known(c)]
+    same = sorted(c for c in pool if is_same_place(c, code))
+    return tuple(same) if same else tuple(sorted(c for c in pool if overlaps(c, code)))
+
+
+# Why a donor is left out of the control group by rule, in the report's languages. English keys:
+# the lead moves the words into the language catalogue. {donor} and {case} are names, {year} the
+# year of the change.
+DONOR_REASONS: dict[str, dict[str, str]] = {
+    "same_place": {"nb": "samme kommune som {case}, under et annet kommunenummer",
+                   "nn": "same kommune som {case}, under eit anna kommunenummer",
+                   "en": "the same municipality as {case}, under another number"},
+    "contains_case": {"nb": "omfatter {case} (fra {year})",
+                      "nn": "omfattar {case} (frå {year})",
+                      "en": "contains {case} (from {year})"},
+    "part_of_case": {"nb": "er en del av {case} (fra {year})",
+                     "nn": "er ein del av {case} (frå {year})",
+                     "en": "is part of {case} (from {year})"},
+    "shares_territory": {"nb": "har hatt område felles med {case} (endring {year})",
+                         "nn": "har hatt område felles med {case} (endring {year})",
+                         "en": "has shared territory with {case} (change of {year})"},
+}
+
+
+def _change_year(donor: str, case: str) -> int | None:
+    onward, backward = _flow(case, True), _flow(case, False)
+    change = onward.get(donor) or backward.get(donor) or _flow(donor, True).get(case) or _flow(donor, False).get(case)
+    return change.date.year if change else None
+
+
+def overlapping_donors(case, pool_codes, language: str = "nb", year: int | None = None) -> dict[str, str]:
+    """The donors among `pool_codes` that are, contain, or overlap the case municipality in any
+    year, each with the reason in `language` (DONOR_REASONS), to be left out of the control group:
+    a synthetic control built from a unit that holds the case itself compares the case with itself.
+    `year` names the case as it was then (default: its latest name)."""
+    _check_language(language)
+    case = lookup(case).code
+    case_name = region_name(case, language, year) if year is not None and lookup(case).is_valid_in(year) \
+        else lookup(case).names[-1].in_language(language)
+    left_out = {}
+    for donor in pool_codes:
+        donor = str(donor)
+        if donor == case or not is_known(donor):
+            continue
+        kind = relation(donor, case)
+        if kind is None:
+            continue
+        left_out[donor] = DONOR_REASONS[kind][language].format(case=case_name, year=_change_year(donor, case) or "")
+    return left_out
+
+
+LATER_HISTORY = {  # the sentence's words; `later_history` returns the facts, the chapter sets the sentence
+    "renumbering": {"nb": "fikk kommunenummer {code}", "nn": "fekk kommunenummer {code}",
+                    "en": "was renumbered {code}"},
+    "merger": {"nb": "ble slått sammen med {others} til {name} ({code})",
+               "nn": "vart slått saman med {others} til {name} ({code})",
+               "en": "merged with {others} into {name} ({code})"},
+    "merger_alone": {"nb": "ble en del av {name} ({code})", "nn": "vart ein del av {name} ({code})",
+                     "en": "became part of {name} ({code})"},
+    "split": {"nb": "ble delt mellom {names}", "nn": "vart delt mellom {names}", "en": "was split between {names}"},
+}
+
+
+@dataclass(frozen=True)
+class LaterChange:
+    """One change after the programme of the place a report is about: what happened, when, and
+    the codes and names concerned, for the one sentence of its later history."""
+
+    year: int
+    kind: str  # "renumbering", "merger", "split"
+    code: str  # the code before the change
+    name: str
+    new_codes: tuple[str, ...]
+    new_names: tuple[str, ...]
+    partners: tuple[str, ...] = ()  # the names of the others that went into the same new unit
+    text: str = ""  # the change in words, in the requested language
+
+
+def later_history(code, after_year: int, language: str = "nb") -> tuple[LaterChange, ...]:
+    """The changes of number or territory that ended the place `code` (any numbering) after
+    `after_year`, oldest first, following it onward: 1548 Fræna after 2017 -> merged with Eide into
+    Hustadvika (1579) in 2020. Empty when the place went on unchanged. Each has its words in
+    `language` (LATER_HISTORY) in `text`."""
+    _check_language(language)
+    register = _register()
+    here = lookup(code).code
+    result = []
+    seen = {here}
+    while True:
+        region = register.regions[here]
+        ending = [c for c in region.successors if c.date.year > after_year]
+        if not ending:
+            break
+        date = ending[0].date
+        ending = [c for c in ending if c.date == date]
+        kind = ending[0].kind
+        new_codes = tuple(sorted({c.new_code for c in ending}))
+        new_names = tuple(lookup(c).name_in(date.year).in_language(language) for c in new_codes)
+        name = region.name_in(min(date.year - 1, _last_year(region))).in_language(language)
+        partners = ()
+        if kind == "merger":
+            partners = tuple(sorted(register.regions[c.old_code].names[-1].in_language(language)
+                                    for c in register.changes
+                                    if c.date == date and c.new_code == new_codes[0] and c.old_code != here
+                                    and c.kind == "merger" and c.old_code != new_codes[0]))
+        words = LATER_HISTORY
+        if kind == "renumbering":
+            text = words["renumbering"][language].format(code=new_codes[0])
+        elif kind == "merger" and partners:
+            joined = partners[0] if len(partners) == 1 else ", ".join(partners[:-1]) + {
+                "nb": " og ", "nn": " og ", "en": " and "}[language] + partners[-1]
+            text = words["merger"][language].format(others=joined, name=new_names[0], code=new_codes[0])
+        elif kind == "merger":
+            text = words["merger_alone"][language].format(name=new_names[0], code=new_codes[0])
+        else:
+            text = words["split"][language].format(names=", ".join(f"{n} ({c})" for n, c in zip(new_names, new_codes)))
+        result.append(LaterChange(date.year, kind, here, name, new_codes, new_names, partners, text))
+        if len(new_codes) != 1 or new_codes[0] in seen:
+            break
+        here = new_codes[0]
+        seen.add(here)
+    return tuple(result)

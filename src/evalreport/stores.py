@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from evalreport.pipeline.files import write_atomically
+from evalreport.files import write_atomically
 
 
 class DamagedStore(ValueError):

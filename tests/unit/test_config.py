@@ -285,3 +285,21 @@ def test_unquoted_code_with_octal_digits_loads(tmp_path):
     path = tmp_path / "report.yaml"
     path.write_text(UNQUOTED_TEMPLATE.format(municipality="0502", comparison="['0528']"), encoding="utf-8")
     assert load_config(path).municipality == "3407"  # 0502 Gjøvik -> 3407
+
+
+def test_an_unquoted_no_for_the_language_says_what_yaml_did(tmp_path):
+    # Issue 18: YAML 1.1 reads `language: no` as false; the message used to say «found False».
+    path = write_config(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("language: nb", "language: no"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, "reports/x.yaml")
+    assert "YAML read the value as false" in str(caught.value) and 'language: "nb"' in str(caught.value)
+    assert "False" not in str(caught.value)
+
+
+def test_a_date_written_day_first_gets_the_iso_date_to_write(tmp_path):
+    path = write_config(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("report_date: 2018-06-01", "report_date: 01.06.2018"),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'01\.06\.2018' is not a date written as YYYY-MM-DD; write 2018-06-01"):
+        load_config(path, "reports/x.yaml")

@@ -517,9 +517,22 @@ def test_no_network_is_a_clear_error(tmp_path, clock):
     with socket.socket() as closed:  # a port that was free a moment ago: nothing listens on it
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    with pytest.raises(ssb.SsbError, match=r"could not reach .*127\.0\.0\.1.*without --refresh") as raised:
-        real_client(tmp_path, clock).get("07459", f"http://127.0.0.1:{port}{URL_PATH}")
+    url = f"http://127.0.0.1:{port}{URL_PATH}"
+    with pytest.raises(ssb.SsbUnreachable, match=r"could not reach .*127\.0\.0\.1.*needs it the first time") as raised:
+        real_client(tmp_path, clock).get("07459", url)
     assert "Connection refused" in str(raised.value) and "Max retries" not in str(raised.value)
+    # no --refresh and nothing kept: never advise running without --refresh
+    assert "--refresh" not in str(raised.value)
+
+
+def test_no_network_with_refresh_and_a_cached_answer_suggests_the_cache(tmp_path, clock):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"http://127.0.0.1:{port}{URL_PATH}"
+    ssb.ResponseCache(tmp_path / "cache").write("07459", url, b"{}", "2026-11-26T12:00:00+00:00")
+    with pytest.raises(ssb.SsbUnreachable, match=r"run without --refresh to use the responses already kept"):
+        real_client(tmp_path, clock, refresh=True).get("07459", url)
 
 
 def test_a_body_that_is_not_json_is_refused_and_not_cached(tmp_path, server, clock):
@@ -690,15 +703,17 @@ def test_plan_query_refuses_more_cells_than_ssb_allows():
 
 
 def test_every_definition_names_its_table_and_how_it_was_checked():
-    assert [d.name for d in ssb.DEFINITIONS] == ["population", "employment", "dwellings", "enterprises",
-                                                 "municipal_finances"]
+    assert [d.name for d in ssb.DEFINITIONS] == ["population", "employment", "unemployment", "dwellings",
+                                                 "enterprises", "municipal_finances"]
     assert set(d.value_column for d in ssb.DEFINITIONS) == {
-        "population", "employed", "dwellings_completed", "new_enterprises", "netto_driftsresultat_pct"}
+        "population", "employed", "unemployed_pct", "dwellings_completed", "new_enterprises",
+        "netto_driftsresultat_pct"}
     for definition in ssb.DEFINITIONS:
         for source in definition.sources:
             assert source.table.isdigit() and len(source.table) == 5
             assert source.verified
             assert set(source.sum_over) <= set(source.fixed)
+            assert source.content_code or source.content_label  # a code, or the label SSB's page gives
 
 
 # --- the statistics files, end to end with a fake SSB -----------------------------------------
@@ -748,6 +763,18 @@ FAKE_SSB = {
         [("Region", REGION_CATEGORIES), *ENTERPRISE_FIXED, ("ContentsCode", {"Foretak": "Foretak"}),
          ("Tid", YEARS)],
         values=[60000, 62000, 70, None, None, 75], status={"3": ".", "4": "."}),
+    # The older employment tables and the unemployment table have none of the years 2019-2020: only
+    # their metadata is read, and no data is asked for.
+    ("11616", "metadata"): make_dataset(
+        [("Region", {"3443": "Vestre Toten"}), ("Alder", {"15-74": "15-74 år"}),
+         ("ContentsCode", {"X": "Sysselsatte personer med arbeidssted i regionen"}), ("Tid", {"2021": "2021"})]),
+    ("03311", "metadata"): make_dataset(
+        [("Region", {"0529": "0529 Vestre Toten (-2019)"}),
+         ("ContentsCode", {"Y": "Sysselsatte personer med arbeidssted i regionen"}), ("Tid", {"2008": "2008"})]),
+    ("10540", "metadata"): make_dataset(
+        [("Region", {"3443": "Vestre Toten"}), ("Alder", {"15-74": "15-74 år"}),
+         ("ContentsCode", {"Z": "Registrerte helt ledige i prosent av arbeidsstyrken"}),
+         ("Tid", {"2021M01": "2021M01"})]),
     ("12134", "metadata"): make_dataset(
         [("KOKkommuneregion0000", KOSTRA_REGIONS),
          ("ContentsCode", {"KOSAG110000": "Frie inntekter", "KOSAGD230000": "Netto driftsresultat"}),
@@ -767,9 +794,9 @@ region_code,region_name,year,population,status,source_url
 0,Hele landet,2020,5390000,published,https://www.ssb.no/statbank/table/07459
 """,  # 6700 + 6600; 6720 + 6610; 2700000 + 2670000; 2710000 + 2680000
     "employment.csv": """\
-region_code,region_name,year,employed,status,source_url
-3443,Vestre Toten,2020,6000,published,https://www.ssb.no/statbank/table/13472
-0,Hele landet,2020,2650000,published,https://www.ssb.no/statbank/table/13472
+region_code,region_name,year,employed,status,source_url,source_table,series_break
+3443,Vestre Toten,2020,6000,published,https://www.ssb.no/statbank/table/13472,13472,from
+0,Hele landet,2020,2650000,published,https://www.ssb.no/statbank/table/13472,13472,from
 """,  # 400 + 1100 + 150 + 50 + 4300; 100000 + 200000 + 50000 + 100000 + 2200000; no 2019 in the table
     "dwellings.csv": """\
 region_code,region_name,year,dwellings_completed,status,source_url
@@ -812,18 +839,22 @@ def test_write_statistics_writes_the_report_files_from_a_fake_ssb(tmp_path):
     assert [p.name for p in result.written] == list(EXPECTED_FILES)
     for name, text in EXPECTED_FILES.items():
         assert (tmp_path / "out" / name).read_text(encoding="utf-8") == text, name
-    # metadata first, then data, for each of the five tables
+    # metadata first, then data, for each of the five tables with the years; only metadata for the
+    # tables without them (11616, 03311, 10540)
     assert [urllib.parse.urlsplit(u).path.rsplit("/", 2)[1:] for u in fake.urls] == [
-        [t, e] for t in ("07459", "13472", "05940", "08316", "12134") for e in ("metadata", "data")]
+        ["07459", "metadata"], ["07459", "data"], ["11616", "metadata"], ["03311", "metadata"],
+        ["13472", "metadata"], ["13472", "data"], ["10540", "metadata"],
+        *([t, e] for t in ("05940", "08316", "12134") for e in ("metadata", "data"))]
     assert fake.urls[1] == (
         "https://data.ssb.no/api/pxwebapi/v2/tables/07459/data?lang=no&outputFormat=json-stat2"
         "&valueCodes[Region]=0,0529,3443&valueCodes[Tid]=2019,2020&valueCodes[ContentsCode]=Personer1"
         "&valueCodes[Kjonn]=1,2&valueCodes[Alder]=*")
-    assert "valueCodes[KOKkommuneregion0000]=0529,3443,EAK&" in fake.urls[9]
-    assert "valueCodes[Region]=0,3443&valueCodes[Tid]=2020&" in fake.urls[3]  # 2019 is not in 13472
+    assert "valueCodes[KOKkommuneregion0000]=0529,3443,EAK&" in fake.urls[12]
+    assert "valueCodes[Region]=0,3443&valueCodes[Tid]=2020&" in fake.urls[5]  # 2019 is not in 13472
 
     assert result.problems == [
         "employment: SSB gives no value for 2 region-year(s), left out of employment.csv: 3443 2019; 0 2019",
+        "unemployment: none of the SSB tables 10540 has figures for 2019-2020",
         "dwellings: SSB gives no value for 1 region-year(s), left out of dwellings.csv: "
         "3443 2020 (table 05940 status ':')",
         "municipal_finances: no ROBEK flag for 0 2020; fill in the robek column (1 if the municipality was "
@@ -842,6 +873,8 @@ def test_written_files_pass_the_report_schemas_and_provenance_reads_back(tmp_pat
     (tmp_path / "datasets.yaml").write_text(yaml.safe_dump(result.provenance, allow_unicode=True), encoding="utf-8")
     records = datasets.read_provenance(tmp_path, "datasets.yaml")
     assert set(records) == {"population", "employment", "dwellings", "enterprises", "municipal_finances"}
+    assert records["employment"].source == ("Statistisk sentralbyrå (SSB), Statistikkbanken tabell 13472 (2020-2020), "
+                                            "hentet med PxWebApi v2")
     population = records["population"]
     assert population.status == "published"
     assert population.file == "population.csv"
@@ -849,7 +882,7 @@ def test_written_files_pass_the_report_schemas_and_provenance_reads_back(tmp_pat
     assert population.retrieved == "2026-11-26"
     assert population.licence == "CC BY 4.0 (Statistisk sentralbyrå)"
     assert "0529 → 3443" in population.method
-    assert "Tabell 13472 har ikke tall for 2019." in records["employment"].method
+    assert "Ingen av tabellene har tall for 2019." in records["employment"].method
     assert "3443 2020 (table 05940 status ':')" in records["dwellings"].method
 
 
@@ -869,7 +902,7 @@ def test_a_second_run_reads_the_cache_and_a_failing_table_leaves_only_its_file_o
                                   client=make_client(tmp_path / "other", FakeSsb(broken)), robek=ROBEK)
     assert [p.name for p in result.written] == [
         "population.csv", "employment.csv", "dwellings.csv", "municipal_finances.csv"]
-    assert result.problems[2].startswith("enterprises: SSB table 08316: no dimension ['NACE2007', ")
+    assert result.problems[3].startswith("enterprises: SSB table 08316: no dimension ['NACE2007', ")
     assert "enterprises" not in result.provenance
 
 
@@ -883,19 +916,12 @@ def test_robek_flags_are_kept_from_the_existing_file(tmp_path):
 
 # --- the donor pool: every municipality, joined across renumberings ---------------------------
 
-# The register of the donor-pool tests, as evalreport.regions models it: to_current_code follows
-# renumberings only, and a merged or split unit keeps its own code. 0529 Vestre Toten became 3443
-# in 2020 (KLASS 131); the others are made up for the cases they stand for: 0101 and 0102 merged
-# into 3001 in 2020, 1850 was split between several municipalities, 0301 kept its code.
-DONOR_REGISTER = [
-    ("0", "Hele landet", 1838, None, ""),
-    ("0101", "A", 1838, 2019, ""), ("0102", "B", 1838, 2019, ""), ("3001", "AB", 2020, None, ""),
-    ("0301", "Oslo", 1838, None, ""), ("0529", "Vestre Toten", 1838, 2019, "3443"),
-    ("3443", "Vestre Toten", 2020, None, ""), ("1850", "Tysfjord", 1869, 2019, ""),
-]
-DONOR_REGIONS = {"0": "Hele landet", "0101": "A (-2019)", "0102": "B (-2019)", "0301": "Oslo",
-                 "0529": "Vestre Toten (-2019)", "1850": "Tysfjord (-2019)", "3001": "AB",
-                 "3443": "Vestre Toten", "9999": "Uoppgitt"}
+# With the real region register (KLASS 131): 0529 Vestre Toten became 3443 in 2020 (a renumbering);
+# 1548 Fræna and 1551 Eide merged into 1579 Hustadvika in 2020; 5030 Klæbu merged into 5001
+# Trondheim in 2020, which kept its number; 0301 Oslo kept its number and territory.
+DONOR_REGIONS = {"0": "Hele landet", "0301": "Oslo", "0529": "0529 Vestre Toten (-2019)",
+                 "1548": "1548 Fræna (-2019)", "1579": "1579 Hustadvika", "3443": "3443 Vestre Toten",
+                 "5001": "5001 Trondheim", "9999": "Uoppgitt"}
 TWO_SECTORS = {"6100": "Statlig forvaltning", "A+B+D+E.0-1+9": "Privat sektor"}
 # Two of the five sectors, so that every sum below can be checked by hand.
 TWO_SECTOR_POOL = dataclasses.replace(ssb.DONOR_POOL, sources=(dataclasses.replace(
@@ -905,51 +931,51 @@ DONOR_DIMENSIONS = [("Region", DONOR_REGIONS), ("Sektor", TWO_SECTORS),
 # Cells: region x sector x year, the year fastest: (sector 6100: 2019, 2020, private: 2019, 2020).
 DONOR_VALUES = [
     100000, 101000, 200000, 202000,  # 0: the country, not a municipality
-    300, None, 100, None,  # 0101, until 2019
-    200, None, 50, None,  # 0102, until 2019
     400000, 410000, 50000, None,  # 0301: private 2020 confidential (':')
     4000, None, 2200, None,  # 0529, until 2019
-    500, None, 300, None,  # 1850, until 2019
-    None, 700, None, 160,  # 3001, from 2020
+    300, None, 3000, None,  # 1548, until 2019
+    None, 900, None, 5000,  # 1579, from 2020
     None, 4100, None, 2150,  # 3443, from 2020
+    9000, 9500, 90000, 95000,  # 5001: took in Klæbu in 2020
     10, 12, 1, 2,  # 9999: unknown place of work, unknown to the register
 ]
-DONOR_STATUS = {"15": ":", **{str(i): "." for i in (5, 7, 9, 11, 17, 19, 21, 23, 24, 26, 28, 30)}}
+DONOR_STATUS = {"7": ":", **{str(i): "." for i in (9, 11, 13, 15, 16, 18, 20, 22)}}
 FAKE_13472 = {
     ("13472", "metadata"): make_dataset(DONOR_DIMENSIONS, eliminable=("NACE2007",)),
     ("13472", "data"): make_dataset(DONOR_DIMENSIONS, values=DONOR_VALUES, status=DONOR_STATUS),
 }
 
 
-def test_donor_pool_joins_renumbered_municipalities_and_lists_merged_and_split_ones(tmp_path, monkeypatch):
-    install_register(monkeypatch, DONOR_REGISTER)
+@pytest.fixture
+def real_register(monkeypatch):
+    """Undo the Toten register: these tests use the real one."""
+    monkeypatch.undo()
+
+
+def test_donor_pool_joins_renumbered_municipalities_over_their_lifetime(tmp_path, real_register):
     fake = FakeSsb(FAKE_13472)
     result = ssb.write_donor_pool(2018, 2020, tmp_path / "out", client=make_client(tmp_path, fake),
                                   definition=TWO_SECTOR_POOL)
 
     # 0301 2019: 400000 + 50000; 2020 has a confidential part and is left out.
     # 3443 2019 is 0529's 4000 + 2200 and 2020 is 3443's 4100 + 2150: one unit across 2020.
-    assert (tmp_path / "out" / "donor_pool_employment.csv").read_text(encoding="utf-8") == """\
-region_code,region_name,year,employed,status,source_url
-0301,Oslo,2019,450000,published,https://www.ssb.no/statbank/table/13472
-3443,Vestre Toten,2019,6200,published,https://www.ssb.no/statbank/table/13472
-3443,Vestre Toten,2020,6250,published,https://www.ssb.no/statbank/table/13472
+    # 1548 Fræna is a unit until 2019 (300 + 3000), 1579 Hustadvika from 2020 (900 + 5000).
+    url = "https://www.ssb.no/statbank/table/13472"
+    assert (tmp_path / "out" / "donor_pool_employment.csv").read_text(encoding="utf-8") == f"""\
+region_code,region_name,year,employed,status,source_url,source_table,series_break
+0301,Oslo,2019,450000,published,{url},13472,from
+1548,Fræna,2019,3300,published,{url},13472,from
+1579,Hustadvika,2020,5900,published,{url},13472,from
+3443,Vestre Toten,2019,6200,published,{url},13472,from
+3443,Vestre Toten,2020,6250,published,{url},13472,from
 """
-    ended = ("ikke i bruk i dag (i bruk i 2019): slått sammen med andre eller delt, og serien kan ikke føres "
-             "over til én kommune i dag")
-    assert (tmp_path / "out" / "donor_pool_left_out.csv").read_text(encoding="utf-8") == (
-        "region_code,region_name,reason\n"
-        "3001,AB,\"ikke i bruk i 2019: kommunen ble til ved sammenslåing eller deling, og området er ikke det "
-        "samme i hele perioden\"\n"  # quoted: the reason holds a comma
-        f"0101,A,\"{ended}\"\n0102,B,\"{ended}\"\n1850,Tysfjord,\"{ended}\"\n")
-    assert [p.name for p in result.written] == ["donor_pool_employment.csv", "donor_pool_left_out.csv"]
-    assert [row["region_code"] for row in result.left_out] == ["3001", "0101", "0102", "1850"]
-    assert result.problems == [
-        "donor_pool_employment: SSB table 13472 has no figures for 2018",
-        "donor_pool_employment: SSB gives no value for 1 municipality-year(s), left out of "
-        "donor_pool_employment.csv: 0301 2020 (status ':')",
-    ]
-    # every region at once, metadata first; 2018 is not asked for since the table lacks it
+    left_out = pd.read_csv(tmp_path / "out" / "donor_pool_left_out.csv", dtype=str)
+    # Trondheim took in Klæbu and Stavanger Finnøy and Rennesøy in 2020, keeping their numbers
+    assert list(left_out["region_code"]) == ["1103", "5001"]
+    assert left_out.loc[1, "reason"].startswith("tok inn (deler av) 5030 fra 2020 og beholdt nummeret")
+    assert result.problems[0] == "donor_pool_employment: no SSB table (13472) has figures for 2018"
+    assert result.problems[1].startswith("donor_pool_employment: SSB gives no value for ")
+    assert "0301 2020 (status ':')" in result.problems[1]
     assert fake.urls == [
         "https://data.ssb.no/api/pxwebapi/v2/tables/13472/metadata?lang=no&outputFormat=json-stat2",
         "https://data.ssb.no/api/pxwebapi/v2/tables/13472/data?lang=no&outputFormat=json-stat2"
@@ -957,12 +983,18 @@ region_code,region_name,year,employed,status,source_url
         "&valueCodes[Sektor]=6100,A%2BB%2BD%2BE.0-1%2B9"]
     record = result.provenance["donor_pool_employment"]
     assert record["file"] == "donor_pool_employment.csv" and record["retrieved"] == "2026-11-26"
-    assert "2 kommuner er med, 4 er utelatt." in record["method"]
-    assert "Tabell 13472 har ikke tall for 2018." in record["method"]
+    assert "er utelatt." in record["method"] and "Ingen av tabellene har tall for 2018." in record["method"]
 
 
-def test_donor_pool_from_the_cache_does_not_call_ssb(tmp_path, monkeypatch):
-    install_register(monkeypatch, DONOR_REGISTER)
+def test_donor_pool_to_the_latest_year_the_tables_have(tmp_path, real_register):
+    result = ssb.write_donor_pool(2019, None, tmp_path / "out", client=make_client(tmp_path, FakeSsb(FAKE_13472)),
+                                  definition=TWO_SECTOR_POOL)
+    panel = pd.read_csv(tmp_path / "out" / "donor_pool_employment.csv", dtype=str)
+    assert sorted(set(panel["year"])) == ["2019", "2020"]  # 2020 is the table's last year
+    assert not any("has figures for" in p for p in result.problems)
+
+
+def test_donor_pool_from_the_cache_does_not_call_ssb(tmp_path, real_register):
     first = ssb.write_donor_pool(2019, 2020, tmp_path / "a", client=make_client(tmp_path, FakeSsb(FAKE_13472)),
                                  definition=TWO_SECTOR_POOL)
     offline = FakeSsb({})
@@ -974,63 +1006,87 @@ def test_donor_pool_from_the_cache_does_not_call_ssb(tmp_path, monkeypatch):
     assert again.left_out == first.left_out
 
 
-def test_find_units_leaves_out_merged_and_new_municipalities_and_lists_the_ended_codes(monkeypatch):
-    # As KLASS 131 has it: 1601 Trondheim became 5001 and 1662 Klæbu 5030 in 2018 (renumberings);
-    # 5030 merged into 5001 in 2020 and keeps its code in the register. 1805 Narvik, 1854 Ballangen
-    # and 1850 Tysfjord (split) became 1806 Narvik in 2020, a new code. 0301 Oslo kept its code.
-    install_register(monkeypatch, [("1601", "Trondheim", 1838, 2017, "5001"), ("1662", "Klæbu", 1838, 2017, "5030"),
-                                   ("5030", "Klæbu", 2018, 2019, "", ("5001",)), ("5001", "Trondheim", 2018, None, ""),
-                                   ("1805", "Narvik", 1838, 2019, "", ("1806",)),
-                                   ("1854", "Ballangen", 1925, 2019, "", ("1806",)),
-                                   ("1850", "Tysfjord", 1869, 2019, "", ("1806", "1875")),
-                                   ("1806", "Narvik", 2020, None, ""), ("0301", "Oslo", 1838, None, "")])
-    units, left_out = ssb.find_units([2017, 2018, 2019], today=2024)
-    # 5001's territory is the same in 2017-2019 (1601, then 5001): a donor for these years
-    assert units == [ssb.Unit("0301", {2017: "0301", 2018: "0301", 2019: "0301"}),
-                     ssb.Unit("5001", {2017: "1601", 2018: "5001", 2019: "5001"})]
-    assert [(row["region_code"], row["reason"].split(":")[0]) for row in left_out] == [
-        ("1806", "ikke i bruk i 2017–2019"),
-        ("1662", "ikke i bruk i dag (i bruk i 2017)"), ("1805", "ikke i bruk i dag (i bruk i 2017–2019)"),
-        ("1850", "ikke i bruk i dag (i bruk i 2017–2019)"), ("1854", "ikke i bruk i dag (i bruk i 2017–2019)"),
-        ("5030", "ikke i bruk i dag (i bruk i 2018–2019)")]
-    # over 2019-2020 Trondheim is not one unit, though its code is the same: 5030 merged into it
-    units, left_out = ssb.find_units([2019, 2020], today=2024)
-    assert [unit.region_code for unit in units] == ["0301"]
-    assert left_out[:2] == [
-        {"region_code": "1806", "region_name": "Narvik",
-         "reason": "ikke i bruk i 2019: kommunen ble til ved sammenslåing eller deling, og området er ikke det "
-                   "samme i hele perioden"},
-        {"region_code": "5001", "region_name": "Trondheim",
-         "reason": "tok inn (deler av) 5030 fra 2020, og området er ikke det samme i hele perioden; delene er "
-                   "ikke lagt sammen"}]
-
-
-def test_find_units_leaves_out_a_unit_two_codes_lead_to_in_one_year(monkeypatch):
-    # A register that maps merged codes to the merged unit (as regions.csv once did) gives two
-    # codes for one unit in a year: the unit is left out as merged.
-    install_register(monkeypatch, [("0101", "A", 1838, 2019, "3001"), ("0102", "B", 1838, 2019, "3001"),
-                                   ("3001", "AB", 2020, None, "")])
-    units, left_out = ssb.find_units([2019, 2020], today=2024)
-    assert units == []
-    assert left_out == [{"region_code": "3001", "region_name": "AB",
-                         "reason": "sammenslått: 0101 og 0102 var i bruk samtidig i 2019, og området er ikke det "
-                                   "samme i hele perioden; delene er ikke lagt sammen"}]
+def test_find_units_follows_each_place_over_its_own_years(real_register):
+    # KLASS 131: 1601 Trondheim became 5001 and 1662 Klæbu 5030 in 2018 (renumberings); 5030
+    # merged into 5001 in 2020, which kept its code; 1548 and 1551 into 1579 Hustadvika in 2020.
+    units, left_out = ssb.find_units([2017, 2018, 2019])
+    by_code = {unit.region_code: unit for unit in units}
+    assert by_code["5001"] == ssb.Unit("5001", {2017: "1601", 2018: "5001", 2019: "5001"})
+    assert by_code["5030"] == ssb.Unit("5030", {2017: "1662", 2018: "5030", 2019: "5030"})
+    assert by_code["1548"].codes == {2017: "1548", 2018: "1548", 2019: "1548"}
+    assert "1579" not in by_code and left_out == []
+    units, left_out = ssb.find_units([2019, 2020])
+    by_code = {unit.region_code: unit for unit in units}
+    assert by_code["1579"].codes == {2020: "1579"} and by_code["1551"].codes == {2019: "1551"}
+    assert "5001" not in by_code  # not one place over 2019-2020, though its code is the same
+    assert {"region_code": "5001", "region_name": "Trondheim",
+            "reason": "tok inn (deler av) 5030 fra 2020 og beholdt nummeret, så området er ikke det samme i alle "
+                      "årene; delene er ikke lagt sammen"} in left_out
 
 
 def test_find_units_refuses_years_the_register_does_not_cover(monkeypatch):
     with pytest.raises(ssb.SsbError, match=r"the region register has no municipalities for 1800"):
         ssb.find_units([1800, 2019])
 
-    def before_the_register(year):
-        raise ValueError(f"the region register starts in 1994; {year} is before it")
-    monkeypatch.setattr(regions, "municipalities_in", before_the_register)
-    with pytest.raises(ssb.SsbError, match=r"cannot say which municipalities were in use in 1990 \(the region "
-                                           r"register starts in 1994"):
-        ssb.find_units([1990])
 
-
-def test_the_donor_pool_is_13472_employment_by_place_of_work():
-    [source] = ssb.DONOR_POOL.sources
-    assert (source.table, source.content_code) == ("13472", "SysselEtterArbste")
+def test_the_employment_sources_in_order_of_precedence():
+    assert [s.table for s in ssb.DONOR_POOL.sources] == ["11616", "03311", "13472"]
     assert ssb.DONOR_POOL.value_column == "employed" and ssb.DONOR_POOL.additive
-    assert set(ssb.OLDER_EMPLOYMENT_TABLES) == {"03311", "03324", "09313"}
+    assert ssb.DONOR_POOL.series_break == 2015  # SSB: from 2015 a-ordningen, not comparable with before
+    assert (ssb.side_of_break(2014, 2015), ssb.side_of_break(2015, 2015)) == ("before", "from")
+
+
+# --- several tables for one series, labels, months ---------------------------------------------
+
+def test_the_first_table_with_a_value_wins_and_says_which_it_was():
+    # 2008 is in 11616 and in 03311 (which gives 2 less here): 11616 wins; 2007 is only in 03311;
+    # 2016 has no value in 11616 (':'), so 13472 fills it.
+    frame = pd.DataFrame({
+        "code": ["0529", "0529", "0529", "3443", "3443"], "year": [2007, 2008, 2008, 2016, 2016],
+        "value": [6000.0, 6098.0, 6100.0, math.nan, 6400.0], "status": [None, None, None, ":", None],
+        "table": ["03311", "03311", "11616", "11616", "13472"]})
+    series = ssb.join_sources(frame, ssb.EMPLOYMENT_SOURCES, additive=True)
+    assert series[["region_code", "year", "value", "table"]].values.tolist() == [
+        ["3443", 2007, 6000.0, "03311"], ["3443", 2008, 6100.0, "11616"], ["3443", 2016, 6400.0, "13472"]]
+
+
+def test_content_and_fixed_codes_are_chosen_by_the_label_on_ssbs_page():
+    metadata = ssb.read_dimensions(make_dataset([
+        ("Region", {"3443": "Vestre Toten"}), ("Alder", {"15-74": "15-74 år", "15-19": "15-19 år"}),
+        ("ContentsCode", {"A": "Sysselsatte personer bosatt i regionen",
+                          "B": "Sysselsatte  personer med arbeidssted i regionen"}), ("Tid", {"2019": "2019"})]))
+    selection, absent = ssb.plan_query(ssb.EMPLOYMENT_11616, metadata, ["3443"], [2019])
+    assert selection["ContentsCode"] == ["B"] and selection["Alder"] == ["15-74"] and absent == []
+    wrong = ssb.read_dimensions(make_dataset([
+        ("Region", {"3443": "Vestre Toten"}), ("Alder", {"15-74": "15-74 år"}),
+        ("ContentsCode", {"A": "Sysselsatte personer bosatt i regionen"}), ("Tid", {"2019": "2019"})]))
+    with pytest.raises(ssb.SsbError, match=r"11616: dimension ContentsCode has no category labelled «Sysselsatte "
+                                           r"personer med arbeidssted i regionen»; it has \{'A': 'Sysselsatte"):
+        ssb.plan_query(ssb.EMPLOYMENT_11616, wrong, ["3443"], [2019])
+
+
+def test_a_year_of_months_is_their_mean_and_a_missing_month_leaves_the_year_out():
+    months = {f"2019M{m:02d}": f"2019M{m:02d}" for m in range(1, 13)}
+    months.update({f"2020M{m:02d}": f"2020M{m:02d}" for m in range(1, 13)})
+    rates_2019 = [2.0, 3.0] * 6  # mean 2.5
+    rates_2020 = [1.0] * 11 + [None]  # December withheld
+    body = make_dataset([("Region", {"3443": "Vestre Toten"}), ("Tid", months)], values=rates_2019 + rates_2020,
+                        status={"23": ".."})
+    summed = ssb.sum_cells(ssb.parse_jsonstat(body), ssb.UNEMPLOYMENT_SOURCE)
+    assert summed["year"].tolist() == [2019, 2020]
+    assert summed["value"].iloc[0] == 2.5
+    assert math.isnan(summed["value"].iloc[1]) and summed["status"].iloc[1] == ".."
+
+
+def test_replay_answers_from_recordings_and_refuses_what_was_not_recorded(tmp_path):
+    recorder = ssb.Recorder(tmp_path / "rec", note="constructed for the test")
+    url = ssb.build_data_url("13472", {"Sektor": ["A+B+D+E.0-1+9"], "Tid": ["2020"]})
+    response = requests.Response()
+    response.status_code, response._content = 200, b'{"x": 1}'
+    path = recorder.write("13472", url, response)
+    assert json.loads(path.read_text(encoding="utf-8"))["note"] == "constructed for the test"
+    client = ssb.SsbClient(tmp_path / "cache", session=ssb.make_replay_session(tmp_path / "rec"),
+                           limiter=ssb.RateLimiter(clock=FakeClock(), sleep=lambda s: None))
+    assert json.loads(client.get("13472", url)) == {"x": 1}
+    with pytest.raises(ssb.SsbUnreachable, match=r"no recorded response for .*tables/07459"):
+        client.get("07459", ssb.build_metadata_url("07459"))

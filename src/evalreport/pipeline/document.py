@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup, Comment
 from evalreport import __version__, texts
 from evalreport.config import ReportConfig
 from evalreport.formatting import for_language
-from evalreport.pipeline.files import write_atomically
+from evalreport.files import write_atomically
 
 TEMPLATE_NAME = "evalreport"
 
@@ -155,6 +155,28 @@ def _number_headings(soup: BeautifulSoup) -> None:
             heading.insert(0, label)
 
 
+# A PDF's bookmarks under one parent are a chain (/Next), which the PDF/A validators follow at most
+# 256 links deep: a section with more headings than that could not be checked. Headings beyond this
+# many under one parent are left out of the bookmarks (they stay headings, tagged and in the text).
+MAX_BOOKMARK_SIBLINGS = 200
+NO_BOOKMARK = "er-no-bookmark"  # report.css: bookmark-level none
+
+
+def _limit_bookmark_siblings(soup: BeautifulSoup) -> None:
+    parents: list[tuple[int, list]] = [(0, [])]  # (level, the children counted so far) from the root down
+    for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        if heading.find_parent("section", class_="chapter") is None:
+            continue
+        level = int(heading.name[1])
+        while parents[-1][0] >= level:
+            parents.pop()
+        siblings = parents[-1][1]
+        siblings.append(heading)
+        if len(siblings) > MAX_BOOKMARK_SIBLINGS:
+            heading["class"] = [*heading.get("class", []), NO_BOOKMARK]
+        parents.append((level, []))
+
+
 def finish_document(html: str, language: str) -> str:
     """Number chapters, sections and exhibits, give headings unique ids, and write the table of contents."""
     soup = BeautifulSoup(html, "html.parser")
@@ -167,6 +189,7 @@ def finish_document(html: str, language: str) -> str:
         counters[kind] += 1
         label.string = f"{fixed[kind]} {counters[kind]}: "
     _number_headings(soup)
+    _limit_bookmark_siblings(soup)
     for paragraph in soup.select("li > p"):
         # A loose markdown list puts each item in a paragraph; PDF/UA lets a list item hold only its
         # label and body, so the paragraph's text becomes the item's own (a line break between two).
@@ -196,9 +219,9 @@ def finish_document(html: str, language: str) -> str:
     return str(soup)
 
 
-def write_html_twin(html: str, target: Path, templates: Path) -> None:
+def write_html_twin(html: str, target: Path, templates: Path, charts: frozenset[str] = frozenset()) -> None:
     """Write the HTML twin: one file that works alone (see `compose_html_twin`)."""
-    twin = compose_html_twin(html, templates)
+    twin = compose_html_twin(html, templates, charts=charts)
     write_atomically(target, lambda tmp: tmp.write_text(twin, encoding="utf-8"))
 
 
@@ -211,6 +234,14 @@ PRINT_STYLESHEET = "report.css"
 SVG = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 SVG_DATA = "data:image/svg+xml;base64,"
+CHART_SOURCE = re.compile(r'<img class="er-chart" src="(data:image/svg\+xml;base64,[A-Za-z0-9+/=]+)"')
+UNSAFE_CSS = re.compile(r"@import[^;]*;?|url\((?!#)[^)]*\)|expression\([^)]*\)", re.IGNORECASE)
+# What matplotlib's SVG charts are made of; any other element (script, foreignObject, a, image,
+# animate ...) is dropped before a chart goes into the page.
+SVG_ELEMENTS = {f"{{http://www.w3.org/2000/svg}}{name}" for name in (
+    "svg", "g", "defs", "style", "path", "clipPath", "use", "rect", "circle", "ellipse", "line", "polyline",
+    "polygon", "text", "tspan", "title", "desc", "metadata", "linearGradient", "radialGradient", "stop", "pattern",
+    "mask", "symbol", "marker")}
 FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}\s*")
 FONT_SOURCE = re.compile(r"""src:\s*url\(\s*["']?(?P<path>[^"')]+)["']?\s*\)[^;]*;?""")
 FONT_DESCRIPTOR = re.compile(r"(?P<name>font-[a-z]+)\s*:\s*(?P<value>[^;]+)")
@@ -232,7 +263,24 @@ class FontFace:
     descriptors: tuple[tuple[str, str], ...]
 
 
-def compose_html_twin(html: str, templates: Path, font_url=None) -> str:
+def chart_digests(markup: str) -> frozenset[str]:
+    """The SHA-256 of every chart `evalreport.figures` drew in `markup` (its SVG data: URI)."""
+    return frozenset(hashlib.sha256(m.group(1).encode("ascii")).hexdigest() for m in CHART_SOURCE.finditer(markup))
+
+
+def drawn_charts(notebooks) -> frozenset[str]:
+    """The charts the chapters' code drew (in a code cell's output), as opposed to an image someone
+    wrote into prose: only these become inline SVG in the twin (see `compose_html_twin`)."""
+    found = set()
+    for notebook in notebooks:
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                markup = output.get("data", {}).get("text/html")
+                found |= chart_digests("".join(markup) if isinstance(markup, list) else markup or "")
+    return frozenset(found)
+
+
+def compose_html_twin(html: str, templates: Path, font_url=None, charts: frozenset[str] = frozenset()) -> str:
     """Return the report as one self-contained page for the web.
 
     Fonts (subset to the characters the page uses), stylesheets and charts are inside the file, so it
@@ -255,10 +303,15 @@ def compose_html_twin(html: str, templates: Path, font_url=None) -> str:
         link.decompose()
     soup.head.find("meta", charset=True).insert_after(
         soup.new_tag("meta", attrs={"name": "viewport", "content": "width=device-width, initial-scale=1"}))
-    charts = []
-    for n, image in enumerate(soup.select(f'img.er-chart[src^="{SVG_DATA}"]'), start=1):
+    inlined = []
+    for image in soup.select(f'img[src^="{SVG_DATA}"]'):
+        # Only a chart the build drew is inlined (known by its digest, never by a class prose can set);
+        # any other SVG stays an <img>, in which a browser runs no script.
+        if hashlib.sha256(image["src"].encode("ascii", "replace")).hexdigest() not in charts:
+            continue
+        n = len(inlined) + 1
         svg = base64.b64decode(image["src"][len(SVG_DATA):]).decode("utf-8")
-        charts.append(_inline_chart(svg, image.get("alt", ""), f"er-chart-{n}", tuple(sorted(families.items()))))
+        inlined.append(_inline_chart(svg, image.get("alt", ""), f"er-chart-{n}", tuple(sorted(families.items()))))
         image.replace_with(Comment(f"er-chart-{n}"))
     _wrap_tables(soup, fixed)
     _add_landmarks(soup, fixed)
@@ -274,7 +327,7 @@ def compose_html_twin(html: str, templates: Path, font_url=None) -> str:
     # The charts go in as text, not through the HTML parser, which would lower-case viewBox; the
     # fonts come last, as they hold exactly the characters of the finished page.
     page = str(soup)
-    for n, chart in enumerate(charts, start=1):
+    for n, chart in enumerate(inlined, start=1):
         page = page.replace(f"<!--er-chart-{n}-->", chart, 1)
     if font_url:
         fonts = "".join(link_font_face(face, font_url(face)) for face in faces)
@@ -447,8 +500,15 @@ def inline_chart(svg: str, alt: str, key: str, families: dict[str, str]) -> str:
     root = ElementTree.fromstring(svg)
     for parent in list(root.iter()):
         for child in list(parent):
-            if child.tag == f"{{{SVG}}}metadata":
+            if child.tag == f"{{{SVG}}}metadata" or child.tag not in SVG_ELEMENTS:
                 parent.remove(child)
+    for element in root.iter():  # no event handlers, no links out of the chart, no external resources
+        for name in list(element.attrib):
+            value = element.attrib[name].strip()
+            if (name.lower().startswith("on") or (name in ("href", XLINK_HREF) and not value.startswith("#"))
+                    or "javascript:" in value.lower() or (name not in ("d", "style") and "url(" in value
+                                                         and not URL_REFERENCE.fullmatch(value))):
+                del element.attrib[name]
     referenced = set()
     for element in root.iter():
         for name, value in element.attrib.items():
@@ -475,7 +535,7 @@ def inline_chart(svg: str, alt: str, key: str, families: dict[str, str]) -> str:
                 value = FONT_FAMILY_LIST.sub(lambda m: _chart_font_families(m, families), value)
             element.set(name, value)
         if element.tag == f"{{{SVG}}}style" and element.text:
-            element.text = _scope_css(element.text, f"#{key}")
+            element.text = _scope_css(UNSAFE_CSS.sub("", element.text), f"#{key}")
     for element in root.iter():  # an HTML parser puts <svg> and all inside it in SVG's namespace
         element.tag = element.tag.removeprefix(f"{{{SVG}}}")
     root.set("xmlns", SVG)

@@ -106,18 +106,34 @@ def package_versions(names: list[str]) -> dict[str, str]:
     return versions
 
 
-def git_state(root: Path) -> dict:
-    """The commit the project is at, whether the tree has uncommitted changes, and the commit's time."""
+def git_state(root: Path, inputs: list[str] = ()) -> dict:
+    """The commit the project is at and the commit's time, and what the commit does not hold as it
+    is: `changed`, every tracked file changed, added or deleted (releases in dist/ aside, which are
+    the releases' output), and `uncommitted`, those of the report's `inputs` (paths relative to the
+    root) that are changed or untracked. `dirty` is whether either has any. Outside a git checkout of
+    its own (or before its first commit) the commit and `dirty` are None."""
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.SubprocessError):
             return None
-        return done.stdout.strip() if done.returncode == 0 else None
+        return done.stdout.strip("\n") if done.returncode == 0 else None
 
-    if git("rev-parse", "--show-toplevel") is None or Path(git("rev-parse", "--show-toplevel")).resolve() != root.resolve():
-        return {"commit": None, "dirty": None, "commit_time": None}
-    commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no")
+    top = git("rev-parse", "--show-toplevel")
+    commit = git("rev-parse", "HEAD") if top is not None and Path(top).resolve() == root.resolve() else None
+    if commit is None:
+        return {"commit": None, "dirty": None, "commit_time": None, "changed": [], "uncommitted": []}
+    wanted, changed, uncommitted = set(inputs), [], []
+    for entry in (git("status", "--porcelain=v1", "-z", "--untracked-files=all") or "").split("\0"):
+        if len(entry) < 4:
+            continue  # also the source of a rename, which -z puts in an entry of its own
+        status, name = entry[:2], entry[3:]
+        if name.startswith("dist/"):
+            continue
+        if status != "??":
+            changed.append(name)
+        if name in wanted:
+            uncommitted.append(name)
     time = git("log", "-1", "--format=%ct")
-    return {"commit": commit, "dirty": bool(status), "commit_time": int(time) if time else None}
+    return {"commit": commit, "dirty": bool(changed or uncommitted), "commit_time": int(time) if time else None,
+            "changed": sorted(changed), "uncommitted": sorted(uncommitted)}

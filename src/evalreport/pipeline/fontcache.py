@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from evalreport.pipeline.files import write_atomically
+from evalreport.files import write_atomically
 
 MAX_ENTRIES = 400  # about 30 KB each; the oldest go first
 
@@ -35,16 +35,22 @@ def key_of(**parts) -> str:
     return hashlib.sha256(json.dumps({**parts, "fonttools": version}, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _seal(key: str, body: bytes) -> bytes:
+    """The digest an entry starts with: of its key and its body, so that an entry that is intact but
+    filed under another key (two files swapped) is refused as well as a damaged one."""
+    return hashlib.sha256(key.encode("ascii") + b"\0" + body).hexdigest().encode("ascii")
+
+
 def get(key: str) -> bytes | None:
-    """The cached bytes for `key`, if an intact entry exists."""
+    """The cached bytes for `key`, if an intact entry made for `key` exists."""
     path = cache_dir() / f"{key}.bin"
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    digest, body = data[:64], data[64:]
-    if digest != hashlib.sha256(body).hexdigest().encode("ascii"):
-        return None  # damaged: made again, and written over
+    seal, body = data[:64], data[64:]
+    if seal != _seal(key, body):
+        return None  # damaged, or another key's: made again, and written over
     return body
 
 
@@ -52,8 +58,7 @@ def put(key: str, body: bytes) -> None:
     """Keep `body` for `key`; a cache that cannot be written (read-only home) is simply not used."""
     folder = cache_dir()
     try:
-        write_atomically(folder / f"{key}.bin",
-                         lambda tmp: tmp.write_bytes(hashlib.sha256(body).hexdigest().encode("ascii") + body))
+        write_atomically(folder / f"{key}.bin", lambda tmp: tmp.write_bytes(_seal(key, body) + body))
         entries = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-MAX_ENTRIES]:
             old.unlink(missing_ok=True)

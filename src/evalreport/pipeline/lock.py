@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import shutil
 from pathlib import Path
+
+from evalreport.files import make_folder
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +20,13 @@ def report_lock(work: Path, label: str):
     An advisory lock (flock) on a file in the work folder: the operating system releases it when
     the process ends, however it ends, so a crashed build never leaves a stale lock behind.
     """
-    work.mkdir(parents=True, exist_ok=True)
-    with open(work / ".lock", "a+") as handle:
+    make_folder(work)
+    lock = work / ".lock"
+    if lock.is_dir() and not lock.is_symlink():  # not ours: a lock is a file (build/ is safe to clear)
+        shutil.rmtree(lock)
+    elif lock.is_symlink():
+        lock.unlink()
+    with open(lock, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

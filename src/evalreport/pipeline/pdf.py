@@ -6,7 +6,10 @@ undone; the file is checked before it may replace the last good one.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -17,13 +20,15 @@ from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
-from evalreport.pipeline.files import write_atomically
+from pydyf import Array, Dictionary, Stream
+
+from evalreport.errors import RenderingError
+from evalreport.files import write_atomically
+from evalreport.pipeline import fontcache
+
+log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/a-2a"
-
-
-class RenderingError(RuntimeError):
-    """WeasyPrint could not draw part of the report (a chart, an image, a font) or was interrupted."""
 
 
 # What WeasyPrint logs only as a warning but which leaves the page damaged: a font that could not be
@@ -144,10 +149,6 @@ def _font_subsetting(epoch: int | None):
 def _cached_subset(subset, epoch: int | None):
     """WeasyPrint's fontTools subsetting, its result taken from the font cache when the same font was
     cut to the same glyphs, with the same date, before (the bytes are the same either way)."""
-    import hashlib
-
-    from evalreport.pipeline import fontcache
-
     def cached(font, to_unicode, hinting):
         key = fontcache.key_of(kind="pdf", font=hashlib.sha256(font.file_content).hexdigest(), index=font.index,
                                glyphs=sorted(to_unicode), hinting=bool(hinting), missing=bool(font.missing),
@@ -188,7 +189,7 @@ def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None
             _raise_failures(failures)
 
             def write(tmp: Path) -> None:
-                document.write_pdf(tmp, finisher=finish_pdf, pdf_variant=PDF_VARIANT, pdf_tags=True)
+                _write_unambiguous(document, tmp)
                 _raise_failures(failures)
                 if verify is not None:
                     verify(tmp)
@@ -270,12 +271,39 @@ def _provenance_xmp(facts: dict) -> tuple[str, str]:
     return schema, f'<rdf:Description rdf:about="" xmlns:evalreport="{PROVENANCE_NS}">{values}</rdf:Description>'
 
 
-def finish_pdf(document, pdf) -> None:
-    """Complete WeasyPrint's PDF: PDF/UA-1 claim and publisher in the XMP, furniture as artifacts, header scopes."""
+MAX_PADDINGS = 8  # each try has about a 1 in 128 chance of a stream ending in CR: 8 all failing is never seen
+AMBIGUOUS_END = b"\r\nendstream"  # data that ends in CR, before the LF pydyf writes ahead of endstream
+
+
+def _write_unambiguous(document, target: Path) -> None:
+    """Write the PDF so that no stream's data ends in a carriage return.
+
+    The finisher gives every stream that exists before writing an unambiguous end (see
+    `_unambiguous_stream_ends`), but pydyf makes two more while it writes: the object stream that
+    holds every dictionary and the cross-reference stream, both compressed, whose last byte is a
+    checksum of everything in them. When one ends in CR, the file is written again with one more
+    unreferenced padding object, which changes both; the same inputs take the same number of tries,
+    so the bytes stay reproducible.
+    """
+    for padding in range(MAX_PADDINGS):
+        document.write_pdf(target, finisher=functools.partial(finish_pdf, padding=padding), pdf_variant=PDF_VARIANT,
+                           pdf_tags=True)
+        if AMBIGUOUS_END not in target.read_bytes():
+            return
+        log.debug("a stream of the PDF ends in CR; writing it again with padding %d", padding + 1)
+    raise RenderingError(f"the PDF's streams ended in a carriage return {MAX_PADDINGS} times over, which PDF/A "
+                         "validators misread; change any word of the report and build again")
+
+
+def finish_pdf(document, pdf, padding: int = 0) -> None:
+    """Complete WeasyPrint's PDF: PDF/UA-1 claim and publisher in the XMP, furniture as artifacts, header
+    scopes; with `padding`, that many unreferenced objects (see `_write_unambiguous`)."""
     _complete_xmp(document, pdf)
     _margin_content_as_artifacts(pdf)
     _header_cell_scopes(document)
     _unambiguous_stream_ends(pdf)
+    for _ in range(padding):
+        pdf.add_object(Dictionary({"Padding": len(pdf.objects)}))
 
 
 def _object(pdf, reference):
@@ -340,8 +368,6 @@ def _margin_content_as_artifacts(pdf) -> None:
     Every marked-content sequence whose element is not reachable from the root becomes
     /Artifact <</Type /Pagination>>, and its entry in the parent tree is emptied.
     """
-    from pydyf import Dictionary
-
     reachable = _reachable_elements(pdf)
     root = _object(pdf, pdf.catalog["StructTreeRoot"])
     nums = _object(pdf, root["ParentTree"])["Nums"]
@@ -376,10 +402,6 @@ def _unambiguous_stream_ends(pdf) -> None:
     bytes of Flate data are a checksum of the content, so about one stream in 256 is hit, at random
     as the text changes. Such a stream gets an outer ASCII85 filter, whose data ends with '~>'.
     """
-    import base64
-
-    from pydyf import Array, Stream
-
     for obj in pdf.objects:
         if not isinstance(obj, Stream):
             continue
@@ -410,8 +432,6 @@ def _header_cell_scopes(document) -> None:
     most assistive technology reads. The TH elements are found through the table cell boxes,
     where WeasyPrint keeps them (`box.mark`).
     """
-    from pydyf import Dictionary
-
     scopes = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
     for page in document.pages:
         stack = [page._page_box]

@@ -1,7 +1,9 @@
 """Build many reports at once on a Dask cluster: every case in the checkout, or those a portfolio file lists.
 
-Each report is built exactly as `make report CASE=<name>` builds it, from the same steps of
-`evalreport.pipeline.build`, and gives the same bytes; only where the steps run differs.
+Each report is built exactly as `make report CASE=<name>` builds it: `evalreport.pipeline.build.build`
+runs the same steps (`evalreport.pipeline.steps`) with a `DaskExecutor`, which runs the placebo
+fits, the chapters and the document steps (render, compose, the outputs) on the cluster. The same
+inputs give the same bytes; only where the steps run differs.
 
 Where things run
 - The machine that asked (the client) plans each report (fingerprints), decides whether it is up
@@ -35,28 +37,35 @@ package they import is unchanged.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
+import ctypes
+import gc
 import hashlib
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+import psutil
 
-from evalreport.errors import ChapterError, ConfigError, DatasetError, PdfCheckError, ProseError
-from evalreport.pipeline import fingerprint
-from evalreport.pipeline.build import Plan
-from evalreport.pipeline.project import Project
+from evalreport import yamlfile
+from evalreport.errors import ChapterError, ConfigError, EvalreportError
+from evalreport.files import write_atomically
+from evalreport.pipeline import build, execute, fingerprint, publish, render, steps
+from evalreport.pipeline.executors import LocalExecutor
+from evalreport.pipeline.plan import Plan, make_plan, package_key
+from evalreport.pipeline.state import BuildState
+from evalreport.project import Project
 
 log = logging.getLogger(__name__)
 
-EXPECTED_ERRORS = (ConfigError, DatasetError, ChapterError, PdfCheckError, ProseError)
 REPORTS_PER_WORKER = 2  # reports in flight per worker: one's check and estimate overlap another's chapters
 MAX_REPORTS_IN_FLIGHT = 32  # the client holds each report in flight in memory (its case, its effect analysis)
 
@@ -82,9 +91,9 @@ def read_portfolio_file(project: Project, path: Path) -> dict:
     if not path.is_file():
         raise ConfigError(f"{label}: the portfolio file does not exist")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{label}: not valid YAML: {exc}") from None
+        raw = yamlfile.read(path, label)
+    except yamlfile.YamlError as exc:
+        raise ConfigError(str(exc)) from None
     known = {"cases", "title", "language", "author", "organisation"}
     if not isinstance(raw, dict) or not isinstance(raw.get("cases"), list) or not raw["cases"]:
         raise ConfigError(f"{label}: expected a mapping with 'cases:', a list of case names (reports/<name>.yaml)")
@@ -153,24 +162,43 @@ class PortfolioResult:
 
 class Cluster:
     """A Dask client: on a LocalCluster of its own (one single-threaded worker process per core), or
-    on an existing scheduler."""
+    on an existing scheduler.
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, dashboard: str = ":8787"):
-        from distributed import Client, LocalCluster
+    The local cluster talks TLS with a certificate made for it alone (`Security.temporary()`), so no
+    other process on the machine can connect to it and run code in its workers; its dashboard
+    listens on 127.0.0.1 only. An existing scheduler is reached with the security `dask` itself
+    reads from its configuration (certificates in `distributed.comm.tls`, see the README).
+    """
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None,
+                 dashboard: str | None = "127.0.0.1:8787"):
+        from distributed import Client, LocalCluster  # dask loads in about a second; only a portfolio needs it
+        from distributed.security import Security
 
         for noisy in ("distributed", "bokeh", "tornado"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+            logging.getLogger(noisy).setLevel(logging.CRITICAL)
         self.local = None
         if scheduler:
             self.client = Client(scheduler, timeout="30s")
-        else:
+            return
+        security = Security.temporary()
+        # The workers are this process's children in the terminal's process group: they would each
+        # get Ctrl-C and print their own traceback. They start with SIGINT ignored (which a child
+        # inherits); this process alone stops them.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+        try:
             self.local = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                      processes=True, dashboard_address=dashboard, silence_logs=logging.ERROR)
-            self.client = Client(self.local)
+                                      processes=True, protocol="tls", host="127.0.0.1", security=security,
+                                      dashboard_address=dashboard, silence_logs=logging.CRITICAL)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        self.client = Client(self.local, security=security)
 
     @property
     def dashboard(self) -> str:
-        return self.client.dashboard_link
+        return self.client.dashboard_link if self.client.scheduler_info().get("services", {}).get("dashboard") \
+            else "off"
 
     def workers(self) -> int:
         return len(self.client.scheduler_info(n_workers=-1)["workers"])
@@ -187,10 +215,14 @@ class Cluster:
         self.close()
 
 
-def check_workers(client, environment: dict, package_key: str) -> None:
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def check_workers(client, environment: dict, package: str) -> None:
     """Every worker must build with the client's environment and package, or it would make other bytes."""
     found = client.run(_worker_fingerprint)
-    wrong = [address for address, (env, package) in found.items() if env != environment or package != package_key]
+    wrong = [address for address, (env, key) in found.items() if env != environment or key != package]
     if wrong:
         raise ConfigError(
             f"worker(s) {', '.join(sorted(wrong))} run another Python environment or another version of evalreport "
@@ -199,9 +231,7 @@ def check_workers(client, environment: dict, package_key: str) -> None:
 
 
 def _worker_fingerprint() -> tuple[dict, str]:
-    from evalreport.pipeline.build import PACKAGE, RUNTIME_EXCLUDED
-
-    return fingerprint.environment(), fingerprint.hash_tree(PACKAGE, exclude=RUNTIME_EXCLUDED)
+    return fingerprint.environment(), package_key()
 
 
 class _TaskExecutor(concurrent.futures.Executor):
@@ -228,6 +258,91 @@ class _TaskExecutor(concurrent.futures.Executor):
         future.add_done_callback(copy)
         done.dask_future = future  # kept alive while it runs
         return done
+
+
+class DaskExecutor:
+    """The heavy steps of one report's build on the cluster: its placebo batches, its chapters (one
+    task each) and its document steps (one task), at that report's priority."""
+
+    def __init__(self, client, workers: int, name: str, priority: int, progress, stopping: threading.Event):
+        self.client, self.workers, self.name, self.priority = client, workers, name, priority
+        self.progress, self.stopping = progress, stopping
+        self.placebos = _TaskExecutor(client, name, priority)
+        self.chapter_seconds: list[float] = []
+        self.document_seconds: list[float] = []
+        self._stores = None
+
+    def placebo_executor(self, plan: Plan):
+        return self.placebos
+
+    def _gather(self, futures):
+        """The results of `futures` as they finish; a stopped portfolio cancels what is left."""
+        from distributed import as_completed
+
+        for future in as_completed(futures):
+            if self.stopping.is_set():
+                self.client.cancel(futures)
+                raise KeyboardInterrupt
+            yield future
+
+    def _shared_stores(self, run):
+        """The case and the effect analysis, sent to the cluster once: each worker fetches them once
+        for all the report's tasks it runs."""
+        if self._stores is None:
+            facts = run.case_facts
+            [self._stores] = self.client.scatter(
+                [{str(facts[k]): Path(facts[k]).read_bytes() for k in ("store", "effect")}], hash=False)
+        return self._stores
+
+    def execute(self, run, chapters, parameters: dict) -> None:
+        plan, name = run.plan, self.name
+        self.progress(name, f"checked, effect estimated ({run.phases.get('check', 0) + run.phases.get('estimate', 0):.1f} s)")
+        for stem in run.reused:
+            self.progress(name, f"{stem:<26} reused")
+        if not chapters:
+            return
+        stores = self._shared_stores(run)
+        futures = {self.client.submit(run_chapter, ChapterTask(plan, c.stem, parameters), stores, priority=self.priority,
+                                      key=f"chapter-{name}-{c.stem}-{uuid.uuid4().hex}", pure=False): c
+                   for c in chapters}
+        errors = []
+        for future in self._gather(list(futures)):
+            chapter = futures[future]
+            done: ChapterRun = future.result()
+            self.chapter_seconds.append(done.seconds)
+            if done.error:
+                if done.notebook:
+                    _write(plan.work / "failed" / f"{chapter.stem}.ipynb", done.notebook)
+                errors.append(done.error)
+                self.progress(name, f"{chapter.stem:<26} failed")
+            else:
+                _write(plan.executed(chapter), done.notebook)
+                self.progress(name, f"{chapter.stem:<26} executed {done.seconds:5.1f} s on {done.worker}")
+        if errors:
+            raise ChapterError("\n".join(sorted(errors)))
+
+    def document(self, run, selected) -> None:
+        plan = run.plan
+        notebooks = {c.stem: plan.executed(c).read_bytes() for c in plan.chapters if c.is_notebook}
+        task = DocumentTask(plan, run.case_facts, notebooks, tuple(s.name for s in selected))
+        future = self.client.submit(run_document, task, self._shared_stores(run), priority=self.priority,
+                                    key=f"document-{self.name}-{uuid.uuid4().hex}", pure=False)
+        [future] = list(self._gather([future]))
+        done: DocumentRun = future.result()
+        self.document_seconds.append(done.seconds)
+        if done.error:
+            raise ChapterError(done.error)
+        fragments = plan.work / "fragments"
+        for file_name, data in done.fragments.items():
+            for stale in fragments.glob(f"{file_name.split('.')[0]}.*.html"):
+                stale.unlink()
+            _write(fragments / file_name, data)
+        run.staging = publish.Staging(plan.work, plan.name)
+        for suffix, data in done.outputs.items():
+            run.staging.path(suffix).write_bytes(data)
+        run.fragments = steps.Rendered((), done.glue, done.digests)
+        run.results = done.results
+        self.document_worker = done.worker
 
 
 # --- what runs on a worker -----------------------------------------------------------------------
@@ -260,19 +375,18 @@ class DocumentTask:
     plan: Plan
     case_facts: dict
     notebooks: dict[str, bytes]  # chapter stem -> executed notebook
+    steps: tuple[str, ...]  # the document steps to run, by name (render, compose, outputs)
 
 
 @dataclass(frozen=True)
 class DocumentRun:
     seconds: float
     worker: str
-    pdf: bytes = b""
-    html: bytes = b""
-    sidecar: bytes = b""
-    pages: int = 0
-    passed: bool = False
+    outputs: dict = field(default_factory=dict)  # suffix -> bytes
+    results: dict = field(default_factory=dict)  # output name -> what writing it found
     fragments: dict = field(default_factory=dict)  # file name -> bytes
-    digests: dict = field(default_factory=dict)  # chapter stem -> {"key", "sha256"}
+    digests: dict = field(default_factory=dict)  # chapter stem -> {"key", "sha256", "prose"}
+    glue: dict = field(default_factory=dict)
     error: str = ""
 
 
@@ -284,8 +398,6 @@ def worker_kernels(root: Path, package_key: str):
     """This worker process's kernels for the project at `root`: kept across reports and builds, and
     started again only when the package the chapters import has changed (a warm kernel holds the
     modules it imported)."""
-    from evalreport.pipeline import execute
-
     with _KERNELS_LOCK:
         current = _KERNELS.get(root)
         if current is not None and current[0] != package_key:
@@ -294,8 +406,6 @@ def worker_kernels(root: Path, package_key: str):
         if current is None:
             kernels = execute.Kernels(root)
             _KERNELS[root] = current = (package_key, kernels)
-            import atexit
-
             atexit.register(kernels.shutdown)
         return current[1]
 
@@ -312,8 +422,6 @@ def _worker_address() -> str:
 def _materialise(stores: dict[str, bytes]) -> None:
     """Put each store where the chapters are told to read it, unless it is there already (they are
     named by their digest, so a file with the name holds the content, or is damaged and replaced)."""
-    from evalreport.pipeline.files import write_atomically
-
     for path, data in stores.items():
         target = Path(path)
         if target.is_file() and fingerprint.hash_file(target) == hashlib.sha256(data).hexdigest():
@@ -337,8 +445,6 @@ def run_chapter(task: ChapterTask, stores: dict[str, bytes]) -> ChapterRun:
 
     `stores` (path as the chapters get it -> content: the case and the effect analysis) comes as a
     scattered future, so that a worker receives it once per report, not once per chapter."""
-    from evalreport.pipeline import execute
-
     logging.getLogger("papermill").setLevel(logging.ERROR)  # as the command line sets it for a single build
     plan = task.plan
     chapter = next(c for c in plan.chapters if c.stem == task.stem)
@@ -363,38 +469,9 @@ def run_chapter(task: ChapterTask, stores: dict[str, bytes]) -> ChapterRun:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-@dataclass(frozen=True)
-class _ScratchPlan(Plan):
-    """A plan whose work folder and outputs lie in a worker's scratch folder (the inputs stay shared)."""
-
-    scratch: Path | None = None
-
-    @classmethod
-    def of(cls, plan: Plan, scratch: Path) -> _ScratchPlan:
-        return cls(**{f.name: getattr(plan, f.name) for f in fields(Plan)}, scratch=scratch)
-
-    @property
-    def work(self) -> Path:
-        return self.scratch / "work"
-
-    @property
-    def pdf(self) -> Path:
-        return self.scratch / "out" / f"{self.config.output_name}.pdf"
-
-    @property
-    def html(self) -> Path:
-        return self.scratch / "out" / f"{self.config.output_name}.html"
-
-    @property
-    def sidecar(self) -> Path:
-        return self.scratch / "out" / f"{self.config.output_name}.json"
-
-
 def run_document(task: DocumentTask, stores: dict[str, bytes]) -> DocumentRun:
-    """Render the executed chapters, compose the report, write and check the PDF, write the HTML twin
-    and the sidecar; return them as bytes."""
-    from evalreport.pipeline import build, publish
-
+    """The document steps of one report (render, compose, write and check the outputs) on this
+    worker, in a scratch folder; return the outputs and the rendered fragments as bytes."""
     plan = task.plan
     started = time.perf_counter()
     _check_inputs(plan, [c.path for c in plan.chapters] + [plan.project.resolve(name) for name in plan.inputs
@@ -403,23 +480,22 @@ def run_document(task: DocumentTask, stores: dict[str, bytes]) -> DocumentRun:
     _materialise(stores)
     scratch = Path(tempfile.mkdtemp(prefix="evalreport-document-"))
     try:
-        local = _ScratchPlan.of(plan, scratch)
-        for stem, data in task.notebooks.items():
-            target = local.work / "executed" / f"{stem}.ipynb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (scratch / "out").mkdir()
+        local = plan.working_in(scratch / "work")
+        for chapter in local.chapters:
+            if chapter.stem in task.notebooks:
+                _write(local.executed(chapter), task.notebooks[chapter.stem])
+        run = steps.Run(local, BuildState(), LocalExecutor(1), case_facts=dict(task.case_facts))
+        by_name = {s.name: s for s in steps.STEPS}
         try:
-            # The same steps as build._build after its chapters, on this worker.
-            composed = build.compose(local, {}, task.case_facts)
-            sidecar = build.sidecar_of(local, composed.glue, composed.facts, task.case_facts, composed)
-            pages, checks = publish.publish(local, composed.html, sidecar)
-        except EXPECTED_ERRORS as exc:
+            # The same steps as a single build runs after its chapters, on this worker.
+            for name in task.steps:
+                by_name[name].run(run)
+        except EvalreportError as exc:
             return DocumentRun(time.perf_counter() - started, _worker_address(), error=str(exc))
+        outputs = {o.suffix: run.staging.path(o.suffix).read_bytes() for o in steps.OUTPUTS}
         fragments = {p.name: p.read_bytes() for p in (local.work / "fragments").glob("*.html")}
-        return DocumentRun(time.perf_counter() - started, _worker_address(), local.pdf.read_bytes(),
-                           local.html.read_bytes(), local.sidecar.read_bytes(), pages, checks.passed, fragments,
-                           composed.fragment_digests)
+        return DocumentRun(time.perf_counter() - started, _worker_address(), outputs, run.results, fragments,
+                           run.fragments.digests, run.fragments.glue)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         release_memory()
@@ -429,11 +505,6 @@ def release_memory() -> None:
     """Give the memory a document freed back to the system: laying out and checking a PDF takes a
     few hundred megabytes for a moment, and without this a worker's size creeps up report by report
     (measured: about 40 MiB a report) although nothing stays referenced."""
-    import ctypes
-    import gc
-
-    from evalreport.pipeline import render
-
     # The executed notebooks a document task read lay in its scratch folder, gone now: their cache
     # (kept for the preview, which reads the same files again) only holds memory here.
     cached = getattr(render, "_read_executed", None)
@@ -448,8 +519,6 @@ def release_memory() -> None:
 
 def worker_memory() -> tuple[int, int]:
     """This worker's resident memory with its kernels' (bytes), and the kernels it has started."""
-    import psutil
-
     process = psutil.Process()
     total = process.memory_info().rss
     for child in process.children(recursive=True):
@@ -479,21 +548,32 @@ def _say(line: str) -> None:
 
 def build_portfolio(project: Project, config_paths: list[Path], cluster: Cluster, draft: bool = False,
                     say=_say) -> PortfolioResult:
-    """Build every report in `config_paths` on `cluster`; one failing report never stops the others."""
-    from evalreport.pipeline.build import PACKAGE, RUNTIME_EXCLUDED
+    """Build every report in `config_paths` on `cluster`; one failing report never stops the others.
 
+    Ctrl-C stops the whole portfolio: the reports in flight are abandoned (their tasks cancelled,
+    their last good outputs untouched, as a report's outputs are published all at once or not at
+    all), and KeyboardInterrupt is raised once every report thread has ended.
+    """
     started = time.perf_counter()
     client = cluster.client
-    check_workers(client, fingerprint.environment(), fingerprint.hash_tree(PACKAGE, exclude=RUNTIME_EXCLUDED))
+    check_workers(client, fingerprint.environment(), package_key())
     workers = cluster.workers()
     progress = _Progress(say)
     say(f"Building {len(config_paths)} report(s) on {workers} worker(s); dashboard: {cluster.dashboard}")
     memory_watch = _MemoryWatch(client)
+    stopping = threading.Event()
     threads = max(1, min(REPORTS_PER_WORKER * workers, MAX_REPORTS_IN_FLIGHT))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="report") as pool:
-        futures = [pool.submit(_build_one, project, path, client, workers, -index, draft, progress)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="report")
+    try:
+        futures = [pool.submit(_build_one, project, path, client, workers, -index, draft, progress, stopping)
                    for index, path in enumerate(config_paths)]
         outcomes = [f.result() for f in futures]
+    except KeyboardInterrupt:
+        stopping.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        memory_watch.stop()
+        raise
+    pool.shutdown(wait=True)
     memory_watch.stop()
     memory = memory_watch.peaks()
     kernels = {address: count for address, (_, count) in memory_watch.last.items()}
@@ -534,119 +614,46 @@ class _MemoryWatch:
 
 
 def _build_one(project: Project, config_path: Path, client, workers: int, priority: int, draft: bool,
-               progress) -> ReportOutcome:
-    """One report, as build_report builds it, with its placebo batches, chapters and document on the cluster."""
+               progress, stopping: threading.Event) -> ReportOutcome:
+    """One report, as `make report` builds it, with its placebo batches, chapters and document on the cluster."""
     name = config_path.stem
     started = time.perf_counter()
+    if stopping.is_set():
+        return ReportOutcome(name, "failed", 0.0, message="interrupted")
+    executor = DaskExecutor(client, workers, name, priority, progress, stopping)
     try:
-        return _build_report(project, config_path, client, workers, priority, draft, progress, started)
-    except EXPECTED_ERRORS as exc:
+        plan = make_plan(project, config_path, draft=draft)
+        result = build.build(plan, executor)
+    except EvalreportError as exc:
         message = str(exc)
+    except KeyboardInterrupt:
+        message = "interrupted"
     except OSError as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         message = f"{exc.strerror or exc}{where}"
     except Exception as exc:  # noqa: BLE001 - one report's fault is reported with its name; the others go on
-        log.debug("unexpected error in %s", name, exc_info=True)
-        message = f"could not be built: {type(exc).__name__}: {exc}"
+        if stopping.is_set():
+            message = "interrupted"
+        else:
+            log.debug("unexpected error in %s", name, exc_info=True)
+            message = f"could not be built: {type(exc).__name__}: {exc}"
+    else:
+        seconds = time.perf_counter() - started
+        if not result.rebuilt:
+            progress(name, f"reused: {project.relative(plan.pdf)} is up to date")
+            return ReportOutcome(name, "reused", seconds, plan.pdf, plan.html, result.pages)
+        draft_note = "" if result.passed else " (a DRAFT: the PDF does not pass every check)"
+        progress(name, f"built: {project.relative(plan.pdf)} ({result.pages} pages) in {seconds:.1f} s, document "
+                       f"{sum(executor.document_seconds):.1f} s on {getattr(executor, 'document_worker', '?')}"
+                       f"{draft_note}")
+        return ReportOutcome(name, "built", seconds, plan.pdf, plan.html, result.pages, "", tuple(result.executed),
+                             tuple(result.reused), result.phases,
+                             {"placebos": executor.placebos.seconds, "chapter": executor.chapter_seconds,
+                              "document": executor.document_seconds})
     progress(name, "FAILED (see the summary)")
     return ReportOutcome(name, "failed", time.perf_counter() - started, message=message)
 
 
-def _build_report(project, config_path, client, workers, priority, draft, progress, started) -> ReportOutcome:
-    from evalreport.pipeline import build, check, estimation
-    from evalreport.pipeline.lock import report_lock
-
-    name = config_path.stem
-    plan = build.make_plan(project, config_path)
-    if draft and not plan.config.draft:
-        plan = build._as_draft(plan)
-    phases: dict[str, float] = {}
-    with report_lock(plan.work, project.relative(plan.pdf)):
-        state = build._read_state(plan)
-        if build._up_to_date(plan, state):
-            progress(name, f"reused: {project.relative(plan.pdf)} is up to date")
-            return ReportOutcome(name, "reused", time.perf_counter() - started, plan.pdf, plan.html,
-                                 state.get("pages", 0))
-        mark = time.perf_counter()
-        case_facts = check.check_case(plan, state.get("case", {}))
-        placebos = _TaskExecutor(client, name, priority)
-        case_facts["effect"] = estimation.estimate_effect(plan, case_facts, state.get("case", {}), workers=workers,
-                                                          executor=placebos)
-        phases["check and effect"] = time.perf_counter() - mark
-        progress(name, f"checked, effect estimated ({phases['check and effect']:.1f} s)")
-        # Sent to the cluster once: each worker fetches it once for all the report's tasks it runs.
-        [stores] = client.scatter([{str(case_facts[k]): Path(case_facts[k]).read_bytes() for k in ("store", "effect")}],
-                                  hash=False)
-
-        mark = time.perf_counter()
-        keys, pending, reused = build.chapters_to_run(plan, state)
-        parameters = build.chapter_parameters(plan, case_facts)
-        futures = {client.submit(run_chapter, ChapterTask(plan, c.stem, parameters), stores, priority=priority,
-                                 key=f"chapter-{name}-{c.stem}-{uuid.uuid4().hex}", pure=False): c for c in pending}
-        for stem in reused:
-            progress(name, f"{stem:<26} reused")
-        errors, chapter_seconds = [], []
-        from distributed import as_completed
-
-        for future in as_completed(list(futures)):
-            chapter = futures[future]
-            run: ChapterRun = future.result()
-            chapter_seconds.append(run.seconds)
-            if run.error:
-                if run.notebook:
-                    _write(plan.work / "failed" / f"{chapter.stem}.ipynb", run.notebook)
-                errors.append(run.error)
-                progress(name, f"{chapter.stem:<26} failed")
-            else:
-                _write(plan.executed(chapter), run.notebook)
-                progress(name, f"{chapter.stem:<26} executed {run.seconds:5.1f} s on {run.worker}")
-        if errors:
-            raise ChapterError("\n".join(sorted(errors)))
-        phases["chapters"] = time.perf_counter() - mark
-
-        mark = time.perf_counter()
-        notebooks = {c.stem: plan.executed(c).read_bytes() for c in plan.chapters if c.is_notebook}
-        document: DocumentRun = client.submit(
-            run_document, DocumentTask(plan, case_facts, notebooks), stores, priority=priority,
-            key=f"document-{name}-{uuid.uuid4().hex}", pure=False).result()
-        if document.error:
-            raise ChapterError(document.error)
-        phases["document"] = time.perf_counter() - mark
-        _publish(plan, document)
-        build.write_state(plan, document.pages, case_facts, keys, document.digests)
-    seconds = time.perf_counter() - started
-    draft_note = "" if document.passed else " (a DRAFT: the PDF does not pass every check)"
-    progress(name, f"built: {project.relative(plan.pdf)} ({document.pages} pages) in {seconds:.1f} s, document "
-                   f"{document.seconds:.1f} s on {document.worker}{draft_note}")
-    return ReportOutcome(name, "built", seconds, plan.pdf, plan.html, document.pages, "",
-                         tuple(c.stem for c in pending), tuple(reused), phases,
-                         {"placebos": placebos.seconds, "chapter": chapter_seconds, "document": [document.seconds]})
-
-
 def _write(target: Path, data: bytes) -> None:
-    from evalreport.pipeline.files import write_atomically
-
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, lambda tmp: tmp.write_bytes(data))
-
-
-def _publish(plan: Plan, document: DocumentRun) -> None:
-    """Keep the rendered fragments for the next build, then replace the PDF, the twin and the sidecar together."""
-    from evalreport.pipeline.files import file_mode
-    from evalreport.pipeline.publish import replace_together
-
-    fragments = plan.work / "fragments"
-    for file_name, data in document.fragments.items():
-        stem = file_name.split(".")[0]
-        for stale in fragments.glob(f"{stem}.*.html"):
-            stale.unlink()
-        _write(fragments / file_name, data)
-    staging = plan.work / "out"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    staged = {plan.pdf: staging / plan.pdf.name, plan.html: staging / plan.html.name,
-              plan.sidecar: staging / plan.sidecar.name}
-    for (target, source), data in zip(staged.items(), (document.pdf, document.html, document.sidecar)):
-        source.write_bytes(data)
-        os.chmod(source, file_mode())
-    replace_together(staged, staging / "previous")

@@ -1,80 +1,101 @@
-"""Publish a built report: write the PDF, the HTML twin and the JSON sidecar aside, check them, and
-move them where the last good report lies only when all of them are complete."""
+"""The one publisher: a report's outputs (PDF, HTML twin, sidecar, ...) become visible all at once.
+
+Each published set of outputs lies in a folder of its own under the report's work folder, and one
+link, `current`, names the set that is published:
+
+    build/<name>.pdf   -> .work/<name>/published/current/<name>.pdf
+    build/<name>.html  -> .work/<name>/published/current/<name>.html
+    .work/<name>/published/current -> v-<digest>        (switched by one rename)
+    .work/<name>/published/v-<digest>/<name>.pdf, .html, .json
+
+The outputs in build/ are links that never change; publishing a new set writes it whole into a new
+folder and then replaces `current` by one atomic rename. A reader, whatever it opens and whenever
+the build is interrupted or killed, finds the outputs of one build: the old ones until the rename,
+the new ones after it. Nothing else is ever written where the links point.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+import hashlib
 import logging
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
-from evalreport.pipeline import document, pdf
-from evalreport.pipeline.files import file_mode, write_text
+from evalreport.files import file_mode, make_folder
 
 log = logging.getLogger(__name__)
 
-
-def publish(plan, html: str, sidecar: dict):
-    """Write and check every output of the report, then replace the last good ones; return (pages, checks)."""
-    from evalreport.pipeline import pdfcheck
-
-    config, project = plan.config, plan.project
-    staging = plan.work / "out"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    staged = {plan.pdf: staging / plan.pdf.name, plan.html: staging / plan.html.name,
-              plan.sidecar: staging / plan.sidecar.name}
-    checks = []
-
-    def verify(tmp) -> None:
-        """The PDF must pass PDF/A-2a and PDF/UA-1 before it may replace the last good one."""
-        checks.append(pdfcheck.verify_pdf(tmp, config.language, title=config.title, draft=config.draft,
-                                          label=project.relative(plan.pdf)))
-
-    epoch = int(dt.datetime.fromisoformat(plan.built_at).timestamp())
-    pages = pdf.write_pdf(html, staged[plan.pdf], project.templates, epoch=epoch, verify=verify)
-    document.write_html_twin(html, staged[plan.html], project.templates)
-    result = checks[0]
-    sidecar = {**sidecar, "pdf_checks": {"passed": result.passed, "checkers": list(result.checkers),
-                                         "problems": [str(p) for p in result.problems], "draft": config.draft}}
-    write_text(staged[plan.sidecar], json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-    for source in staged.values():
-        os.chmod(source, file_mode())
-    replace_together(staged, staging / "previous")
-    return pages, result
+PUBLISHED = "published"
+CURRENT = "current"
 
 
-def replace_together(staged: dict, keep) -> None:
-    """Move each staged file (target: source) into place; if any move fails or is interrupted, put
-    back the files that were there before, so that the PDF, the HTML twin and the sidecar are always
-    of one build.
+class Staging:
+    """A folder to write one set of outputs into before it is published (see `publish`)."""
 
-    The old files are kept as hard links in `keep` (on the same file system) until every move has
-    succeeded; a target that did not exist before is removed again.
+    def __init__(self, work: Path, name: str):
+        self.name = name
+        self.root = make_folder(work / PUBLISHED)
+        for stale in self.root.glob(".staging-*"):  # a build that was killed while it wrote
+            shutil.rmtree(stale, ignore_errors=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
+
+    def path(self, suffix: str) -> Path:
+        """Where the output with `suffix` is written before it is published."""
+        return self.folder / f"{self.name}{suffix}"
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def publish(staging: Staging, build_dir: Path, suffixes: tuple[str, ...]) -> None:
+    """Make the staged outputs build/<name><suffix> for every suffix, all at once.
+
+    The staged files are made read-only for the group and others as any new file is (the umask),
+    flushed to disk, and moved whole into a folder named by their content; then the links in
+    build/ are made if they are missing, and `current` is switched to the new folder. If this is
+    interrupted before the switch, the last published outputs stay as they were.
     """
-    shutil.rmtree(keep, ignore_errors=True)
-    keep.mkdir(parents=True)
-    previous = {}
-    for target in staged:
-        if target.is_file():
-            previous[target] = keep / target.name
-            try:
-                os.link(target, previous[target])
-            except OSError:  # a file system without hard links
-                shutil.copy2(target, previous[target])
-    moved = []
-    try:
-        for target, source in staged.items():
-            os.replace(source, target)
-            moved.append(target)
-    except BaseException:
-        for target in reversed(moved):
-            if target in previous:
-                os.replace(previous[target], target)
-            else:
-                target.unlink(missing_ok=True)
-        log.debug("publishing failed; the last good report was put back")
-        raise
-    finally:
-        shutil.rmtree(keep, ignore_errors=True)
+    name, root = staging.name, staging.root
+    digest = hashlib.sha256()
+    for suffix in suffixes:
+        path = staging.path(suffix)
+        os.chmod(path, file_mode())
+        with open(path, "rb") as stream:
+            os.fsync(stream.fileno())
+            digest.update(suffix.encode() + b"\0" + hashlib.sha256(stream.read()).digest())
+    version = root / f"v-{digest.hexdigest()[:16]}"
+    if version.is_dir():  # the very same outputs were published before
+        staging.discard()
+    else:
+        os.replace(staging.folder, version)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    for suffix in suffixes:
+        _ensure_link(build_dir / f"{name}{suffix}",
+                     Path(os.path.relpath(root / CURRENT / f"{name}{suffix}", build_dir)))
+    _replace_link(root / CURRENT, Path(version.name))
+    for old in root.glob("v-*"):
+        if old != version:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _ensure_link(path: Path, target: Path) -> None:
+    """`path` a symbolic link to `target`, unless it is one already (a file there is replaced)."""
+    if path.is_symlink() and Path(os.readlink(path)) == target:
+        return
+    _replace_link(path, target)
+
+
+def _replace_link(path: Path, target: Path) -> None:
+    """Point `path` at `target` in one step: a new link is made beside it and renamed over it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    os.replace(temporary, path)
+
+
+def published_version(work: Path) -> str | None:
+    """The folder name of the published set (v-<digest>), or None if nothing was published."""
+    current = work / PUBLISHED / CURRENT
+    return os.readlink(current) if current.is_symlink() else None

@@ -149,7 +149,7 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
 
     from evalreport.pipeline import fingerprint
     from evalreport.pipeline.execute import merge_prose, read_chapter
-    from evalreport.pipeline.files import write_text
+    from evalreport.files import write_text
 
     project, config = plan.project, plan.config
     executed = {project.relative(c.path): read_executed(plan.executed(c)) for c in plan.chapters if c.is_notebook}

@@ -27,7 +27,7 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from evalreport.ssb.errors import SsbError
+from evalreport.ssb.errors import SsbError, SsbUnreachable
 from evalreport.ssb.jsonstat import Dimension, load_json, read_dimensions
 
 log = logging.getLogger(__name__)
@@ -212,8 +212,10 @@ class SsbClient:
 
     def __init__(self, cache_dir: Path, *, session: requests.Session | None = None, refresh: bool = False,
                  limiter: RateLimiter | None = None, now: Callable[[], dt.datetime] = get_utc_time,
-                 max_retries: int = 5, backoff: float = 2.0, timeout: float = 60.0):
+                 max_retries: int = 5, backoff: float = 2.0, timeout: float = 60.0,
+                 recorder: Recorder | None = None):
         self.cache = ResponseCache(cache_dir)
+        self.recorder = recorder
         self.session = session or make_session(max_retries, backoff)
         self.refresh = refresh
         self.limiter = limiter or RateLimiter()
@@ -239,8 +241,14 @@ class SsbClient:
         try:
             response = self.session.get(url, timeout=self.timeout)
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            raise SsbError(f"SSB table {table}: could not reach {url} ({describe_failure(exc)}); check the network "
-                           "connection, or run without --refresh to use the cached responses") from None
+            if self.refresh and self.cache.entry(url) is not None:
+                advice = "check the network connection, or run without --refresh to use the responses already kept"
+            else:
+                advice = ("check the network connection: 'make data' needs it the first time, and keeps what it "
+                          f"fetched in {self.cache.folder} for the runs after")
+            raise SsbUnreachable(f"SSB table {table}: could not reach {url} ({describe_failure(exc)}); {advice}") from None
+        if self.recorder is not None:
+            self.recorder.write(table, url, response)
         if response.status_code != 200:
             raise SsbError(describe_http_error(table, url, response))
         return response.content
@@ -279,3 +287,80 @@ def build_data_url(table: str, selection: Mapping[str, Sequence[str]]) -> str:
         parts.append(f"valueCodes[{urllib.parse.quote(dimension, safe='')}]="
                      f"{urllib.parse.quote(value, safe=',*[]()')}")
     return f"{API_ROOT}/tables/{table}/data?" + "&".join(parts)
+
+
+# --- recording and replaying what `make data` fetched ------------------------------------------------
+
+class Recorder:
+    """Writes every request the client sends and the response it gets, one JSON file per call in
+    `folder` ({"request": {"method", "url"}, "response": {"status", "content_type", "body"}}), so that
+    a test can replay a whole `make data` offline (`ReplayAdapter`). `note` is written into each
+    file (e.g. that the responses were constructed, not SSB's)."""
+
+    def __init__(self, folder: Path, note: str = ""):
+        self.folder = Path(folder)
+        self.note = note
+
+    def write(self, table: str, url: str, response: requests.Response) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        endpoint = urllib.parse.urlsplit(url).path.rstrip("/").split("/")[-1]
+        path = self.folder / f"{table}-{endpoint}-{sha256_of(url)[:12]}.json"
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            body = (response.content or b"").decode("utf-8", errors="replace")
+        record = {"note": self.note, "request": {"method": "GET", "url": url},
+                  "response": {"status": response.status_code,
+                               "content_type": response.headers.get("Content-Type", "application/json"),
+                               "body": body}}
+        path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return path
+
+
+def read_recordings(folder: Path) -> dict[str, dict]:
+    """The recorded calls in `folder`, by URL (percent-decoded, as requests may encode it otherwise); SsbError naming a file that is not a recording."""
+    calls = {}
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            calls[urllib.parse.unquote(record["request"]["url"])] = record["response"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SsbError(f"{path}: not a recorded SSB call ({type(exc).__name__}: {exc})") from None
+    return calls
+
+
+class ReplayAdapter(requests.adapters.BaseAdapter):
+    """A requests transport that answers from recorded calls (see `Recorder`) and never touches the
+    network: a URL that was not recorded is a connection error naming it."""
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = Path(folder)
+        self.calls = read_recordings(self.folder)
+        self.urls: list[str] = []
+
+    def send(self, request, **kwargs):
+        url = urllib.parse.unquote(request.url)
+        self.urls.append(url)
+        recorded = self.calls.get(url)
+        if recorded is None:
+            raise requests.ConnectionError(f"no recorded response for {url} in {self.folder}")
+        body = recorded["body"]
+        response = requests.Response()
+        response.status_code = int(recorded["status"])
+        response._content = (json.dumps(body, ensure_ascii=False) if not isinstance(body, str) else body).encode("utf-8")
+        response.headers["Content-Type"] = recorded.get("content_type", "application/json")
+        response.url, response.request = request.url, request
+        return response
+
+    def close(self):
+        pass
+
+
+def make_replay_session(folder: Path) -> requests.Session:
+    """A session that answers every request from the recordings in `folder`."""
+    session = requests.Session()
+    adapter = ReplayAdapter(folder)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session

@@ -34,6 +34,11 @@ class TableQuery:
     content_dimension: str = "ContentsCode"
     region_aliases: Mapping[str, str] = field(default_factory=dict)  # report code -> the table's code
     verified: str = ""  # how the table id and codes were checked, for the record
+    # Where SSB's own pages give a variable's label but not its code, the query names the label and
+    # the code is read from the table's metadata at run time (a label that is not there stops the run).
+    content_label: str = ""  # the content code's label, used when content_code is empty
+    fixed_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # dimension -> labels
+    monthly: bool = False  # time codes are months (2015M01): a year's value is the mean of its twelve
 
     @property
     def source_url(self) -> str:
@@ -52,6 +57,9 @@ class StatisticDefinition:
     title: str
     method: str
     sources: tuple[TableQuery, ...]
+    series_break: int | None = None  # the first year not comparable with the years before
+    decimals: int | None = None  # rounding of a non-integer value (a mean of monthly rates)
+    record_table: bool = False  # write the SSB table of each value (column source_table)
 
 
 # Employment by place of work, used by the report's employment file and by the donor pool.
@@ -62,8 +70,54 @@ EMPLOYMENT_BY_WORKPLACE = TableQuery(
     verified="13472 with Region, Sektor, ContentsCode=SysselEtterArbste, Tid and these five "
              "sector codes: two public scripts that sum them to total employment (one of them "
              "leaves NACE2007 out, so that dimension can be eliminated). UNVERIFIED: that the "
-             "five codes are all sectors, and the table's first year (likely 2015). See "
-             "OLDER_EMPLOYMENT_TABLES for the years before.",
+             "five codes are all sectors, and the table's first year (likely 2015).",
+)
+
+# The 2015 break: SSB's footnote to its register-based employment tables (e.g. 06445, 11616):
+# «Fra og med 2015 bygger statistikken på nye datakilder (a-ordningen) ... Årgangene fra og med 2015
+# blir følgelig ikke sammenlignbare med tidligere årganger.» Every employment row says on which side
+# it lies (column series_break), so that charts, tables and the effect estimate can show and handle it.
+EMPLOYMENT_BREAK_YEAR = 2015
+EMPLOYMENT_FIRST_YEAR = 2000  # the first year of 03311, the oldest table joined in
+WORKPLACE_LABEL = "Sysselsatte personer med arbeidssted i regionen"
+
+EMPLOYMENT_11616 = TableQuery(
+    table="11616", content_code="", content_label=WORKPLACE_LABEL, fixed_labels={"Alder": ("15-74 år",)},
+    verified="11616 «Sysselsatte per 4. kvartal, etter region, statistikkvariabel, år og alder»: SSB's saved "
+             "query ssb.no/statbank/sq/10093014 shows its four statistics variables, one of them «Sysselsatte "
+             "personer med arbeidssted i regionen» (4. kvartal, personer), the age «15-74 år», and regions "
+             "labelled «3001 Halden (2020-2023)». UNVERIFIED: the dimension ids (Region, Alder, ContentsCode, "
+             "Tid assumed) and the codes; the content and age are chosen by their labels from the metadata.",
+)
+EMPLOYMENT_03311 = TableQuery(
+    table="03311", content_code="", content_label=WORKPLACE_LABEL,
+    verified="03311 «Sysselsatte per 4. kvartal, etter bosted, arbeidssted, inn- og utpendling og næring "
+             "(SN2002) (M) (avslutta serie) 2000 - 2008»: 448 regions labelled like «0101 Halden (-2019)», four "
+             "statistics variables, one of them the employed working in the region (Statistikkbanken's table "
+             "page, as stored by the search tool). UNVERIFIED: the dimension ids and codes; the content is "
+             "chosen by its label, and the industry dimension is left out for SSB to sum (eliminated): a "
+             "table whose metadata does not allow that stops the run with the dimension named.",
+)
+# The tables in order of precedence: where two have a year, the first wins. 11616 is the one series
+# that runs from before 2015 to the latest year, with the same variable as 03311 («sysselsatte
+# personer med arbeidssted i regionen»); 03311 gives the years before 11616's first; 13472 (a sum of
+# five sector codes) only fills a region-year the other two leave empty.
+EMPLOYMENT_SOURCES = (EMPLOYMENT_11616, EMPLOYMENT_03311, EMPLOYMENT_BY_WORKPLACE)
+
+# Registered unemployment. NAV publishes it; the report fetches it from SSB's PxWebApi, which
+# carries NAV's register figures by municipality (bostedskommune). UNVERIFIED: the table id and
+# codes could not be confirmed offline: the content is chosen by its label, and the run checks
+# both against the table's metadata before asking for data (a mismatch stops with the table's
+# own labels named).
+UNEMPLOYMENT_LABEL = "Registrerte helt ledige i prosent av arbeidsstyrken"
+UNEMPLOYMENT_SOURCE = TableQuery(
+    table="10540", content_code="", content_label=UNEMPLOYMENT_LABEL, fixed_labels={"Alder": ("15-74 år",)},
+    monthly=True,
+    verified="UNVERIFIED: table 10540 as SSB's monthly table of registered fully unemployed (NAV's register) "
+             "by municipality of residence, with the rate in per cent of the labour force; SSB's closed table "
+             "09428 (2004-2013, by district) confirms the variable «Personer registrert helt arbeidsledige "
+             "(prosent)» and that municipalities are by bostedskommune. The year's value is the mean of its "
+             "twelve monthly rates.",
 )
 
 DEFINITIONS: tuple[StatisticDefinition, ...] = (
@@ -83,8 +137,18 @@ DEFINITIONS: tuple[StatisticDefinition, ...] = (
     StatisticDefinition(
         name="employment", value_column="employed", integer=True, additive=True,
         title="Sysselsatte etter arbeidssted, 4. kvartal",
-        method="Sysselsatte etter arbeidsstedskommune (tabell 13472), summert over de fem sektorene.",
-        sources=(EMPLOYMENT_BY_WORKPLACE,),
+        method="Sysselsatte personer med arbeidssted i kommunen, 4. kvartal: tabell 11616 (15-74 år), for årene "
+               "før den begynner tabell 03311 (avsluttet serie 2000-2008), og tabell 13472 (summert over de fem "
+               "sektorene) der de to ikke har tall. Fra og med 2015 bygger tallene på a-ordningen og er ifølge "
+               "SSB ikke sammenlignbare med årene før (kolonnen series_break).",
+        sources=EMPLOYMENT_SOURCES, series_break=EMPLOYMENT_BREAK_YEAR, record_table=True,
+    ),
+    StatisticDefinition(
+        name="unemployment", value_column="unemployed_pct", integer=False, additive=False,
+        title="Registrerte helt ledige, prosent av arbeidsstyrken, årsgjennomsnitt",
+        method="Registrerte helt ledige (NAVs register) i prosent av arbeidsstyrken etter bostedskommune: "
+               "gjennomsnittet av årets tolv månedstall.",
+        sources=(UNEMPLOYMENT_SOURCE,), decimals=1, record_table=True,
     ),
     StatisticDefinition(
         name="dwellings", value_column="dwellings_completed", integer=True, additive=True,
@@ -130,31 +194,20 @@ DEFINITIONS: tuple[StatisticDefinition, ...] = (
 
 
 # The synthetic control's donor pool: persons employed by place of work, 4th quarter, in every
-# municipality. Only 13472 is a source: the older municipal series could not be verified far
-# enough to query (see OLDER_EMPLOYMENT_TABLES), so years before 13472's first are reported absent.
+# municipality, from the tables of the employment file joined the same way.
 DONOR_POOL = StatisticDefinition(
     name="donor_pool_employment", value_column="employed", integer=True, additive=True,
     title="Sysselsatte etter arbeidssted, 4. kvartal, alle kommuner (donorgruppe)",
-    method="Sysselsatte etter arbeidsstedskommune (tabell 13472), summert over de fem sektorene, for hver "
-           "kommune med uendret område i hele perioden; kommuner som ble slått sammen eller delt er utelatt "
-           "og står i donor_pool_left_out.csv med grunnen.",
-    sources=(EMPLOYMENT_BY_WORKPLACE,),
+    method="Sysselsatte personer med arbeidssted i kommunen, 4. kvartal (tabell 11616, før den tabell 03311, "
+           "ellers 13472), for hver kommune i de årene den hadde samme område, ført sammen over endringer av "
+           "kommunenummer; kommuner som tok inn en annen og beholdt nummeret er utelatt og står i "
+           "donor_pool_left_out.csv med grunnen. Fra og med 2015 bygger tallene på a-ordningen (series_break).",
+    sources=EMPLOYMENT_SOURCES, series_break=EMPLOYMENT_BREAK_YEAR, record_table=True,
 )
 
-# Older employment tables named in the domain notes, as far as they could be checked offline
-# (Statistikkbanken's table pages as stored by the search tool). Not queried: kept so that the
-# next person starts from what is known.
-OLDER_EMPLOYMENT_TABLES: Mapping[str, str] = {
-    "03311": "VERIFIED title: 'Employed persons per 4th quarter, by place of residence, place of work, in- and "
-             "out-commuting and industry division (SIC2002) (M) (closed series) 2000 - 2008', municipal level "
-             "(M), 448 region codes such as '0101 Halden (-2019)', four statistics variables of which one is "
-             "'Employed working persons in the region' (4th quarter). UNVERIFIED: the dimension ids and the "
-             "content code of that variable; read them from the metadata endpoint before adding it.",
-    "03324": "VERIFIED title: 'Sysselsatte per 4. kvartal, etter bosted, arbeidssted, næring (SN2002) og "
-             "sektor (K) (avslutta serie) 2000 - 2008', municipal level, 444 regions, two statistics variables "
-             "(by residence, by place of work), næring (9) and sektor (5). UNVERIFIED: dimension ids and codes.",
-    "09313": "VERIFIED title: 'Sysselsatte per 4. kvartal, etter bosted, arbeidssted, kjønn, næring (88 grupper, "
-             "SN2007) og avtalt/vanlig arbeidstid pr. uke (F) (avslutta serie) 2009 - 2014': county level (F), "
-             "so it cannot give a municipal donor pool. 2009-2014 by municipality needs another table "
-             "(candidates, unverified: 07984 'SysselsatteArb', 11616, 11365 for employees only).",
-}
+
+def side_of_break(year: int, break_year: int | None) -> str:
+    """Which side of the series break a year lies on: "before" or "from" `break_year` ("" without one)."""
+    if break_year is None:
+        return ""
+    return "from" if int(year) >= break_year else "before"

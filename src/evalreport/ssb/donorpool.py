@@ -1,21 +1,18 @@
 """The synthetic control's donor pool: persons employed by place of work (4th quarter) in every
-municipality, one series per municipality under today's code, written as a long CSV.
+municipality, one series per municipality, written as a long CSV.
 
-A series joins across renumberings (0529 until 2019, then 3443, is one unit): the region
-register's `to_current_code` follows renumberings only. A municipality of today that was not one
-unit over the years (made by a merger or a split in or after them, so that no single code leads
-to it in every year, or two codes do in one year) is left out and listed with the reason: its
-history would be the sum of its parts, and we do not add them up ourselves. So are the codes in
-use in the years whose series ends (merged into, or split between, others). SSB publishes such
-sums through the grouping `agg_KommSummer` (codes K-3103 ...; seen used with 13472 in public
-scripts), which could bring the merged municipalities in once that query is verified. A change
-of territory under an unchanged code (a boundary adjustment) is not seen through the register's
-functions used here (`is_known`, `to_current_code`, `region_name`, `municipalities_in`, and
-`current_codes` for where an ended code went).
+A municipality is one unit for the years its territory was the same: its series joins across
+renumberings (0529 until 2019, then 3443, is one unit, filed under 3443), and runs for the years
+the unit was in use (1548 Fræna 2000-2019; 1579 Hustadvika, which took in Fræna and Eide, from
+2020). The effect estimate takes the units with a figure in every year it needs. A unit that took
+in another and kept its code (5030 Klæbu into 5001 Trondheim in 2020) is not the same place before
+and after: it is left out and listed with the reason. A change of territory under an unchanged
+code by a boundary adjustment is not seen here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +20,13 @@ from pathlib import Path
 import pandas as pd
 
 from evalreport import regions
-from evalreport.ssb.client import SsbClient, get_utc_time
-from evalreport.ssb.definitions import DONOR_POOL, SSB_LICENCE, StatisticDefinition
+from evalreport.ssb.client import SsbClient
+from evalreport.ssb.definitions import DONOR_POOL, StatisticDefinition
 from evalreport.ssb.errors import SsbError
-from evalreport.ssb.series import fetch_cells, follow_code, join_renumbered, list_municipalities, to_report_codes
-from evalreport.ssb.statistics import format_value
+from evalreport.ssb.jsonstat import read_symbol
+from evalreport.ssb.series import (fetch_cells_of_sources, follow_code, is_municipality_code, join_sources,
+                                   list_municipalities, read_table_years)
+from evalreport.ssb.statistics import describe_provenance, output_columns
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +35,8 @@ LEFT_OUT_FILE = "donor_pool_left_out.csv"
 
 @dataclass(frozen=True)
 class Unit:
-    """A municipality whose territory is the same in every year: today's code, and the code in
-    use in each year."""
+    """A municipality whose territory is the same in every year it is in: its code at the end of its
+    renumberings, and the code in use in each year."""
 
     region_code: str
     codes: dict[int, str]
@@ -61,63 +60,49 @@ def _name(code: str) -> str:
         return ""
 
 
-def find_units(years: list[int], today: int | None = None) -> tuple[list[Unit], list[dict[str, str]]]:
-    """Return today's municipalities whose territory is the same over `years` (one code in use
-    each year, all leading to it by renumberings) and the left-out ones, each with the reason
-    (region_code, region_name, reason): today's municipalities that are not one unit over the
-    years, and the codes in use in the years whose series ends (merged, split or closed).
+def _grew_in(code: str, years: list[int]) -> list[tuple[int, str]]:
+    """(year, code) of each unit that went into `code` by a merger while `code` was already in use,
+    within `years`: the unit took in territory and is not the same place before and after."""
+    region = regions.lookup(code)
+    found = []
+    for change in region.predecessors:
+        if change.kind == "merger" and min(years) < change.date.year <= max(years) \
+                and region.in_use_on(change.date - dt.timedelta(days=1)):
+            found.append((change.date.year, change.old_code))
+    return sorted(set(found))
 
-    `today` is the year whose municipalities are today's (default: this year)."""
+
+def find_units(years: list[int]) -> tuple[list[Unit], list[dict[str, str]]]:
+    """Return the units over `years`: every municipality in use in some of them, joined across
+    renumberings, with the code in use in each year it was; and the left-out ones with the reason
+    (region_code, region_name, reason): a unit two of whose codes were in use in one year, or one
+    that took in another unit within the years."""
     in_use = {year: list_municipalities(year) for year in years}
     empty = [year for year, codes in in_use.items() if not codes]
     if empty:
         raise SsbError(f"the region register has no municipalities for {', '.join(map(str, empty))}; "
                        "choose years it covers")
-    current = list_municipalities(today or get_utc_time().year)
-    codes_of: dict[str, dict[int, list[str]]] = {code: {} for code in current}
-    ended: dict[str, list[int]] = {}
+    codes_of: dict[str, dict[int, list[str]]] = {}
     for year, codes in in_use.items():
         for code in sorted(codes):
-            successor = follow_code(code)
-            if successor in codes_of:
-                codes_of[successor].setdefault(year, []).append(code)
-            else:
-                ended.setdefault(code, []).append(year)
-    # A unit that keeps its code while it takes in another (5030 Klæbu into 5001 Trondheim in
-    # 2020) shows only in where the ended code went: `current_codes`.
-    last_of: dict[str, int] = {}  # an ended unit (its last code) -> the last year one of its codes is in use
-    for code, in_years in ended.items():
-        unit = follow_code(code) or code
-        last_of[unit] = max(last_of.get(unit, 0), *in_years)
-    grew: dict[str, list[tuple[int, str]]] = {}
-    for unit, last in last_of.items():
-        if last < max(years):  # the unit ended within the years
-            for target in regions.current_codes(unit):
-                grew.setdefault(target, []).append((last + 1, unit))
+            codes_of.setdefault(follow_code(code) or code, {}).setdefault(year, []).append(code)
     units, left_out = [], []
     for code in sorted(codes_of):
         by_year = codes_of[code]
         merged = {year: codes for year, codes in by_year.items() if len(codes) > 1}
-        absent = [year for year in years if year not in by_year]
+        grew = [(y, c) for y, c in _grew_in(code, sorted(by_year)) if regions.is_known(code)]
         if merged:
             year = min(merged)
             reason = (f"sammenslått: {' og '.join(merged[year])} var i bruk samtidig i {year}, og området "
-                      "er ikke det samme i hele perioden; delene er ikke lagt sammen")
-        elif absent:
-            reason = (f"ikke i bruk i {_describe_years(absent)}: kommunen ble til ved sammenslåing eller deling, "
-                      "og området er ikke det samme i hele perioden")
-        elif code in grew:
-            year = min(grew[code])[0]
-            reason = (f"tok inn (deler av) {' og '.join(c for y, c in sorted(grew[code]))} fra {year}, og området "
-                      "er ikke det samme i hele perioden; delene er ikke lagt sammen")
+                      "er ikke det samme i alle årene; delene er ikke lagt sammen")
+        elif grew:
+            year = grew[0][0]
+            reason = (f"tok inn (deler av) {' og '.join(c for _, c in grew)} fra {year} og beholdt nummeret, så "
+                      "området er ikke det samme i alle årene; delene er ikke lagt sammen")
         else:
             units.append(Unit(code, {year: codes[0] for year, codes in by_year.items()}))
             continue
         left_out.append({"region_code": code, "region_name": _name(code), "reason": reason})
-    for code, in_years in sorted(ended.items()):
-        left_out.append({"region_code": code, "region_name": _name(code),
-                         "reason": f"ikke i bruk i dag (i bruk i {_describe_years(in_years)}): slått sammen med "
-                                   "andre eller delt, og serien kan ikke føres over til én kommune i dag"})
     return units, left_out
 
 
@@ -127,66 +112,66 @@ def _describe_years(years: list[int]) -> str:
         range(years[0], years[-1] + 1)) else ", ".join(map(str, years))
 
 
-def build_panel(summed: pd.DataFrame, units: list[Unit], years: list[int],
-                definition: StatisticDefinition) -> tuple[pd.DataFrame, list[str]]:
-    """Return the panel (one row per unit and year the table gives a value for) and the
-    unit-years it gives none for. `summed` holds the table's cells summed to one row per table
-    code and year (code, year, value, status)."""
-    source = definition.sources[0]
-    kept = {unit.region_code for unit in units}
-    current = to_report_codes(summed, source).map(follow_code)
-    series = join_renumbered(summed[current.isin(kept).to_numpy()], source, definition.additive)
-    found = {(r.region_code, int(r.year)): (r.value, r.status) for r in series.itertuples()}
+def build_panel(series: pd.DataFrame, units: list[Unit], definition: StatisticDefinition
+                ) -> tuple[pd.DataFrame, list[str]]:
+    """Return the panel (one row per unit and year of its life a table gives a value for) and the
+    unit-years none gives one for. `series` is the tables' cells joined (`join_sources`)."""
+    from evalreport.ssb.statistics import make_row
+
+    found = {(r.region_code, int(r.year)): r for r in series.itertuples()}
     rows, missing = [], []
     for unit in units:
-        for year in years:
-            value, status = found.get((unit.region_code, year), (float("nan"), None))
-            if pd.isna(value):
+        for year in sorted(unit.codes):
+            hit = found.get((unit.region_code, year))
+            if hit is None or pd.isna(hit.value):
+                status = read_symbol(hit.status) if hit is not None else None
                 missing.append(f"{unit.region_code} {year}" + (f" (status '{status}')" if status else ""))
                 continue
-            rows.append({"region_code": unit.region_code, "region_name": regions.region_name(unit.region_code),
-                         "year": year,
-                         definition.value_column: format_value(value, definition.integer,
-                                                               f"SSB table {source.table}, region "
-                                                               f"{unit.region_code} {year}"),
-                         "status": "published", "source_url": source.source_url})
-    columns = ["region_code", "region_name", "year", definition.value_column, "status", "source_url"]
-    return pd.DataFrame(rows, columns=columns), missing
+            rows.append(make_row(definition, unit.region_code, year, hit.value, hit.table))
+    return pd.DataFrame(rows, columns=output_columns(definition)), missing
 
 
-def write_donor_pool(first_year: int, last_year: int, out_dir: Path, *, client: SsbClient | None = None,
+def write_donor_pool(first_year: int, last_year: int | None, out_dir: Path, *, client: SsbClient | None = None,
                      cache_dir: Path | None = None, refresh: bool = False,
                      definition: StatisticDefinition = DONOR_POOL) -> DonorPoolResult:
-    """Fetch employment by place of work for every municipality over the years and write
-    `<definition.name>.csv` (region_code, region_name, year, employed, status, source_url) and
+    """Fetch employment by place of work for every municipality from `first_year` to `last_year`
+    (None: the latest year the tables have) and write `<definition.name>.csv` (output_columns) and
     donor_pool_left_out.csv (region_code, region_name, reason) to `out_dir`.
 
-    Years the table does not have and unit-years SSB gives no value for are left out of the file
-    and named in `problems` and in the provenance record's method. Raise SsbError when the table
-    cannot be fetched or does not fit its definition.
+    Years no table has and unit-years SSB gives no value for are left out of the file and named in
+    `problems` and in the provenance record's method. Raise SsbError when no table can be fetched or
+    a table does not fit its definition.
     """
-    years = list(range(int(first_year), int(last_year) + 1))
     out_dir = Path(out_dir)
     if client is None:
         client = SsbClient(cache_dir or out_dir / "ssb_cache", refresh=refresh)
-    source = definition.sources[0]
+    if last_year is None:
+        last_year = max(max(read_table_years(client, source)) for source in definition.sources)
+    years = list(range(int(first_year), int(last_year) + 1))
     result = DonorPoolResult()
-    summed, record = fetch_cells(client, source, None, years)
-    covered = [year for year in years if year not in record["absent_years"]]
-    units, result.left_out = find_units(covered, today=client.now().year)
-    labels = next(dict(zip(d.codes, d.labels)) for d in client.read_metadata(source.table)
-                  if d.id == source.region_dimension)
-    for row in result.left_out:  # a split code has no name today: SSB's label says what it was
+    cells, fetched = fetch_cells_of_sources(client, definition.sources, None, years)
+    covered = sorted({y for info in fetched for y in info["years"]})
+    units, result.left_out = find_units(covered)
+    labels = {}
+    for source in definition.sources:
+        if any(info["table"] == source.table for info in fetched):
+            labels.update(next(dict(zip(d.codes, d.labels)) for d in client.read_metadata(source.table)
+                               if d.id == source.region_dimension))
+    for row in result.left_out:  # a code the register has no name for: SSB's label says what it was
         row["region_name"] = row["region_name"] or labels.get(row["region_code"], "")
-    panel, missing = build_panel(summed, units, covered, definition)
-    if record["absent_years"]:
-        result.problems.append(f"{definition.name}: SSB table {source.table} has no figures for "
-                               f"{', '.join(map(str, record['absent_years']))}")
+    kept = {unit.region_code for unit in units}
+    own = cells["code"].astype(str)
+    in_pool = [regions.is_known(c) and is_municipality_code(c) and follow_code(c) in kept for c in own]
+    series = join_sources(cells[in_pool], definition.sources, definition.additive)
+    panel, missing = build_panel(series, units, definition)
+    absent = [y for y in years if y not in covered]
+    if absent:
+        result.problems.append(f"{definition.name}: no SSB table ({', '.join(s.table for s in definition.sources)}) "
+                               f"has figures for {', '.join(map(str, absent))}")
     if missing:
-        result.problems.append(f"{definition.name}: SSB gives no value for {len(missing)} municipality-year(s), "
-                               f"left out of {definition.name}.csv: {'; '.join(missing)}")
-    for problem in result.problems:
-        log.warning(problem)
+        result.problems.append(f"{definition.name}: SSB gives no value for {len(missing)} municipality-year(s), left out of "
+                               f"{definition.name}.csv: {'; '.join(missing[:20])}"
+                               + (f" and {len(missing) - 20} more" if len(missing) > 20 else ""))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{definition.name}.csv"
     panel.to_csv(path, index=False, lineterminator="\n")
@@ -196,17 +181,7 @@ def write_donor_pool(first_year: int, last_year: int, out_dir: Path, *, client: 
     result.written += [path, left_out_path]
     log.info("wrote %s (%d municipalities, %d rows) and %s (%d left out)", path, len(units), len(panel),
              left_out_path, len(result.left_out))
-    absent = (f" Tabell {source.table} har ikke tall for {', '.join(map(str, record['absent_years']))}."
-              if record["absent_years"] else "")
-    result.provenance[definition.name] = {
-        "file": path.name,
-        "title": definition.title,
-        "source": f"Statistisk sentralbyrå (SSB), Statistikkbanken tabell {source.table}, hentet med PxWebApi v2",
-        "source_url": source.source_url,
-        "licence": SSB_LICENCE,
-        "retrieved": (record["retrieved"] or get_utc_time().isoformat())[:10],
-        "status": "published",
-        "method": definition.method + f" {len(units)} kommuner er med, {len(result.left_out)} er utelatt." + absent
-                  + (f" Mangler i SSB: {'; '.join(missing)}." if missing else ""),
-    }
+    result.provenance[definition.name] = describe_provenance(
+        definition, path, fetched, series, years, missing[:20],
+        extra=f" {len(units)} kommuner er med, {len(result.left_out)} er utelatt.")
     return result

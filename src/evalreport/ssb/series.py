@@ -66,7 +66,8 @@ def plan_query(source: TableQuery, metadata: Sequence[Dimension], region_codes: 
     """
     table = source.table
     by_id = {d.id: d for d in metadata}
-    wanted = [source.region_dimension, source.time_dimension, source.content_dimension, *source.fixed]
+    wanted = [source.region_dimension, source.time_dimension, source.content_dimension, *source.fixed,
+              *source.fixed_labels]
     missing = [d for d in wanted if d not in by_id]
     if missing:
         raise SsbError(f"SSB table {table}: no dimension {missing}; the table has {list(by_id)}. "
@@ -76,10 +77,7 @@ def plan_query(source: TableQuery, metadata: Sequence[Dimension], region_codes: 
     if unselected:
         raise SsbError(f"SSB table {table}: the dimensions {unselected} must be selected (they cannot be left "
                        "out); add them to the definition in evalreport/ssb/definitions.py")
-    contents = by_id[source.content_dimension]
-    if source.content_code not in contents.codes:
-        raise SsbError(f"SSB table {table}: no content code '{source.content_code}'; the table has "
-                       f"{dict(zip(contents.codes, contents.labels))}")
+    content_code = resolve_content_code(source, metadata)
     years = sorted(set(int(y) for y in years))
     selection: dict[str, list[str]] = {}
     if region_codes is None:
@@ -98,13 +96,17 @@ def plan_query(source: TableQuery, metadata: Sequence[Dimension], region_codes: 
                                f"table under any of its codes {candidates}")
             region_selection += found
         selection[source.region_dimension] = sorted(set(region_selection))
-    table_years = set(by_id[source.time_dimension].codes)
-    selection[source.time_dimension] = [str(y) for y in years if str(y) in table_years]
+    time_codes = by_id[source.time_dimension].codes
+    wanted_years = {str(y) for y in years}
+    selection[source.time_dimension] = [c for c in time_codes if c[:4] in wanted_years]
+    table_years = {c[:4] for c in time_codes}
     absent_years = [y for y in years if str(y) not in table_years]
     if not selection[source.time_dimension]:
         raise SsbError(f"SSB table {table}: none of the years {years[0]}-{years[-1]} is in the table "
                        f"(it has {min(table_years)}-{max(table_years)})")
-    selection[source.content_dimension] = [source.content_code]
+    selection[source.content_dimension] = [content_code]
+    for dimension, labels in source.fixed_labels.items():
+        selection[dimension] = [_code_of_label(table, by_id[dimension], label) for label in labels]
     for dimension, codes in source.fixed.items():
         if tuple(codes) == (ALL_CODES,):
             selection[dimension] = [ALL_CODES]
@@ -121,12 +123,40 @@ def plan_query(source: TableQuery, metadata: Sequence[Dimension], region_codes: 
     return selection, absent_years
 
 
+def _fold_label(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+def _code_of_label(table: str, dimension: Dimension, label: str) -> str:
+    """The code of the category labelled `label` (case and spacing ignored); SsbError naming the labels
+    the dimension has when none is."""
+    found = [c for c, l in zip(dimension.codes, dimension.labels) if _fold_label(l) == _fold_label(label)]
+    if len(found) != 1:
+        raise SsbError(f"SSB table {table}: dimension {dimension.id} has {'no' if not found else 'more than one'} "
+                       f"category labelled «{label}»; it has {dict(zip(dimension.codes, dimension.labels))}. "
+                       "Update the definition in evalreport/ssb/definitions.py from the table's metadata")
+    return found[0]
+
+
+def resolve_content_code(source: TableQuery, metadata: Sequence[Dimension]) -> str:
+    """The content code of `source`: its own, checked against the metadata, or the one with its label."""
+    contents = next(d for d in metadata if d.id == source.content_dimension)
+    if not source.content_code:
+        return _code_of_label(source.table, contents, source.content_label)
+    if source.content_code not in contents.codes:
+        raise SsbError(f"SSB table {source.table}: no content code '{source.content_code}'; the table has "
+                       f"{dict(zip(contents.codes, contents.labels))}")
+    return source.content_code
+
+
 def sum_cells(frame: pd.DataFrame, source: TableQuery) -> pd.DataFrame:
     """Sum the cells over `source.sum_over`, leaving one row per region and year.
 
     A sum with any missing cell is missing (NaN), with the first status symbol among its cells:
     an unknown part makes the total unknown, never smaller.
     """
+    if source.monthly:
+        return _mean_of_months(frame, source)
     keys = [source.region_dimension, source.time_dimension]
     rows = []
     for (region, period), group in frame.groupby(keys, sort=True):
@@ -137,6 +167,26 @@ def sum_cells(frame: pd.DataFrame, source: TableQuery) -> pd.DataFrame:
         value = float(group["value"].sum()) if group["value"].notna().all() else math.nan
         rows.append({"code": str(region), "year": int(period), "value": value,
                      "status": symbols[0] if symbols else None})
+    return make_frame(rows, ["code", "year", "value", "status"])
+
+
+def _mean_of_months(frame: pd.DataFrame, source: TableQuery) -> pd.DataFrame:
+    """A year's value from monthly cells (one per month after the other dimensions are fixed): the
+    mean of its twelve months; a year with a month missing has no value (never the mean of fewer)."""
+    rows = []
+    periods = frame[source.time_dimension].astype(str)
+    bad = sorted({p for p in periods if not (len(p) == 7 and p[:4].isdigit() and p[4] == "M" and p[5:].isdigit())})
+    if bad:
+        raise SsbError(f"SSB table {source.table}: time code(s) {bad[:3]} are not months like 2015M01")
+    frame = frame.assign(_year=periods.str[:4].astype(int), _month=periods.str[5:])
+    for (region, year), group in frame.groupby([source.region_dimension, "_year"], sort=True):
+        symbols = [s for s in map(read_symbol, group["status"]) if s]
+        months = group.dropna(subset=["value"])
+        complete = len(group) == 12 and group["_month"].nunique() == 12 and len(months) == 12
+        rows.append({"code": str(region), "year": int(year), "value": float(months["value"].mean()) if complete else math.nan,
+                     "status": (symbols[0] if symbols else None) if not complete else None})
+        if not complete and not symbols:
+            rows[-1]["status"] = f"{len(months)}/12"
     return make_frame(rows, ["code", "year", "value", "status"])
 
 
@@ -202,7 +252,7 @@ def fetch_cells(client: SsbClient, source: TableQuery, region_codes: Sequence[st
         if dimension not in cells:
             raise SsbError(f"SSB table {source.table}: the response has no dimension {dimension}; {url}")
     if source.content_dimension in cells:
-        cells = cells[cells[source.content_dimension] == source.content_code]
+        cells = cells[cells[source.content_dimension] == resolve_content_code(source, metadata)]
     return sum_cells(cells, source), {"url": url, "retrieved": client.retrieved(url), "absent_years": absent_years}
 
 
@@ -212,3 +262,59 @@ def fetch_series(client: SsbClient, source: TableQuery, region_codes: Sequence[s
     series (region_code, year, value, status, codes) and what was done, for the record."""
     summed, record = fetch_cells(client, source, region_codes, years)
     return join_renumbered(summed, source, additive), record
+
+
+def read_table_years(client: SsbClient, source: TableQuery) -> list[int]:
+    """The years `source`'s table has, from its metadata."""
+    dimension = next((d for d in client.read_metadata(source.table) if d.id == source.time_dimension), None)
+    if dimension is None:
+        raise SsbError(f"SSB table {source.table}: no dimension {source.time_dimension}; update the definition in "
+                       "evalreport/ssb/definitions.py from the table's metadata")
+    return sorted({int(c[:4]) for c in dimension.codes if c[:4].isdigit()})
+
+
+def fetch_cells_of_sources(client: SsbClient, sources: Sequence[TableQuery], region_codes: Sequence[str] | None,
+                           years: Sequence[int]) -> tuple[pd.DataFrame, list[dict]]:
+    """Fetch every table of `sources` for the years it has among `years` (one with none is not asked)
+    and return their cells, summed to one row per table code and year, with the column `table`, in
+    order of precedence; and a record per table asked (table, url, retrieved, years)."""
+    frames, records = [], []
+    for source in sources:
+        has = [y for y in years if y in set(read_table_years(client, source))]
+        if not has:
+            continue
+        regions_here = region_codes
+        if region_codes is not None:  # ask each table only for the regions it has under some code
+            table_codes = next(d for d in client.read_metadata(source.table) if d.id == source.region_dimension).codes
+            reverse = {alias: code for code, alias in source.region_aliases.items()}
+            known = [reverse.get(c, c) for c in table_codes]
+            regions_here = [c for c in region_codes if list_region_codes(c, known)]
+            if not regions_here:
+                continue
+        summed, record = fetch_cells(client, source, regions_here, has)
+        frames.append(summed.assign(table=source.table))
+        records.append({**record, "table": source.table, "years": has})
+    if not frames:
+        raise SsbError(f"none of the SSB tables {', '.join(s.table for s in sources)} has figures for "
+                       f"{min(years)}-{max(years)}")
+    return pd.concat(frames, ignore_index=True), records
+
+
+def join_sources(cells: pd.DataFrame, sources: Sequence[TableQuery], additive: bool) -> pd.DataFrame:
+    """Join each table's cells across renumberings (`join_renumbered`) and keep, for each region and
+    year, the value of the first table in `sources` that has one (region_code, year, value, status,
+    codes, table). A region-year no table has a value for keeps the first status symbol given."""
+    joined = []
+    for rank, source in enumerate(sources):
+        part = cells[cells["table"] == source.table]
+        if part.empty:
+            continue
+        series = join_renumbered(part.drop(columns="table"), source, additive)
+        joined.append(series.assign(table=source.table, _rank=rank))
+    if not joined:
+        return make_frame([], ["region_code", "year", "value", "status", "codes"]).assign(table=[])
+    every = pd.concat(joined, ignore_index=True)
+    every["_missing"] = every["value"].isna()
+    every = every.sort_values(["region_code", "year", "_missing", "_rank"], kind="stable")
+    first = every.drop_duplicates(["region_code", "year"], keep="first")
+    return first.drop(columns=["_rank", "_missing"]).reset_index(drop=True)

@@ -12,10 +12,10 @@ import pandas as pd
 
 from evalreport import regions
 from evalreport.ssb.client import SsbClient, get_utc_time
-from evalreport.ssb.definitions import DEFINITIONS, SSB_LICENCE, StatisticDefinition
-from evalreport.ssb.errors import SsbError
+from evalreport.ssb.definitions import DEFINITIONS, SSB_LICENCE, STATBANK_URL, StatisticDefinition, side_of_break
+from evalreport.ssb.errors import SsbError, SsbUnreachable
 from evalreport.ssb.jsonstat import read_symbol
-from evalreport.ssb.series import fetch_series
+from evalreport.ssb.series import fetch_cells_of_sources, join_sources
 
 log = logging.getLogger(__name__)
 
@@ -59,36 +59,71 @@ def describe_codes(series: pd.DataFrame) -> str:
         f"{code} → {current}" for code, current in pairs) + "."
 
 
-def _build_rows(definition: StatisticDefinition, fetched: list, region_codes: Sequence[str],
+def output_columns(definition: StatisticDefinition) -> list[str]:
+    """The columns of a statistics file, in order."""
+    return ["region_code", "region_name", "year", definition.value_column,
+            *(["robek"] if definition.name == "municipal_finances" else []), "status", "source_url",
+            *(["source_table"] if definition.record_table else []),
+            *(["series_break"] if definition.series_break is not None else [])]
+
+
+def make_row(definition: StatisticDefinition, region: str, year: int, value: float, table: str) -> dict:
+    """One row of a statistics file: the value as SSB gives it (rounded where the definition says),
+    where it was published, and on which side of the series break it lies."""
+    source = next(s for s in definition.sources if s.table == table)
+    value = format_value(value, definition.integer, f"SSB table {table}, region {region} {year}")
+    if definition.decimals is not None:
+        value = round(value, definition.decimals)
+    row = {"region_code": region, "region_name": regions.region_name(region), "year": year,
+           definition.value_column: value, "status": "published", "source_url": source.source_url}
+    if definition.record_table:
+        row["source_table"] = table
+    if definition.series_break is not None:
+        row["series_break"] = side_of_break(year, definition.series_break)
+    return row
+
+
+def _build_rows(definition: StatisticDefinition, series: pd.DataFrame, region_codes: Sequence[str],
                 years: Sequence[int], robek: Mapping[tuple[str, int], int]) -> tuple[list[dict], list[str], list[str]]:
     """Return the file's rows, the region-years SSB gives no value for, and those without a ROBEK flag."""
+    found = {(r.region_code, int(r.year)): r for r in series.itertuples()}
     rows, missing, no_flag = [], [], []
     for region in region_codes:
         for year in years:
-            found, symbols = None, []
-            for source, series, _ in fetched:  # the first table with a value wins
-                match = series[(series["region_code"] == region) & (series["year"] == year)]
-                if not match.empty and pd.notna(match["value"].iloc[0]):
-                    found = (source, match["value"].iloc[0])
-                    break
-                symbol = read_symbol(match["status"].iloc[0]) if not match.empty else None
-                if symbol:
-                    symbols.append(f"table {source.table} status '{symbol}'")
-            if found is None:
-                missing.append(f"{region} {year}" + (f" ({', '.join(symbols)})" if symbols else ""))
+            hit = found.get((region, year))
+            if hit is None or pd.isna(hit.value):
+                symbol = read_symbol(hit.status) if hit is not None else None
+                missing.append(f"{region} {year}" + (f" (table {hit.table} status '{symbol}')" if symbol else ""))
                 continue
-            source, value = found
-            row = {"region_code": region, "region_name": regions.region_name(region), "year": year,
-                   definition.value_column: format_value(value, definition.integer,
-                                                          f"SSB table {source.table}, region {region} {year}")}
+            row = make_row(definition, region, year, hit.value, hit.table)
             if definition.name == "municipal_finances":
                 flag = robek.get((region, year))
                 row["robek"] = "" if flag is None else int(flag)
                 if flag is None:
                     no_flag.append(f"{region} {year}")
-            row.update({"status": "published", "source_url": source.source_url})
             rows.append(row)
     return rows, missing, no_flag
+
+
+def describe_provenance(definition: StatisticDefinition, path: Path, fetched: list[dict], series: pd.DataFrame,
+                        years: Sequence[int], missing: Sequence[str], extra: str = "") -> dict[str, str]:
+    """The provenance record (the keys of datasets.yaml) of a file written from SSB's tables."""
+    retrieved = [info["retrieved"][:10] for info in fetched if info["retrieved"]]
+    covered = {y for info in fetched for y in info["years"]}
+    absent = [y for y in years if y not in covered]
+    used = ", ".join(f"{info['table']} ({min(info['years'])}-{max(info['years'])})" for info in fetched)
+    return {
+        "file": path.name,
+        "title": definition.title,
+        "source": f"Statistisk sentralbyrå (SSB), Statistikkbanken tabell {used}, hentet med PxWebApi v2",
+        "source_url": STATBANK_URL.format(table=fetched[0]["table"]),
+        "licence": SSB_LICENCE,
+        "retrieved": max(retrieved) if retrieved else get_utc_time().date().isoformat(),
+        "status": "published",
+        "method": definition.method + extra + describe_codes(series)
+                  + (f" Ingen av tabellene har tall for {', '.join(map(str, absent))}." if absent else "")
+                  + (f" Mangler i SSB: {'; '.join(missing)}." if missing else ""),
+    }
 
 
 def write_statistics(region_codes: Iterable[str], first_year: int, last_year: int, out_dir: Path, *,
@@ -112,46 +147,29 @@ def write_statistics(region_codes: Iterable[str], first_year: int, last_year: in
         robek = read_robek(out_dir / "municipal_finances.csv")
     result = StatisticsResult()
     for definition in definitions:
+        # The problems are returned, not logged: the command prints each once.
         try:
-            fetched = [(source, *fetch_series(client, source, region_codes, years, definition.additive))
-                       for source in definition.sources]
-            rows, missing, no_flag = _build_rows(definition, fetched, region_codes, years, robek)
+            cells, fetched = fetch_cells_of_sources(client, definition.sources, region_codes, years)
+            series = join_sources(cells, definition.sources, definition.additive)
+            rows, missing, no_flag = _build_rows(definition, series, region_codes, years, robek)
+        except SsbUnreachable:
+            raise  # no table can be fetched either: the command says so once
         except SsbError as exc:
-            log.error("%s: %s", definition.name, exc)
             result.problems.append(f"{definition.name}: {exc}")
             continue
         if missing:
-            message = (f"{definition.name}: SSB gives no value for {len(missing)} region-year(s), left out of "
-                       f"{definition.name}.csv: {'; '.join(missing)}")
-            log.warning(message)
-            result.problems.append(message)
+            result.problems.append(f"{definition.name}: SSB gives no value for {len(missing)} region-year(s), left "
+                                   f"out of {definition.name}.csv: {'; '.join(missing)}")
         if no_flag:
-            message = (f"{definition.name}: no ROBEK flag for {'; '.join(no_flag)}; fill in the robek column "
-                       "(1 if the municipality was in the ROBEK register) from regjeringen.no")
-            log.warning(message)
-            result.problems.append(message)
+            result.problems.append(f"{definition.name}: no ROBEK flag for {'; '.join(no_flag)}; fill in the robek "
+                                   "column (1 if the municipality was in the ROBEK register) from regjeringen.no")
         if not rows:
             continue
-        columns = ["region_code", "region_name", "year", definition.value_column,
-                   *(["robek"] if definition.name == "municipal_finances" else []), "status", "source_url"]
+        columns = output_columns(definition)
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{definition.name}.csv"
         pd.DataFrame(rows, columns=columns).to_csv(path, index=False, lineterminator="\n")
         result.written.append(path)
         log.info("wrote %s (%d rows)", path, len(rows))
-        retrieved = [info["retrieved"][:10] for _, _, info in fetched if info["retrieved"]]
-        absent = "".join(f" Tabell {s.table} har ikke tall for {', '.join(map(str, info['absent_years']))}."
-                         for s, _, info in fetched if info["absent_years"])
-        result.provenance[definition.name] = {
-            "file": path.name,
-            "title": definition.title,
-            "source": "Statistisk sentralbyrå (SSB), Statistikkbanken tabell "
-                      + ", ".join(s.table for s, _, _ in fetched) + ", hentet med PxWebApi v2",
-            "source_url": fetched[0][0].source_url,
-            "licence": SSB_LICENCE,
-            "retrieved": max(retrieved) if retrieved else get_utc_time().date().isoformat(),
-            "status": "published",
-            "method": definition.method + "".join(describe_codes(series) for _, series, _ in fetched) + absent
-                      + (f" Mangler i SSB: {'; '.join(missing)}." if missing else ""),
-        }
+        result.provenance[definition.name] = describe_provenance(definition, path, fetched, series, years, missing)
     return result

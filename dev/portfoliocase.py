@@ -254,7 +254,7 @@ def write_programme(root: Path, programme: Programme, panel: pd.DataFrame, rng: 
     _link_or_copy(root / SHARED_PANEL, data / PANEL_FILE)
     datasets = "".join(
         f"{dataset}:\n  file: {dataset}.csv\n  title: Syntetiske data ({dataset})\n"
-        "  source: Syntetisk portefølje (evalreport.tools.portfoliocase)\n  source_url: ''\n"
+        "  source: Syntetisk portefølje (dev.portfoliocase)\n  source_url: ''\n"
         "  licence: CC BY 4.0 (evalreport sample data)\n  retrieved: '2026-01-01'\n  status: synthetic\n"
         f"  method: Laget med fast frø for å teste og måle evalreport; ingen virkelige tall.\n"
         for dataset in ("funders", "funding", "spending", "projects", "goals", "employment", "unemployment",
@@ -267,7 +267,7 @@ def write_programme(root: Path, programme: Programme, panel: pd.DataFrame, rng: 
     config = root / "reports" / f"{p.name}.yaml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(textwrap.dedent(f"""\
-        # Synthetic: written by evalreport.tools.portfoliocase; not a real programme.
+        # Synthetic: written by dev.portfoliocase; not a real programme.
         title: Sluttevaluering av omstillingsprogrammet i {name} {p.start}–{p.end}
         municipality: "{code_in_year(p.code, p.start)}"
         programme:

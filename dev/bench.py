@@ -106,28 +106,29 @@ def build_without_kernels(config_file: str, out_pdf: Path, check: bool = False) 
     every build runs. Returns the number of pages."""
     import nbformat
 
-    from evalreport.pipeline import build, check as checking, colophon, document, execute, fingerprint, pdf, render
-    from evalreport.pipeline.project import Project
+    from evalreport.pipeline import execute, pdf, pdfcheck, steps
+    from evalreport.pipeline.executors import LocalExecutor
+    from evalreport.pipeline.plan import make_plan
+    from evalreport.pipeline.state import BuildState
+    from evalreport.project import Project
 
     project = Project.find()
-    plan = build.make_plan(project, project.resolve(config_file))
-    facts = checking.check_case(plan, {})
-    parameters = {"config_file": plan.config_arg, "case_store": str(facts["store"]), "project_root": str(project.root)}
+    plan = make_plan(project, project.resolve(config_file))
+    run = steps.Run(plan, BuildState(), LocalExecutor(1))
+    steps.check(run)
+    steps.estimate(run)
+    parameters = steps.chapter_parameters(plan, run.case_facts)
     os.chdir(project.root)  # as a kernel started there would see it
     for chapter in plan.chapters:
         if chapter.is_notebook:
             notebook = _execute_in_process(execute.read_chapter(chapter.path), parameters)
             plan.executed(chapter).parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(notebook, plan.executed(chapter))
-    fragments, _, _ = render.render_report(plan, {})
-    provenance = colophon.collect(plan, fingerprint.package_versions(build.REPORTED_VERSIONS))
-    fragments.append(colophon.render_colophon(provenance, plan.config.language, plan.sidecar.name))
-    html = document.compose_document(fragments, plan.config, document.DocumentFacts(facts["sample"], plan.built_at),
-                                     project.templates)
+    steps.render_chapters(run)
+    steps.compose(run)
+    html = run.composed.html
     verify = None
     if check:
-        from evalreport.pipeline import pdfcheck
-
         def verify(tmp: Path) -> None:
             pdfcheck.verify_pdf(tmp, plan.config.language, title=plan.config.title)
 
@@ -229,7 +230,7 @@ def measure_preview(project: Path, env: dict, runs: int) -> dict[str, list[float
 
 def run_preview_benchmark(runs: int) -> str:
     """The preview's figure alone, in a private copy of the project."""
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
     project = Project(Project.find().root).copy_to(work / "project").root
@@ -244,7 +245,7 @@ def run_preview_benchmark(runs: int) -> str:
 
 
 def run_benchmark(runs: int) -> str:
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     root = Project.find().root
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
@@ -264,7 +265,7 @@ def run_benchmark(runs: int) -> str:
             results["noop"].append(run_timed(ours, project, env)[0])
             _edit_prose(project, n)
             results["prose"].append(run_timed(ours, project, env)[0])
-            lower = [sys.executable, "-m", "evalreport.tools.bench", "--lower-bound", str(work / "lower.pdf")]
+            lower = [sys.executable, "-m", "dev.bench", "--lower-bound", str(work / "lower.pdf")]
             results["lower"].append(run_timed(lower, project, env)[0])
             results["lower_checked"].append(run_timed([*lower, "--check"], project, env)[0])
             started = time.perf_counter()
@@ -298,7 +299,7 @@ def run_benchmark(runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evalreport.tools.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m dev.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--lower-bound", metavar="PDF", help="build once without kernels into PDF (internal)")
     parser.add_argument("--check", action="store_true", help="with --lower-bound: check the PDF as builds do")

@@ -1,4 +1,4 @@
-"""Benchmark of the portfolio build: `make bench-portfolio` (`python -m evalreport.tools.benchportfolio`).
+"""Benchmark of the portfolio build: `make bench-portfolio` (`python -m dev.benchportfolio`).
 
 Writes a synthetic portfolio (default 20 programmes) into a private copy of the project and prints,
 in one run:
@@ -29,7 +29,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from evalreport.pipeline.project import Project
+from evalreport.project import Project
 
 ROOT = Path(__file__).resolve().parents[3]
 MIB = 1024 * 1024
@@ -42,7 +42,7 @@ def _say(text: str = "") -> None:
 
 def make_template(target: Path, count: int, seed: int) -> tuple[Project, list[str]]:
     """A copy of the project holding only the synthetic portfolio's cases (the bundled one left out)."""
-    from evalreport.tools.portfoliocase import write_portfolio
+    from dev.portfoliocase import write_portfolio
 
     project = Project(ROOT).copy_to(target)
     for config in project.case_configs():

@@ -55,21 +55,29 @@ def describe_columns(schema) -> list[dict]:
     return columns
 
 
-def render() -> str:
-    """The data dictionary as markdown."""
+def render(config=None, heading: str = "Data dictionary", intro: list[str] | None = None,
+           examples: dict[str, str] | None = None) -> str:
+    """The data dictionary as markdown, from the schemas of `config` (default: an example case), under
+    `heading`, with `intro` lines first. A case's README (`config` given) shows its own codes and years
+    as `examples` (column: value) and no other example figures: the sample's are not the case's."""
     from evalreport.datasets import schemas
 
-    lines = ["# Data dictionary", "",
+    written = ("Written from the schemas by `make data-dictionary`; do not edit by hand." if config is None else
+               "Written by `make new-case` from the schemas of this case.")
+    lines = [f"# {heading}", "", *(intro or []),
              "Every dataset a case needs, one file each in the case's data folder (`data/<case>/`), named in its",
-             "`datasets.yaml`. Written from the schemas by `make data-dictionary`; do not edit by hand.",
+             f"`datasets.yaml`. {written}",
              "Files may be CSV (`;` or `,`, decimal comma or point, UTF-8 or Windows-1252) or `.xlsx`.", ""]
-    for dataset, schema in schemas(_example_config()).items():
+    for dataset, schema in schemas(config or _example_config()).items():
         lines += [f"## {dataset}", "", schema.description or "", ""]
         if schema.unique:
             lines += [f"Each combination of {', '.join(f'`{c}`' for c in schema.unique)} occurs once.", ""]
         lines += ["| column | type | unit | what it holds | allowed values | example |",
                   "|---|---|---|---|---|---|"]
         for column in describe_columns(schema):
+            if config is not None:
+                column["example"] = (examples or {}).get(column["name"], column["example"] if column["type"] == "text"
+                                                         and column["name"] not in ("status", "source_url") else "")
             cells = [f"`{column['name']}`", column["type"], column["unit"], column["description"],
                      column["allowed"], f"`{column['example']}`" if column["example"] else ""]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")

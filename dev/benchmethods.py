@@ -119,7 +119,7 @@ def bench_report_specification(limit: float) -> None:
     from evalreport.config import load_config
     from evalreport.datasets import load_case
     from evalreport.methods.synth import build_design, fit_unit, run_placebos
-    from evalreport.pipeline.project import Project
+    from evalreport.project import Project
 
     project = Project.find()
     config = load_config(project.root / "reports" / "vestre_toten.yaml")

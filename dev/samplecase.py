@@ -4,7 +4,7 @@ Only a few figures of the real programme were ever published (DOMAIN.md; `data/r
 This module writes a complete, internally consistent case around them: every published figure
 is kept exactly, and everything else is reconstructed (derived from published figures) or
 synthetic (made by a seeded random generator). Each row of the public statistics says which it
-is, and `datasets.yaml` says how each file was made. Run `evalreport sample-data` to write the
+is, and `datasets.yaml` says how each file was made. Run `make sample-data` to write the
 files again; the output is the same byte for byte.
 """
 
@@ -483,7 +483,7 @@ def write_case(reference_dir: Path, out_dir: Path) -> list[Path]:
     metadata = {name: {"file": f"{name}.csv", **record, "retrieved": RETRIEVED}
                 for name, record in PROVENANCE.items()}
     header = ("# Provenance of every input of the bundled Vestre Toten case.\n"
-              "# Written by `evalreport sample-data` (src/evalreport/tools/samplecase.py); edit that, not this.\n")
+              "# Written by `make sample-data` (dev/samplecase.py); edit that, not this.\n")
     path = out_dir / "datasets.yaml"
     path.write_text(header + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=100),
                     encoding="utf-8")
@@ -491,3 +491,15 @@ def write_case(reference_dir: Path, out_dir: Path) -> list[Path]:
     return written
 
 
+
+
+def main() -> int:
+    """`make sample-data`: write the bundled case from data/reference into data/vestre_toten."""
+    root = Path(__file__).resolve().parents[1]
+    for path in write_case(root / "data" / "reference", root / "data" / "vestre_toten"):
+        print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

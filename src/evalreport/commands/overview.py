@@ -16,8 +16,6 @@ import datetime as dt
 import html
 import json
 import math
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +23,10 @@ import pandas as pd
 
 from evalreport import regions
 from evalreport.errors import ConfigError
-from evalreport.formatting import Formatter, for_language
+from evalreport.files import write_text
+from evalreport.formatting import for_language
+from evalreport.pipeline import document, pdf, pdfcheck, publish
+from evalreport.pipeline.portfolio import portfolio_cases, read_portfolio_file
 
 OUTPUT_NAME = "portfolio"
 
@@ -452,11 +453,6 @@ class Written:
 def write_portfolio_report(project, portfolio_file: Path | None = None, language: str | None = None) -> Written:
     """Write build/portfolio.pdf (checked: PDF/A-2a, PDF/UA-1), its HTML twin and its JSON from the
     built reports of the portfolio (every case in reports/, or those `portfolio_file` lists)."""
-    from evalreport.pipeline import document, pdf, pdfcheck
-    from evalreport.pipeline.files import file_mode, write_text
-    from evalreport.pipeline.portfolio import portfolio_cases, read_portfolio_file
-    from evalreport.pipeline.publish import replace_together
-
     settings = read_portfolio_file(project, portfolio_file) if portfolio_file else {}
     language = language or settings.get("language", "nb")
     words = WORDS[language]
@@ -467,24 +463,19 @@ def write_portfolio_report(project, portfolio_file: Path | None = None, language
     page = compose(rows, missing, language, title, settings.get("author") or words["author"],
                    settings.get("organisation") or words["organisation"], project.templates)
     build = project.build_dir
-    staging = build / ".work" / OUTPUT_NAME / "out"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    targets = {build / f"{OUTPUT_NAME}.{suffix}": staging / f"{OUTPUT_NAME}.{suffix}" for suffix in ("pdf", "html", "json")}
-    pdf_target, html_target, json_target = targets
+    pdf_target, html_target, json_target = (build / f"{OUTPUT_NAME}{suffix}" for suffix in (".pdf", ".html", ".json"))
+    staging = publish.Staging(build / ".work" / OUTPUT_NAME, OUTPUT_NAME)
     created = max(r.built_at for r in rows) or None
     epoch = int(dt.datetime.fromisoformat(created).timestamp()) if created else None
     checks = []
-    pages = pdf.write_pdf(page, targets[pdf_target], project.templates, epoch=epoch,
+    pages = pdf.write_pdf(page, staging.path(".pdf"), project.templates, epoch=epoch,
                           verify=lambda tmp: checks.append(pdfcheck.verify_pdf(
                               tmp, language, title=title, label=project.relative(pdf_target))))
-    document.write_html_twin(page, targets[html_target], project.templates)
+    document.write_html_twin(page, staging.path(".html"), project.templates, document.chart_digests(page))
     pooled = pool(rows)
-    write_text(targets[json_target], json.dumps({
+    write_text(staging.path(".json"), json.dumps({
         "title": title, "language": language, "programmes": [r.__dict__ for r in rows], "missing": missing,
         "pooled": pooled.__dict__, "pdf_checks": {"passed": checks[0].passed, "checkers": list(checks[0].checkers)},
     }, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-    for staged in targets.values():
-        os.chmod(staged, file_mode())
-    replace_together(targets, staging / "previous")
+    publish.publish(staging, build, (".pdf", ".html", ".json"))
     return Written(pdf_target, html_target, json_target, pages, len(rows), missing)

@@ -3,7 +3,7 @@
 The preview builds the report, serves its HTML twin at http://127.0.0.1:<port>/ and watches what
 the report is made of: its configuration, its data folder, its prose folder, the chapters and the
 templates (their files' times and sizes, every 0.2 s). At each saved change it builds the page
-again, incrementally (`build.build_html_only`: a prose edit runs no chapter and renders only the
+again, incrementally (`build.preview_page`: a prose edit runs no chapter and renders only the
 chapters that include the edited file), and the browser reloads. The PDF follows in the
 background: `evalreport build` in a child process, stopped and started again if another edit
 comes first. The served page links the fonts instead of embedding subsets (which would cost
@@ -31,7 +31,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from evalreport.pipeline.project import Project
+from evalreport.errors import EvalreportError
+from evalreport.pipeline import build, document
+from evalreport.pipeline.plan import make_plan
+from evalreport.project import Project
 
 log = logging.getLogger(__name__)
 
@@ -211,10 +214,8 @@ class Preview:
     """Builds the page at every change and hands it to the server."""
 
     def __init__(self, project: Project, config_path: Path, jobs: int | None = None, draft: bool = False):
-        from evalreport.pipeline import build, document
-
         self.project, self.config_path, self.jobs, self.draft = project, config_path, jobs, draft
-        plan = build.make_plan(project, config_path)
+        plan = make_plan(project, config_path)
         self.language = plan.config.language
         self.pages = Pages(Page(with_reload_script(message_page("evalreport preview", "Building the report ..."), 0),
                                 0, "building"))
@@ -230,16 +231,13 @@ class Preview:
 
     def rebuild(self, reason: str) -> Page:
         """Build the page again and announce it; then let the PDF follow in the background."""
-        from evalreport.cli import EXPECTED_ERRORS
-        from evalreport.pipeline import build
-
         started = time.perf_counter()
         self.background.stop()  # it holds the report's lock, and its work would be stale
         try:
-            body = build.build_html_only(self.project, self.config_path, draft=self.draft, jobs=self.jobs,
+            body = build.preview_page(self.project, self.config_path, draft=self.draft, jobs=self.jobs,
                                          font_url=self.font_url)
         except Exception as exc:  # noqa: BLE001 - the page says what went wrong; the next save tries again
-            if isinstance(exc, EXPECTED_ERRORS):
+            if isinstance(exc, EvalreportError):
                 text = str(exc)
             else:
                 log.debug("unexpected error", exc_info=True)
@@ -283,10 +281,21 @@ def make_handler(preview: Preview):
 
         def do_GET(self):  # noqa: N802 - the name http.server calls
             url = urlsplit(self.path)
+            if not self._from_this_machine():
+                # A page elsewhere may make a browser ask for a name that resolves to 127.0.0.1 (DNS
+                # rebinding); the draft is served only to pages asking for this machine by name.
+                self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+                           b"the preview answers only to http://127.0.0.1 and http://localhost")
+                return
             if url.path in ("/", "/index.html"):
                 self._send(HTTPStatus.OK, "text/html; charset=utf-8", preview.pages.current.body)
             elif url.path == "/events":
-                self._events(int((parse_qs(url.query).get("since") or ["0"])[0] or 0))
+                since = (parse_qs(url.query).get("since") or ["0"])[0] or "0"
+                if not since.isdigit() or len(since) > 12:
+                    self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8",
+                               b"since: the number of the page the browser has")
+                    return
+                self._events(int(since))
             elif url.path == "/status":
                 page = preview.pages.current
                 self._send(HTTPStatus.OK, "application/json", json.dumps(
@@ -297,13 +306,21 @@ def make_handler(preview: Preview):
             else:
                 self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found")
 
+        def _from_this_machine(self) -> bool:
+            host = (self.headers.get("Host") or "").strip().lower()
+            port = self.server.server_address[1]
+            return host in {f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1", "localhost"}
+
         def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the browser went away first: nothing to say
+                self.close_connection = True
 
         def _events(self, since: int) -> None:
             self.send_response(HTTPStatus.OK)
@@ -332,12 +349,28 @@ def make_handler(preview: Preview):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a connection early is no news; anything else is logged for -v, never
+        # printed as a traceback in the analyst's terminal.
+        log.debug("preview server: a request from %s failed", client_address, exc_info=True)
+
+
+class _Hangup(Exception):
+    """The terminal was closed (SIGHUP) or the preview was asked to stop (SIGTERM)."""
+
+
+def _stop_on_signal(signum, frame) -> None:
+    raise _Hangup(signal.Signals(signum).name)
+
+
 def run_preview(project: Project, config_path: Path, port: int = 0, jobs: int | None = None,
                 draft: bool = False) -> int:
     """Serve the report's preview until interrupted (Ctrl-C)."""
     preview = Preview(project, config_path, jobs, draft)
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", port), make_handler(preview))
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     if logging.getLogger().getEffectiveLevel() == logging.INFO:
         # The build's own lines at every edit would bury the one line per edit that matters (-v shows them).
@@ -346,9 +379,13 @@ def run_preview(project: Project, config_path: Path, port: int = 0, jobs: int | 
     print(f"Preview of {project.relative(config_path)} at http://127.0.0.1:{server.server_address[1]}/ "
           "(it reloads at every saved edit; Ctrl-C stops)", flush=True)
     stop = threading.Event()
+    # A closed terminal (SIGHUP) or a polite kill (SIGTERM) stops the preview as Ctrl-C does, so that
+    # the background PDF build is stopped too and never left running on its own.
+    for name in ("SIGHUP", "SIGTERM"):
+        signal.signal(getattr(signal, name), _stop_on_signal)
     try:
         preview.watch(stop)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Hangup):
         pass
     finally:
         stop.set()

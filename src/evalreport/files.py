@@ -47,3 +47,17 @@ def write_atomically(target: Path, write) -> None:
 def write_text(target: Path, text: str) -> None:
     """Write text atomically (UTF-8)."""
     write_atomically(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def clear_the_way(path: Path) -> None:
+    """Remove what lies where the build keeps a folder of its own (in build/, which is safe to delete)
+    if it is not a folder (a file, a link): it would otherwise stop every build with the same error."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+
+
+def make_folder(path: Path) -> Path:
+    """`path` as a folder of the build's own: made if missing, made anew if something else lies there."""
+    clear_the_way(path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
