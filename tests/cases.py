@@ -196,9 +196,9 @@ VESTRE_TOTEN_PROSE = {
             "SINTEF Raufoss Manufacturing. Kommunen har fått betre kjennskap til kva industrien treng, og bedriftene "
             "har fått røynsle med å søkje og gjennomføre utviklingsprosjekt med offentleg støtte."),
         "employment": (
-            "I Vestre Toten kjem skilnaden før programmet særleg av at industrien miste mange arbeidsplassar i "
-            "2008–2009. Føresetnaden om parallell utvikling held difor ikkje fullt ut, og overslaget må lesast med "
-            "varsemd."),
+            "I Vestre Toten miste industrien mange arbeidsplassar i 2008–2009, like før programmet. Overslaget må "
+            "lesast med varsemd: det flyttar seg med kva kommunar som er med i den syntetiske kontrollen (tabellen "
+            "over){% if not effect_clear %}, og skilnaden kan ikkje skiljast frå vanleg variasjon{% endif %}."),
         "lessons": (
             "- Det er enklare å skape vekst der det alt finst eit solid industrielt grunnlag.\n"
             "- Eit lite og ubyråkratisk program kan verke som katalysator når det samarbeider tett med "
@@ -240,9 +240,9 @@ VESTRE_TOTEN_PROSE = {
             "needs, and the businesses have learnt to apply for and carry out development projects with public "
             "support."),
         "employment": (
-            "In Vestre Toten the difference before the programme is mostly due to the jobs the industry lost in "
-            "2008–2009. The assumption of parallel development therefore does not fully hold, and the estimate must "
-            "be read with care."),
+            "In Vestre Toten the industry lost many jobs in 2008–2009, just before the programme. The estimate must "
+            "be read with care: it moves with the municipalities in the synthetic control (the table above)"
+            "{% if not effect_clear %}, and the difference cannot be told apart from normal variation{% endif %}."),
         "lessons": (
             "- It is easier to create growth where there is already a solid industrial base.\n"
             "- A small programme with little bureaucracy can act as a catalyst when it works closely with industrial "
