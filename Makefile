@@ -90,7 +90,7 @@ bench: $(READY) ## measure the build (clean, no-op, prose edit; against the naiv
 	$(BIN)/python -m dev.benchmethods
 
 validate-method: $(READY) ## Monte Carlo of chapter 4's effect estimate: bias, RMSE, size, power, coverage (about 8 minutes on 2 free cores)
-	$(BIN)/python -m dev.validate_method
+	$(BIN)/python -m dev.validate_method --write src/evalreport/resources/method_validation.json
 
 clean: ## remove everything the build made (build/), keeping the environment
 	rm -rf build

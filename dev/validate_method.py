@@ -162,6 +162,36 @@ def summarise(runs: list[dict]) -> list[str]:
     return lines
 
 
+def validation_figures(runs: list[dict], seed: int) -> dict:
+    """The new procedure's figures per design, for the report's appendix to state (its «Metode» reads
+    them from src/evalreport/resources/method_validation.json, which `make validate-method` writes)."""
+    designs = {}
+    for design in DESIGNS:
+        null = np.array([run[(design, False)]["new"] for run in runs], dtype=float)
+        effect = np.array([run[(design, True)]["new"] for run in runs], dtype=float)
+        designs[design] = {"size": float(null[:, 1].mean()), "size_se": _proportion_se(null[:, 1]),
+                           "coverage": float(null[:, 2].mean()), "coverage_se": _proportion_se(null[:, 2]),
+                           "power": float(effect[:, 1].mean()), "bias": float(null[:, 0].mean()),
+                           "rmse": math.sqrt(float(np.mean(null[:, 0] ** 2)))}
+    return {"replications": len(runs), "seed": seed, "significance": 0.10, "interval_level": 0.90,
+            "donors": DONORS, "years": YEARS, "designs": designs, "procedure": procedure_fingerprint()}
+
+
+def procedure_fingerprint() -> str:
+    """The SHA-256 of the estimator's code (src/evalreport/methods and effect.py): the figures hold for
+    this code only, and a test says when they must be made again."""
+    import hashlib
+    from pathlib import Path
+
+    import evalreport
+
+    package = Path(evalreport.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*(package / "methods").glob("*.py"), package / "effect.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _proportion_se(flags: np.ndarray) -> float:
     p = float(flags.mean())
     return math.sqrt(p * (1 - p) / len(flags))
@@ -176,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replications", type=int, default=250)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("--write", default=None, help="also write the new procedure's figures to this JSON file "
+                                                      "(the report's appendix states them)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     seeds = [args.seed + i for i in range(args.replications)]
@@ -197,6 +229,13 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(summarise(runs)))
     print(f"{time.perf_counter() - started:.0f} s on {args.workers} process(es), {cpu:.0f} s of processor time "
           f"(on {args.workers} free cores about {cpu / args.workers / 60:.1f} minutes)")
+    if args.write:
+        import json
+        from pathlib import Path
+
+        Path(args.write).write_text(json.dumps(validation_figures(runs, args.seed), indent=2, sort_keys=True) + "\n",
+                                    encoding="utf-8")
+        print(f"wrote {args.write}")
     return 0
 
 

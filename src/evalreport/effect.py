@@ -36,11 +36,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evalreport import stores, words
+from evalreport import regions, stores, words
 from evalreport.config import ReportConfig
 from evalreport.datasets import Case
 from evalreport.methods.panel import Panel, Predictor, Specification, bridge_series_break, index_outcome
+from evalreport.methods import did, synth
 from evalreport.methods.result import EffectResult
+from evalreport.methods.synth import summarise_in_time, summarise_leave_one_out
 
 OUTCOME = "employed"
 SHORT_FIT_YEARS = 3  # the base-period sensitivity fits on only the last years before the programme
@@ -107,8 +109,6 @@ def employment_panel(config: ReportConfig, case: Case) -> tuple[Panel, dict[str,
     and from the programme's start to the end of the period, with the municipalities left out and
     why, and the series break bridged (None if none falls inside these years). A donor needs a
     figure in every year used."""
-    from evalreport import regions
-
     pool = case.donor_pool_employment.pivot_table(index="year", columns="region_code", values="employed",
                                                   aggfunc="sum")
     code = config.municipality
@@ -170,8 +170,6 @@ def specification(config: ReportConfig, fit_years: list[int] | tuple[int, ...] |
 def inference(config: ReportConfig, **changes):
     """The report's declared inference: its significance, and the noise floor if one is declared
     (None by default: the studentised placebo test)."""
-    from evalreport.methods import synth
-
     return synth.Inference(noise_floor=config.effect.noise_floor, interval_level=1 - config.effect.significance,
                            **changes)
 
@@ -179,8 +177,6 @@ def inference(config: ReportConfig, **changes):
 def analyse(config: ReportConfig, case: Case, workers: int = 1, executor=None,
             cache_dir: Path | None = None) -> Analysis:
     """The main estimate with its placebo inference, and the sensitivity analyses."""
-    from evalreport.methods import did, synth
-
     panel, excluded, bridged = employment_panel(config, case)
     main = synth.estimate_synthetic_control(panel, specification(config), inference(config, in_time=False),
                                             workers=workers, executor=executor, cache_dir=cache_dir)
@@ -336,8 +332,6 @@ def sensitivity_table(analysis: Analysis) -> list[dict]:
     if len(post) > 1:
         rows.append({"key": "without_first", "values": [mean_gap(main, post[1:])], "unit": "points",
                      "estimate": True, "identified": main.identified})
-    from evalreport.methods.synth import summarise_leave_one_out
-
     loo = summarise_leave_one_out(main.sensitivity.get("leave_one_out", {}), main.att)
     if loo is not None:
         rows.append({"key": "leave_one_out", "values": [loo["low"], loo["high"]], "unit": "points", "estimate": True,
@@ -353,8 +347,6 @@ def sensitivity_table(analysis: Analysis) -> list[dict]:
         rows.append({"key": "after", "values": [after["mean_gap"]], "unit": "points", "estimate": False,
                      "identified": main.identified, "years": [after["first"], after["last"]]})
     if analysis.in_time is not None:
-        from evalreport.methods.synth import summarise_in_time
-
         summary = summarise_in_time(analysis.in_time.gap, analysis.in_time.start, analysis.main.start)
         rows.append({"key": "in_time", "values": [summary["max_abs_gap"]], "unit": "points", "estimate": False,
                      "identified": analysis.in_time.identified, "start": analysis.in_time.start, **summary})
@@ -417,8 +409,6 @@ def sensitivity_rows(analysis: Analysis, fmt, *legacy) -> list[tuple[str, str]]:
 
 
 def _name_of(code: str) -> str:
-    from evalreport import regions
-
     try:
         return regions.region_name(code)
     except Exception:  # a unit of a hand-made panel that is no kommune: its code is its name

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evalreport.errors import ConfigError, DatasetError
+from evalreport.readers import Layout, read_table
 
 YEARS = re.compile(r"^\s*(\d{1,4})(?:\.0+)?\s*(?:-\s*(\d{1,4})(?:\.0+)?\s*)?$")
 MAX_PROBLEMS = 20  # listed in one message; the rest are counted
@@ -145,8 +146,6 @@ def frame_to_panel(frame: pd.DataFrame, unit: str, time: str, columns: list[str]
 
 def read_panel(path: str | Path, unit: str, time: str, columns: list[str]) -> Panel:
     """Read a long-form CSV or .xlsx panel (one row per unit and time) and check its values."""
-    from evalreport.readers import Layout, read_table
-
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"{path}: no such file; give the panel's path with --panel")

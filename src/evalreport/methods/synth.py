@@ -36,7 +36,7 @@ import json
 import logging
 import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -495,8 +495,6 @@ def cache_key(design: Design, spec: Specification, inference: Inference) -> str:
 
 
 def _jsonable(obj) -> dict:
-    from dataclasses import asdict
-
     return asdict(obj)
 
 

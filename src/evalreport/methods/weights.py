@@ -27,8 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import qr
-from scipy.optimize import linprog, minimize, nnls
 
 HULL_TOLERANCE = 1e-9  # standardised predictor residual treated as an exact match (rounding)
 V_FLOOR = 0.0  # default: no lower bound on a predictor's share of V (a declared option, see fit_weights)
@@ -71,6 +69,8 @@ def solve_simplex(A: np.ndarray, b: np.ndarray, polish: bool = True) -> np.ndarr
     the equality-constrained problem exactly on the support found, so an exact convex mix comes
     out exact rather than within the penalty's rounding.
     """
+    from scipy.optimize import nnls  # scipy loads in about 0.7 s: only a fit needs it
+
     size = max(1.0, float(np.abs(A).max(initial=0.0)), float(np.abs(b).max(initial=0.0)))
     penalty = 1e3 * size
     w, _ = nnls(np.vstack([A, np.full(A.shape[1], penalty)]), np.append(b, penalty), maxiter=50 * A.shape[1])
@@ -103,6 +103,8 @@ def _polish(A: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def solve_matched(X: np.ndarray, x: np.ndarray, Z: np.ndarray, z: np.ndarray) -> np.ndarray:
     """argmin ||Z w - z|| over w >= 0, sum w = 1 and X w = x (the predictors matched exactly)."""
+    from scipy.optimize import nnls  # scipy loads in about 0.7 s: only a fit needs it
+
     scale = max(float(np.abs(z).max(initial=0.0)), 1e-300)
     Zs, zs = Z / scale, z / scale
     penalty = 1e4 * max(1.0, float(np.abs(X).max(initial=0.0)))
@@ -200,6 +202,8 @@ def least_cost_vertex(M: np.ndarray, r: np.ndarray, c: np.ndarray, start: np.nda
     where a general LP solver spends most of its time setting up. Dantzig's rule, with Bland's
     rule after a run of degenerate steps so that it cannot cycle. None if it does not settle (the
     caller then uses a general solver)."""
+    from scipy.linalg import qr  # scipy loads in about 0.7 s: only a fit needs it
+
     rank = np.linalg.matrix_rank(M)
     if rank < M.shape[0]:  # redundant rows (an index sums to the same over its base years for every unit)
         rows = qr(M.T, pivoting=True, mode="r")[1][:rank]
@@ -302,6 +306,8 @@ def _lp(A: np.ndarray, b: np.ndarray, w: np.ndarray, candidates: np.ndarray, obj
         d: np.ndarray, minimise: bool) -> np.ndarray | None:
     """Optimise objective.v over v >= 0 on the candidates with (A v - b) = (A w - b), sum v = 1, and
     (when the objective is not the penalty) penalty no larger than w's."""
+    from scipy.optimize import linprog  # scipy loads in about 0.7 s: only a fit needs it
+
     centred = A[:, candidates] - b[:, None]
     target = (A - b[:, None]) @ w
     scale = max(float(np.abs(centred).max(initial=0.0)), 1e-300)
@@ -413,6 +419,8 @@ def fit_weights(X0: np.ndarray, x1: np.ndarray, Z0: np.ndarray, z1: np.ndarray,
     is off by default because the nested problem's optimum is the V that fits the outcome best
     over the fit years, whatever its shares (Abadie, Diamond & Hainmueller 2010, eq. 6).
     """
+    from scipy.optimize import minimize  # scipy loads in about 0.7 s: only a fit needs it
+
     if not 0 <= v_floor < 1:
         raise ValueError(f"v_floor must be in [0, 1), not {v_floor}")
     X0s, x1s = standardise(X0, x1)
