@@ -51,7 +51,8 @@ def test_rows_name_their_years_and_units_and_hide_what_is_not_identified(analysi
     assert rows["Without one of the weighted municipalities, the programme years 2011–2013 (least–most; most: "
                 "without A)"] == "+1.0 to +5.0"
     assert rows["The years after the programme (2014–2015), not the programme years"] == "+9.0"
-    assert rows["Difference in differences against every municipality in the pool, 2000–2010 against "
+    assert rows["Difference in differences against every municipality that could enter the synthetic control, "
+                "2000–2010 against "
                 "2011–2013 (%)"].startswith("+10.0")
     # the largest departure, -9 in 2006, not the mean; RMSPE sqrt((25 + 81 + 16 + 0 + 1 + 4) / 6) = 4.60
     assert rows["Placebo in time: a fake start in 2005, largest departure 2005–2010 (RMSPE 4.6)"] == "−9.0"
