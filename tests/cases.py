@@ -190,7 +190,7 @@ VESTRE_TOTEN_PROSE = {
             "månader, om lag 17 % av arbeidsstyrken i Raufoss Industripark. I tillegg forsvann arbeidsplassar hos "
             "leverandørar og i handel og tenester. Samstundes var {{ municipality }} kommune nær ved å bli registrert "
             "i ROBEK, registeret til staten over kommunar i økonomisk ubalanse.\n\nKommunen søkte fylkeskommunen om "
-            "status som omstillingskommune og fekk han innvilga. Programmet varte til nyttår 2017/18."),
+            "status som omstillingskommune og fekk han innvilga."),
         "capacity": (
             "Programmet har gitt kommunen eit tettare samarbeid med industrimiljøet i Raufoss Industripark og med "
             "SINTEF Raufoss Manufacturing. Kommunen har fått betre kjennskap til kva industrien treng, og bedriftene "
@@ -233,7 +233,7 @@ VESTRE_TOTEN_PROSE = {
             "months, about 17 % of the workforce of Raufoss Industripark. Jobs were also lost at suppliers and in "
             "trade and services. At the same time {{ municipality }} municipality was close to being registered in "
             "ROBEK, the state's register of municipalities in financial imbalance.\n\nThe municipality applied to "
-            "the county for restructuring status and was granted it. The programme ran until New Year 2017/18."),
+            "the county for restructuring status and was granted it."),
         "capacity": (
             "The programme has given the municipality a closer partnership with the industry at Raufoss "
             "Industripark and with SINTEF Raufoss Manufacturing. The municipality knows better what the industry "
