@@ -23,7 +23,7 @@ from markupsafe import Markup
 from evalreport.chapter import GLUE_MIMETYPE
 from evalreport.errors import ChapterError, ProseError
 from evalreport.exhibits import Look
-from evalreport.pipeline import execute, language, prose
+from evalreport.pipeline import citations, execute, language, prose
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +93,14 @@ def render_chapter(cells: list[tuple[nbformat.NotebookNode, list]], source: Sour
                              "figure")
         else:
             exhibits[label] = markup
-    labels = list(exhibits)
     if text is not None:
         parts = renderer.chapter_to_html(text.source, text.label, exhibits)
-        labels = renderer.placed  # in the order the reader meets them
     fragment = look.html("chapter.html.j2", parts=[Markup(part) for part in parts])
     # Serialised as the whole document will be (html.parser: characters for entities), as nbconvert
     # made the fragments before, so that they keep their bytes and digests.
-    return str(BeautifulSoup(fragment, "html.parser")), labels
+    soup = BeautifulSoup(fragment, "html.parser")
+    labels = [element["data-er-label"] for element in soup.select("[data-er-label]")]  # as the reader meets them
+    return str(soup), labels
 
 
 def _output_html(output) -> str:
@@ -111,9 +111,9 @@ def _output_html(output) -> str:
     if "text/html" in data:
         return prose.sanitise(_text(data["text/html"]))
     if "text/markdown" in data:
-        from nbconvert.filters.markdown_mistune import markdown2html_mistune
+        from evalreport.pipeline import dialect
 
-        return prose.sanitise(markdown2html_mistune(_text(data["text/markdown"])))
+        return prose.sanitise(dialect.parser().render(_text(data["text/markdown"])))
     return ""
 
 
@@ -201,8 +201,10 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
         raise ChapterError(f"the chapters glue {', '.join(clashes)}, which the report already gives the prose "
                            "(from the configuration); choose other names")
     values = {**builtins, **glued}
-    renderer = prose.ProseRenderer(values, plan.prose_dir, project.relative)
     look = Look(project.templates)
+    renderer = prose.ProseRenderer(values, plan.prose_dir, project.relative, config.language, look,
+                                   bibliography=lambda: citations.load(plan.prose_dir, project.relative),
+                                   labels=prose.declared_labels(plan.chapters, plan.prose_dir, config.language))
     common = fingerprint.hash_text(plan.templates_key, plan.pipeline_key, config.language,
                                    json.dumps(values, sort_keys=True, ensure_ascii=False))
 
@@ -255,8 +257,11 @@ def _own_labels(owners: dict[str, str], labels: list[str], chapter: str) -> None
         owners[label] = chapter
 
 
+LABEL_KINDS = {"fig": "figure", "tbl": "table", "sec": "section"}
+
+
 def exhibit_labels(digests: dict) -> list[dict[str, str]]:
-    """Every exhibit of the report in the order a reader meets it: its label, its kind (figure or table)
-    and its chapter (file stem)."""
-    return [{"label": label, "kind": "figure" if label.startswith("fig-") else "table", "chapter": stem}
+    """Every labelled table, figure and section of the report in the order a reader meets it: its label,
+    its kind (figure, table or section) and its chapter (file stem). A cross-reference (@fig-...) names one."""
+    return [{"label": label, "kind": LABEL_KINDS.get(label.split("-", 1)[0], "figure"), "chapter": stem}
             for stem, digest in digests.items() for label in digest.get("labels", [])]
