@@ -58,6 +58,11 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         municipality=config.municipality_name,
         programme_period=fmt.years(config.programme.start, config.programme.end),
         report_date=fmt.date(config.report_date),
+        commissioner=config.commissioner,
+        report_number=config.report_number,
+        isbn=config.isbn,
+        issn=config.issn,
+        identifier=identifier(config),
         version=__version__,
         release_version=facts.release_version,
         release_date=fmt.date(facts.release_date) if facts.release_date else "",
@@ -73,6 +78,16 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         chapters=chapters,
     )
     return finish_document(html, config.language, bibliography)
+
+
+def identifier(config: ReportConfig) -> str:
+    """The report's identifier for the PDF's metadata (dc:identifier): its ISBN as a URN, else its
+    series' ISSN, else none."""
+    if config.isbn:
+        return "urn:isbn:" + re.sub(r"[\s-]", "", config.isbn)
+    if config.issn:
+        return "urn:issn:" + config.issn.replace("-", "")[:4] + "-" + config.issn.replace("-", "")[4:]
+    return ""
 
 
 @functools.lru_cache(maxsize=8)

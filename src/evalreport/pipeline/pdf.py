@@ -332,6 +332,10 @@ def _complete_xmp(document, pdf) -> None:
     if publisher:
         extra += ('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:publisher>'
                   f"<rdf:Bag><rdf:li>{xml_escape(publisher)}</rdf:li></rdf:Bag></dc:publisher></rdf:Description>")
+    identifier = document.metadata.custom.get("dcterms.identifier", "").strip()
+    if identifier:  # the ISBN (or ISSN) as a URN: Dublin Core's identifier, a PDF/A predefined property
+        extra += ('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier>'
+                  f"{xml_escape(identifier)}</dc:identifier></rdf:Description>")
     provenance = document.metadata.custom.get("evalreport.provenance", "").strip()
     if provenance:
         schema, values = _provenance_xmp(json.loads(provenance))
