@@ -212,18 +212,52 @@ def _read(path: Path, label: str):
                          '("issued": {"date-parts": [[2022]]}) and names') from None
 
 
+# The LaTeX spellings of letters that reference managers write into BibTeX (Zotero writes {\aa} for å),
+# which citeproc-py's BibTeX reader cannot read: they become the letters themselves before it reads.
+LATEX_LETTERS = {"aa": "å", "AA": "Å", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+                 "ss": "ß", "l": "ł", "L": "Ł", "i": "ı"}
+LATEX_ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+                 ".": "\u0307", "c": "\u0327", "v": "\u030c", "H": "\u030b", "r": "\u030a", "u": "\u0306"}
+
+
+def latex_to_unicode(text: str) -> str:
+    """{\\aa} -> å, {\\"o} and \\"{o} -> ö, {\\'e} -> é: the letters a reference manager escapes."""
+    import unicodedata
+
+    letters = "|".join(sorted(map(re.escape, LATEX_LETTERS), key=len, reverse=True))
+    text = re.sub(rf"\{{\\({letters})\}}|\\({letters})(?![A-Za-z])\s?", lambda m: LATEX_LETTERS[m.group(1) or m.group(2)],
+                  text)
+    accents = "".join(map(re.escape, LATEX_ACCENTS))
+
+    def accented(match: re.Match) -> str:
+        letter = match.group("letter")
+        return unicodedata.normalize("NFC", letter + LATEX_ACCENTS[match.group("accent")])
+
+    pattern = rf"\{{?\\(?P<accent>[{accents}])\s*\{{?(?P<letter>[A-Za-z])\}}?\}}?"
+    return re.sub(pattern, accented, text)
+
+
 def _read_bibtex(path: Path, label: str):
+    import tempfile
+
     from citeproc.source.bibtex import BibTeX
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # citeproc warns at every BibTeX field it has no use for
-            source = BibTeX(str(path), encoding="utf-8")
+        text = latex_to_unicode(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise ProseError(f"{label}: not UTF-8 text; save it as UTF-8") from None
-    except Exception as exc:  # the BibTeX parser raises what it meets
-        raise ProseError(f"{label}: not valid BibTeX ({type(exc).__name__}: {exc}); check its braces and "
-                         "commas") from None
+    # citeproc has no field for a report's institution: it is the report's publisher.
+    text = re.sub(r"(?im)^(\s*)institution(\s*=)", r"\1publisher\2", text)
+    with tempfile.TemporaryDirectory(prefix="evalreport-bib-") as folder:
+        copy = Path(folder) / "references.bib"
+        copy.write_text(text, encoding="utf-8")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # citeproc warns at every BibTeX field it has no use for
+                source = BibTeX(str(copy), encoding="utf-8")
+        except Exception as exc:  # the BibTeX parser raises what it meets
+            raise ProseError(f"{label}: not valid BibTeX ({type(exc).__name__}: {exc}); check its braces and "
+                             "commas, and write letters as themselves (å, not {\\aa})") from None
     problems = [f"{label}: '{key}' has no title" for key, reference in source.items() if "title" not in reference]
     if problems:
         raise ProseError("\n".join(problems))
