@@ -7,6 +7,26 @@ A notebook without such files (a case's own chapter) shows its markdown cells an
 order, as does a markdown chapter. Cells the reader must not see (analysts' notes, parameters) are
 left out; every HTML output of a cell passes the same sanitiser. The chapter's frame is the template
 `report_templates/evalreport/chapter.html.j2`.
+
+The source map (a contract: the Word copy's comments are traced back to the prose with it)
+-------------------------------------------------------------------------------------------
+In the composed document (what `steps.compose` makes, before the PDF and the HTML twin), every block
+that comes from a text file carries `data-er-source="<file>:<line>"`: the file as the analyst sees it,
+relative to the project (`prose/vestre_toten/lessons.md`, `notebooks/50_sysselsetting.md`,
+`prose/vestre_toten/75_intervju.md`, or a notebook's `.py` for a markdown cell), and the line, counted
+from 1, where the block starts in that file. The blocks: p, li, h1–h6, blockquote, a prose table
+(`table` and each `tr`), a figure made from an image (`figure`), a table with a caption (its
+`figure`), a callout (`div.er-callout`) and a footnote (`span.er-footnote`, at the place it is
+referred to). The line is the line in the block's own file: text brought in with
+`{{ prose("background") }}` names background.md and its line, and lines that `{% if %}` left out or
+`{% for %}` repeated do not shift it (`sourcelines`). A table or figure that a chapter's code made
+carries `data-er-source="computed:<label>"` on its `figure` (or on a `div` around an output that is
+not a figure). What the build makes itself (the title page, the contents, the colophon, the page of
+changes, the reference list) carries none, nor does raw HTML written into prose.
+
+The renderer writes the attribute with its render's secret key, and the sanitiser keeps a
+`data-er-*` attribute only with that key (`prose.sanitise`): one written in prose is dropped. The HTML
+twin drops every `data-er-*` attribute (`document.compose_html_twin`); the PDF never shows them.
 """
 
 from __future__ import annotations
