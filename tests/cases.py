@@ -368,4 +368,9 @@ def write_writing_features(root: Path, name: str) -> Path:
     for slot, text in WRITING_PROSE.items():
         (prose / f"{slot}.md").write_text(text, encoding="utf-8")
     (prose / "75_intervju.md").write_text(OWN_CHAPTER, encoding="utf-8")
+    config = root / "reports" / f"{name}.yaml"
+    # The title page's identifiers; the ISBN's check digit worked out by hand: 9·1+7·3+8·1+8·3+2·1+9·3+3·1+7·3+9·1
+    # +1·3+0·1+0·3 = 127, so the check digit is 3.
+    config.write_text(config.read_text(encoding="utf-8") + "commissioner: Sogn og Fjordane fylkeskommune\n"
+                      "report_number: Rapport 2022:1\nisbn: 978-82-93791-00-3\n", encoding="utf-8")
     return prose

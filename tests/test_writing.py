@@ -60,6 +60,17 @@ def test_the_pdf_passed_every_check(written):
     assert written["sidecar"]["pdf_checks"]["passed"] is True, written["sidecar"]["pdf_checks"]["problems"]
 
 
+def test_the_title_page_and_the_metadata_carry_the_commissioner_report_number_and_isbn(written):
+    import pikepdf
+
+    title_page = written["pages"][0]
+    for fact in ["Oppdragsgjevar Sogn og Fjordane fylkeskommune", "Rapportnummer Rapport 2022:1",
+                 "ISBN 978-82-93791-00-3"]:
+        assert fact in title_page, fact
+    with pikepdf.open(written["root"] / "build" / "ardal.pdf") as pdf:
+        assert str(pdf.open_metadata().get("dc:identifier")) == "urn:isbn:9788293791003"
+
+
 def test_the_prose_figures_and_table_are_numbered_with_every_other(written):
     figures, tables = labels_of(written["sidecar"], "figure"), labels_of(written["sidecar"], "table")
     # By hand: the map is in chapter 1, the organisation chart in chapter 2 before the funding chart; the
