@@ -49,11 +49,11 @@ def problems(root: Path, prose: Path, text: str, name: str = "background.md") ->
 @pytest.mark.parametrize("text, expected", [
     ("Tekst.\n\n![](kart.png){source=\"SSB\"}\n", "prose/case/background.md, line 3: the image kart.png has no text"),
     ("![Kart](kart.png)\n", "prose/case/background.md, line 1: say where the image kart.png comes from"),
-    ("\n![Kart](mangler.png){source=\"SSB\"}\n", "prose/case/background.md, line 2: the image 'mangler.png' is not in case/"),
+    ("\n![Kart](mangler.png){source=\"SSB\"}\n", "prose/case/background.md, line 2: the image 'mangler.png' is not in prose/case/"),
     ("![Kart](../kart.png){source=\"SSB\"}\n", "prose/case/background.md, line 1: the image '../kart.png': '..' leaves"),
     ("![Kart](/etc/kart.png){source=\"SSB\"}\n", "prose/case/background.md, line 1: the image '/etc/kart.png': write the"),
     ("![Kart](https://example.org/k.png){source=\"SSB\"}\n",
-     "prose/case/background.md, line 1: the image 'https://example.org/k.png': an image must be a file in case/, not an "
+     "prose/case/background.md, line 1: the image 'https://example.org/k.png': an image must be a file in prose/case/, not an "
      "address"),
     ("Se ![Kart](kart.png) her.\n", "prose/case/background.md, line 1: an image stands in a paragraph of its own"),
     ("Tekst[^a].\n", "prose/case/background.md, line 1: there is no footnote [^a]"),

@@ -29,7 +29,6 @@ from pathlib import Path
 from evalreport.errors import ProseError
 
 CASE_FILES = ("references.json", "references.bib")
-LOCALES = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-US"}
 KEY = r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*"
 # How a locator is written, and the CSL locator it is: `s. 12`, `side 12`, `p. 12`, `kap. 3`.
 LOCATOR_LABELS = {"s.": "page", "s": "page", "side": "page", "sidene": "page", "sider": "page", "p.": "page",
@@ -271,7 +270,9 @@ def format_citations(bibliography: Bibliography, citations: list[Citation], lang
 
     if not citations:
         return [], []
-    style, narrative = _styles(LOCALES[language])
+    from evalreport import words
+
+    style, narrative = _styles(words.text(language, "citations.csl_locale"))
     references = CitationStylesBibliography(style, bibliography.source, formatter.html)
 
     csl_citations = [_csl(c) for c in citations]

@@ -63,7 +63,7 @@ def resolve(target: str, prose_dir: Path | None) -> Path:
     if not target.strip():
         raise ProseError("an image without a file: write ![what it shows](file.png)")
     if SCHEME.match(target) or target.startswith("//"):
-        raise ProseError(f"{what}: an image must be a file in {prose_dir.name}/, not an address; download it and "
+        raise ProseError(f"{what}: an image must be a file in {_shown(prose_dir)}, not an address; download it and "
                          "put it there (the report never fetches anything from outside itself)")
     path = PurePosixPath(target.replace("\\", "/"))
     if path.is_absolute() or re.match(r"^[A-Za-z]:", target):
@@ -79,7 +79,7 @@ def resolve(target: str, prose_dir: Path | None) -> Path:
         if step.is_symlink():
             raise ProseError(f"{what}: {part} is a symbolic link; put the image itself in the case's prose folder")
     if not candidate.is_file():
-        raise ProseError(f"{what} is not in {folder.name}/: put the file there, or correct its name "
+        raise ProseError(f"{what} is not in {_shown(folder)}: put the file there, or correct its name "
                          "(letters are matched exactly, also small and capital)")
     if not candidate.resolve().is_relative_to(folder.resolve()):
         raise ProseError(f"{what} lies outside the case's prose folder")
@@ -171,3 +171,8 @@ def _svg(path: Path, size: int) -> Image:
 def data_uri(image: Image) -> str:
     """The image as a data: URI, to embed in the PDF and the HTML twin."""
     return f"data:{image.mime};base64," + base64.b64encode(image.path.read_bytes()).decode("ascii")
+
+
+def _shown(folder: Path) -> str:
+    """The case's prose folder as the analyst knows it: prose/<case>/."""
+    return f"{Path(folder).parent.name}/{Path(folder).name}/"
