@@ -153,3 +153,13 @@ def test_a_symbolic_link_is_refused(tmp_path):
     (prose / "kart.png").symlink_to(outside)
     with pytest.raises(ProseError, match="kart.png is a symbolic link"):
         images.resolve("kart.png", prose)
+
+
+def test_all_images_together_are_limited(case):
+    root, prose = case
+    text = ""
+    for n in range(5):  # 5 × 4.5 MiB: each under the limit for one file, 22.5 MiB together
+        (prose / f"foto{n}.jpg").write_bytes(jpeg("RGB") + b"\0" * (9 * 1024 * 1024 // 2))
+        text += f"![Foto {n}](foto{n}.jpg){{source=\"Foto: Ola Nordmann\"}}\n\n"
+    found = problems(root, prose, text)
+    assert any(line.startswith("the report's images are 22.5 MiB together; at most 20 MiB") for line in found), found

@@ -356,7 +356,7 @@ def _definition_line(label: str, sources, env) -> str:
 def _blocks(tokens: list[Token], md, env, options: Options, found: Found, sources) -> list[Token]:
     """Figures from images, table captions, headings' labels, table cells, and every block's source."""
     result: list[Token] = []
-    skip = set()
+    skip, feet = set(), {}  # feet: the end of each captioned table's frame, by its caption
     for position, token in enumerate(tokens):
         if position in skip:
             continue
@@ -387,7 +387,8 @@ def _blocks(tokens: list[Token], md, env, options: Options, found: Found, source
         if token.type == "table_open":
             caption = _caption_of(tokens, position)
             if caption is not None:
-                result.append(_table_head(caption, tokens, md, env, options, found, sources))
+                head, feet[id(caption)] = _table_frame(caption, md, env, options, found, sources)
+                result.append(head)
         if token.type == "heading_open":
             _heading(token, tokens[position + 1], options, found, origin)
         if token.type in ("th_open", "td_open"):
@@ -402,7 +403,7 @@ def _blocks(tokens: list[Token], md, env, options: Options, found: Found, source
         if token.type == "table_close":
             caption = _caption_of(tokens, _table_start(tokens, position))
             if caption is not None:
-                result.append(_table_foot(caption, options))
+                result.append(_html_block(feet.pop(id(caption))))
     return result
 
 
@@ -451,17 +452,8 @@ def _caption_of(tokens: list[Token], table: int) -> Token | None:
     return None
 
 
-@dataclass
-class _Caption:
-    html: str
-    label: str | None
-    source: str
-
-
-_captions: dict[int, _Caption] = {}
-
-
-def _table_head(inline: Token, tokens, md, env, options: Options, found: Found, sources) -> Token:
+def _table_frame(inline: Token, md, env, options: Options, found: Found, sources) -> tuple[Token, str]:
+    """The frame of a table with a caption paragraph (`inline`): what goes before it (a token) and after it."""
     origin = _where(sources, inline.map[0] if inline.map else 0)
     children = list(inline.children or [])
     attributes = _trailing_attributes(children)
@@ -482,15 +474,10 @@ def _table_head(inline: Token, tokens, md, env, options: Options, found: Found, 
         found.problems.append(f"{_located(origin)}: the table caption is empty: write ': What the table shows'")
     source = attributes["values"].get("source", "").strip()
     head, foot = _frame(options, "table", caption, source)
-    _captions[id(inline)] = _Caption(caption, label, foot)
     marks = [attribute(options, SOURCE_ATTRIBUTE, _source_value(origin))]
     if label:
         marks.append(attribute(options, "data-er-label", label))
-    return _html_block(_with_attributes(head, marks))
-
-
-def _table_foot(inline: Token, options: Options) -> Token:
-    return _html_block(_captions.pop(id(inline)).source)
+    return _html_block(_with_attributes(head, marks)), foot
 
 
 def _frame(options: Options, kind: str, caption: str, source: str, body: str = "\ue010") -> tuple[str, str]:

@@ -168,6 +168,18 @@ def _svg(path: Path, size: int) -> Image:
     return Image(path, "svg", size)
 
 
+def total_problem(paths, relative=str) -> str:
+    """What is wrong with the total size of a report's images (`paths`), or ''."""
+    sizes = {Path(p): Path(p).stat().st_size for p in paths if Path(p).is_file()}
+    total = sum(sizes.values())
+    if total <= MAX_TOTAL_BYTES:
+        return ""
+    largest = ", ".join(f"{relative(p)} ({size / 1024 / 1024:.1f} MiB)" for p, size in
+                        sorted(sizes.items(), key=lambda item: -item[1])[:3])
+    return (f"the report's images are {total / 1024 / 1024:.1f} MiB together; at most "
+            f"{MAX_TOTAL_BYTES // 1024 // 1024} MiB is allowed: save the largest smaller ({largest})")
+
+
 def data_uri(image: Image) -> str:
     """The image as a data: URI, to embed in the PDF and the HTML twin."""
     return f"data:{image.mime};base64," + base64.b64encode(image.path.read_bytes()).decode("ascii")

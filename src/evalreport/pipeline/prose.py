@@ -35,7 +35,7 @@ import nh3
 from jinja2.sandbox import SandboxedEnvironment
 
 from evalreport.errors import ProseError, excerpt
-from evalreport.pipeline import dialect, sourcelines
+from evalreport.pipeline import dialect, images, sourcelines
 
 TOKEN = "\ue000{}\ue001"  # private-use characters: markdown leaves them alone
 TOKEN_PATTERN = re.compile("\ue000(\\d+)\ue001")
@@ -149,11 +149,6 @@ class ProseRenderer:
         self._environment.globals.update({"prose": self._include, "exhibit": self._exhibit})
         self._key = secrets.token_hex(16)  # the exhibits' marks: no prose or value can know it
         self._mark = re.compile(f"^[ \t]*\ue002{self._key}:(?P<label>[^\ue003]*)\ue003[ \t]*$", re.MULTILINE)
-
-    @property
-    def placed(self) -> list[str]:
-        """The labels the last chapter's text placed, in order."""
-        return list(self._placed)
 
     def _exhibit(self, label: str) -> _Prose:
         if self._including:
@@ -430,6 +425,7 @@ def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) 
         bibliography = None
     known = declared_labels(chapters, prose_dir, language)
     defined: dict[str, tuple[str, int]] = {}
+    used: set[Path] = set()
     for source, label, first_line in sources:
         try:
             tree = environment.parse(source)
@@ -449,10 +445,14 @@ def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) 
                                   bibliography=bibliography, labels=known, relative=relative)
         found = dialect.scan(source, label, first_line, options)
         problems += found.problems
+        used.update(found.images)
         for name, where in found.labels.items():
             if name in defined and defined[name] != where:
                 problems.append(f"{where[0]}, line {where[1]}: the label '{name}' is used already "
                                 f"({defined[name][0]}, line {defined[name][1]}); give each its own")
             defined.setdefault(name, where)
+    problem = images.total_problem(used, relative)
+    if problem:
+        problems.append(problem)
     if problems:
         raise ProseError("\n".join(dict.fromkeys(problems)))

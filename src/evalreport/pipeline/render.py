@@ -43,7 +43,7 @@ from markupsafe import Markup
 from evalreport.chapter import GLUE_MIMETYPE
 from evalreport.errors import ChapterError, ProseError
 from evalreport.exhibits import Look
-from evalreport.pipeline import citations, execute, language, prose
+from evalreport.pipeline import citations, execute, images, language, prose
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +265,11 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
         digests[chapter.stem] = {"key": key, "sha256": fingerprint.hash_file(cached), "labels": labels,
                                  "prose": prose_digests(project.relative(p) for p in renderer.included)}
         fragments.append(fragment)
+    used = {project.root / name for digest in digests.values() for name in digest.get("prose", {})
+            if not name.endswith(".md")}  # the images the chapters embed (the prose files aside)
+    problem = images.total_problem(used, project.relative)
+    if problem:
+        raise ProseError(problem)
     return fragments, glued, digests
 
 
