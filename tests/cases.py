@@ -277,3 +277,100 @@ def write_prose(root: Path, language: str, name: str) -> Path:
     for slot, text in VESTRE_TOTEN_PROSE[language].items():
         (folder / f"{slot}.md").write_text(text + "\n", encoding="utf-8")
     return folder
+
+
+# --- the writing features (issue 17): images, footnotes, citations, cross-references, a callout -----------
+
+ORGANISATION_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200" width="400" height="200">
+  <title>Organisasjonskart</title>
+  <rect x="140" y="10" width="120" height="40" fill="#EEF3F8" stroke="#0B3A63"/>
+  <text x="200" y="35" font-family="Source Sans Pro" font-size="14" text-anchor="middle">Styret</text>
+  <rect x="140" y="80" width="120" height="40" fill="#EEF3F8" stroke="#0B3A63"/>
+  <text x="200" y="105" font-family="Source Sans Pro" font-size="14" text-anchor="middle">Programleiar</text>
+  <rect x="20" y="150" width="120" height="40" fill="#FFFFFF" stroke="#0B3A63"/>
+  <text x="80" y="175" font-family="Source Sans Pro" font-size="14" text-anchor="middle">Industri</text>
+  <rect x="260" y="150" width="120" height="40" fill="#FFFFFF" stroke="#0B3A63"/>
+  <text x="320" y="175" font-family="Source Sans Pro" font-size="14" text-anchor="middle">Reiseliv</text>
+  <path d="M200 50 V80 M200 120 V135 H80 V150 M200 135 H320 V150" stroke="#0B3A63" fill="none"/>
+</svg>
+"""
+
+REFERENCES_BIB = """@techreport{ardal2020,
+  author = {Nordmann, Kari and Hansen, Per},
+  title = {Midtvegsevaluering av omstillingsprogrammet i {\\AA}rdal},
+  institution = {Testbyr{\\aa}},
+  year = {2017},
+  number = {2017:4}
+}
+
+@book{hydro2019,
+  author = {{Hydro Aluminium AS}},
+  title = {Hundre {\\aa}r med aluminium i {\\AA}rdal},
+  publisher = {Hydro},
+  year = {2015}
+}
+"""
+
+# Each prose file of the case that shows a feature, as the analyst writes it (nynorsk). Worked out by hand
+# for the Årdal report in nynorsk: the prose of `background` is in chapter 1 (Innleiing), `organisation` in
+# chapter 2 before the funding figure, `assessment` in the summary, `lessons` in chapter 6; the case's own
+# chapter 75 after chapter 6. So the map is figure 1, the organisation chart figure 2, the board's table
+# table 2 (the summary's key figures are table 1).
+WRITING_PROSE = {
+    "background": (
+        "Årdal miste arbeidsplassar i aluminiumsindustrien[^krise], og kommunen fekk status som "
+        "omstillingskommune. Ordninga er evaluert nasjonalt [@telemarksforsking2022, s. 12].\n\n"
+        "![Kart over industriområdet i Årdal](kart.png){#fig-kart source=\"Kart: Testbyrå\"}\n\n"
+        "@fig-kart viser kvar verksemdene ligg. Bedriftene sjølve har skrive historia si "
+        "[@hydro2019, s. 4].\n\n"
+        "[^krise]: Nedbemanninga kom i 2012 og 2013.\n"),
+    "organisation": (
+        "Programmet hadde eit styre og ein programleiar, sjå @fig-organisasjon og @tbl-styret.\n\n"
+        "![Organisasjonskartet til programmet](organisasjon.svg){#fig-organisasjon source=\"Testbyrå\" "
+        "fig-alt=\"Styret øvst, programleiaren under, og under programleiaren innsatsområda industri og "
+        "reiseliv.\"}\n\n"
+        "| Rolle | Namn | Møte |\n|---|---|--:|\n| Leiar | Kari Nordmann | 12 |\n| Medlem | Per Hansen | 11 |\n\n"
+        ": Styret i programmet {#tbl-styret source=\"Styrepapira til programmet\"}\n\n"
+        "Styret møttest jamleg[^moter].\n\n"
+        "[^moter]: Tala gjeld heile programperioden.\n"),
+    "assessment": (
+        "::: {.callout-note title=\"Kort sagt\"}\n"
+        "Programmet nådde dei fleste måla sine [@ardal2020, s. 7].\n"
+        ":::\n\n"
+        "Sysselsetjinga er vist i @fig-employment-index, og styret i @tbl-styret. Midtvegsevalueringa "
+        "[@ardal2020, s. 9] peika på det same[^midtveg].\n\n"
+        "[^midtveg]: Evalueringa vart gjord av Testbyrå.\n"),
+}
+
+OWN_CHAPTER = (
+    "# Intervju med aktørane {#sec-intervju}\n\n"
+    "Kapittelet byggjer på intervju, sjå @sec-metode.\n\n"
+    "## Metode {#sec-metode}\n\n"
+    "Vi intervjua ti personar. Vatn er H~2~O, og arealet er 12 m^2^.\n")
+
+
+def write_writing_features(root: Path, name: str) -> Path:
+    """Give the case `name` (written by write_ardal in nynorsk) prose with every feature of issue 17:
+    two images of its own (PNG and SVG), three footnotes, four citations with a page (one from the
+    shipped sources, three from its references.bib), cross-references to a standard chapter's figure,
+    to its own figures, table and sections, a callout, sub- and superscript. Returns its prose folder."""
+    from PIL import Image, ImageDraw
+
+    prose = root / "prose" / name
+    image = Image.new("RGB", (600, 400), (235, 240, 245))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((80, 120, 300, 260), fill=(11, 58, 99))
+    draw.rectangle((340, 160, 520, 300), fill=(138, 28, 28))
+    draw.line((0, 330, 600, 300), fill=(40, 120, 60), width=12)
+    image.save(prose / "kart.png")
+    (prose / "organisasjon.svg").write_text(ORGANISATION_SVG, encoding="utf-8")
+    (prose / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
+    for slot, text in WRITING_PROSE.items():
+        (prose / f"{slot}.md").write_text(text, encoding="utf-8")
+    (prose / "75_intervju.md").write_text(OWN_CHAPTER, encoding="utf-8")
+    config = root / "reports" / f"{name}.yaml"
+    # The title page's identifiers; the ISBN's check digit worked out by hand: 9·1+7·3+8·1+8·3+2·1+9·3+3·1+7·3+9·1
+    # +1·3+0·1+0·3 = 127, so the check digit is 3.
+    config.write_text(config.read_text(encoding="utf-8") + "commissioner: Sogn og Fjordane fylkeskommune\n"
+                      "report_number: Rapport 2022:1\nisbn: 978-82-93791-00-3\n", encoding="utf-8")
+    return prose

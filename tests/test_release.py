@@ -367,3 +367,33 @@ def _drawing_digest(xobject) -> str:
     for name, inner in (xobject.get("/Resources", {}).get("/XObject", {}) or {}).items():
         parts.append(_drawing_digest(inner).encode())
     return hashlib.sha256(b"".join(parts)).hexdigest()
+
+
+def test_a_release_warns_about_a_report_date_before_its_data(released):
+    # Årdal's report_date is 2022-03-01; its data was committed on 2 March 2026.
+    done = released["first"]
+    assert ("report_date in reports/ardal.yaml (2022-03-01) is older than the latest change to the report's data "
+            "(2026-03-02)") in done.stderr + done.stdout
+
+
+def test_a_release_warns_about_the_date_new_case_wrote(tmp_path):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from evalreport.commands.newcase import REPORT_DATE_NOTE
+
+    root = tmp_path / "p"
+    (root / "data" / "c").mkdir(parents=True)
+    (root / "data" / "c" / "x.csv").write_text("a\n")
+    os.utime(root / "data" / "c" / "x.csv", (1577880000, 1577880000))  # 1 January 2020: before the report
+    config_path = root / "reports" / "c.yaml"
+    config_path.parent.mkdir()
+    config_path.write_text(REPORT_DATE_NOTE.format(date="2031-05-04") + "\nreport_date: 2031-05-04\n")
+    plan = SimpleNamespace(config=SimpleNamespace(report_date=dt.date(2031, 5, 4)), config_arg="reports/c.yaml",
+                           inputs={"data/c/x.csv": "sha"}, data_dir=root / "data" / "c")
+    project = SimpleNamespace(root=root)
+    warnings = release.date_warnings(project, plan, config_path)
+    assert warnings == ["report_date in reports/c.yaml is still 2031-05-04, the day 'make new-case' started the case; "
+                        "set the date the report is delivered"]
+    plan.config.report_date = dt.date(2031, 5, 5)  # the analyst set the date: no warning
+    assert release.date_warnings(project, plan, config_path) == []

@@ -137,6 +137,40 @@ class ReportConfig(_Strict):
     effect: EffectSettings = Field(default_factory=EffectSettings)
     draft: bool = Field(False, description="A draft: a PDF failing the PDF/A-2a and PDF/UA-1 checks is kept "
                                            "with a loud warning instead of stopping the build.")
+    commissioner: str | None = Field(None, min_length=1, max_length=200,
+                                     description="Oppdragsgiver: who commissioned the evaluation (the title page).")
+    report_number: str | None = Field(None, min_length=1, max_length=60,
+                                      description="The report's number in its publisher's series, e.g. 'Rapport "
+                                                  "2018:3' (the title page).")
+    isbn: str | None = Field(None, description="The report's ISBN (13 or 10 digits, hyphens as printed); its check "
+                                               "digit is checked. On the title page and in the PDF's metadata.")
+    issn: str | None = Field(None, description="The ISSN of the series the report is in (NNNN-NNNC); its check digit "
+                                               "is checked. On the title page and in the PDF's metadata.")
+
+    @field_validator("isbn", "issn", "report_number", mode="before")
+    @classmethod
+    def _identifier_as_text(cls, value):
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("isbn")
+    @classmethod
+    def _valid_isbn(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        problem = isbn_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
+
+    @field_validator("issn")
+    @classmethod
+    def _valid_issn(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        problem = issn_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value.strip().upper()
 
     @field_validator("municipality", "comparison", mode="before")
     @classmethod
@@ -273,6 +307,35 @@ class ReportConfig(_Strict):
     @property
     def programme_years(self) -> list[int]:
         return list(range(self.programme.start, self.programme.end + 1))
+
+
+def isbn_problem(value: str) -> str:
+    """What is wrong with an ISBN (ISO 2108), or '' when it is one: 13 digits whose weighted sum
+    (1, 3, 1, 3 ...) is a multiple of 10, or 10 whose sum weighted 10 down to 1 is a multiple of 11
+    (the last may be X, for 10). Hyphens and spaces are as printed and do not count."""
+    digits = re.sub(r"[\s-]", "", str(value)).upper()
+    if re.fullmatch(r"\d{13}", digits):
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
+        return "" if total % 10 == 0 else (f"'{value}' is not a valid ISBN: its check digit (the last) should be "
+                                           f"{(10 - (total - int(digits[-1])) % 10) % 10}; check the number")
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        return "" if total % 11 == 0 else f"'{value}' is not a valid ISBN-10: its check digit is wrong; check the number"
+    return f"'{value}' is not an ISBN: write its 13 digits (or an old one's 10), hyphens as printed"
+
+
+def issn_problem(value: str) -> str:
+    """What is wrong with an ISSN (ISO 3297), or '' when it is one: NNNN-NNNC, the check digit C such
+    that the digits weighted 8 down to 1 sum to a multiple of 11 (X for 10)."""
+    match = re.fullmatch(r"\s*(\d{4})-?(\d{3}[\dXx])\s*", str(value))
+    if not match:
+        return f"'{value}' is not an ISSN: write it as NNNN-NNNN (the last may be X)"
+    digits = (match.group(1) + match.group(2)).upper()
+    total = sum((8 - i) * int(d) for i, d in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    expected = "X" if check == 10 else str(check)
+    return "" if digits[7] == expected else (f"'{value}' is not a valid ISSN: its check digit (the last) should be "
+                                             f"{expected}; check the number")
 
 
 def describe_wrong_place(code: str, first: int, last: int) -> str:

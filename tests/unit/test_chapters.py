@@ -5,7 +5,6 @@ Every expected value is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pandas as pd
 
@@ -14,6 +13,7 @@ from evalreport.config import ReportConfig
 from evalreport.datasets import Provenance
 from evalreport.formatting import Formatter
 from evalreport.summary import KeyFigures, Observation
+from support import ROOT
 
 NBSP = "\u00a0"
 
@@ -67,7 +67,7 @@ def test_summary_values_in_bokmaal():
     assert values["employment_verb"] == "økte"
     assert values["population_date"] == f"1.{NBSP}januar{NBSP}2014"
     assert values["last_three_years"] == "2011–2013"
-    assert values["national_studies"] == []  # a report of 2014 cannot cite the study of 2022
+    assert values["national_study_telemarksforsking2022"] is False  # a report of 2014 cannot cite the study of 2022
     # The effect sentence: the summary's own subset of the effect values, as chapter 50 prints them.
     assert {k: values[k] for k in summary.EFFECT_VALUES} == {k: EFFECT[k] for k in summary.EFFECT_VALUES}
     assert "effect_donors" not in values
@@ -85,7 +85,7 @@ def test_summary_values_in_nynorsk_and_english_say_one_of_a_thing_in_words():
 
 def test_summary_cites_the_national_study_once_published():
     values = summary.summary_values(key_figures(), make_config(report_date="2023-01-15", language="en"), EFFECT)
-    assert len(values["national_studies"]) == 1 and "Telemarksforsking" in values["national_studies"][0]
+    assert values["national_study_telemarksforsking2022"] is True
 
 
 def test_summary_leaves_out_what_the_data_does_not_have():
@@ -224,5 +224,12 @@ def test_appendix_lists_the_datasets_in_order():
                                                         {"title": "A", "file": "a.csv", "method": "As published."}]}
 
 
-def test_references_are_in_the_reports_language():
-    assert summary.references_before("nn", dt.date(2023, 1, 1))[0].startswith("Telemarksforsking si evaluering")
+def test_the_summary_cites_the_national_study_in_each_language_from_the_shipped_sources():
+    from evalreport.pipeline import citations
+
+    assert "telemarksforsking2022" in citations.load(None)
+    for name, words in (("10_sammendrag.md", "fant"), ("10_sammendrag.nn.md", "fann"), ("10_sammendrag.en.md", "found")):
+        text = (ROOT / "notebooks" / name).read_text(encoding="utf-8")
+        sentence = text[text.index("{% if national_study_telemarksforsking2022 %}"):]
+        sentence = sentence[:sentence.index("{% endif %}")]
+        assert "@telemarksforsking2022" in sentence and words in sentence, name

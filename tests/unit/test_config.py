@@ -303,3 +303,29 @@ def test_a_date_written_day_first_gets_the_iso_date_to_write(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ConfigError, match=r"'01\.06\.2018' is not a date written as YYYY-MM-DD; write 2018-06-01"):
         load_config(path, "reports/x.yaml")
+
+
+# --- the title page's identifiers (issue 17) --------------------------------------------------------
+
+@pytest.mark.parametrize("key, value", [
+    ("isbn", "978-0-306-40615-7"),  # 9+21+8+0+3+0+6+12+0+18+1+15 = 93, with the check 7: 100 = 10·10
+    ("isbn", "0-306-40615-2"),      # ISBN-10: 0·10+3·9+0·8+6·7+4·6+0·5+6·4+1·3+5·2+2·1 = 132 = 12·11
+    ("issn", "0378-5955"),          # 0·8+3·7+7·6+8·5+5·4+9·3+5·2 = 160; 160 mod 11 = 6; 11-6 = 5
+    ("issn", "2434-561X"),          # 2·8+4·7+3·6+4·5+5·4+6·3+1·2 = 122; 122 mod 11 = 1; 11-1 = 10: X
+])
+def test_a_valid_isbn_or_issn_is_taken(tmp_path, key, value):
+    assert getattr(load_config(write_config(tmp_path, **{key: value})), key) == value
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("isbn", "978-0-306-40615-8", "key 'isbn': '978-0-306-40615-8' is not a valid ISBN: its check digit (the last) "
+                                  "should be 7"),
+    ("isbn", "0-306-40615-3", "key 'isbn': '0-306-40615-3' is not a valid ISBN-10"),
+    ("isbn", "97803064", "key 'isbn': '97803064' is not an ISBN"),
+    ("issn", "0378-5954", "key 'issn': '0378-5954' is not a valid ISSN: its check digit (the last) should be 5"),
+    ("issn", "378-5955", "key 'issn': '378-5955' is not an ISSN"),
+])
+def test_a_wrong_isbn_or_issn_names_the_key_and_the_check_digit(tmp_path, key, value, message):
+    with pytest.raises(ConfigError) as info:
+        load_config(write_config(tmp_path, **{key: value}))
+    assert message in str(info.value)

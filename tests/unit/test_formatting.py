@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from evalreport.chapters.summary import references_before
+from evalreport.chapters.summary import studies_before
 from evalreport.formatting import Formatter, for_language
 
 NBSP = "\u00a0"
@@ -176,15 +176,12 @@ def test_change_verb(language, rose, fell, same):
     assert fmt.change_verb(100, 100) == same
 
 
-def test_references_before_leaves_out_studies_published_after_the_report():
+def test_studies_before_leaves_out_studies_published_after_the_report():
     # The 2022 study of the whole scheme cannot be cited by a report of 2018.
-    assert references_before("nb", dt.date(2018, 6, 1)) == []
-    assert references_before("nb", dt.date(2022, 12, 30)) == []
-    cited = references_before("nn", dt.date(2022, 12, 31))  # the day it was published
-    assert len(cited) == 1
-    assert "(2022)" in cited[0] and "omstillingsordninga" in cited[0]  # in nynorsk
-    english = references_before("en", dt.date(2024, 3, 1))
-    assert len(english) == 1 and "restructuring scheme" in english[0]
+    assert studies_before(dt.date(2018, 6, 1)) == []
+    assert studies_before(dt.date(2022, 12, 30)) == []
+    assert studies_before(dt.date(2022, 12, 31)) == ["telemarksforsking2022"]  # the day it was published
+    assert studies_before(dt.date(2024, 3, 1)) == ["telemarksforsking2022"]
 
 
 # --- languages -----------------------------------------------------------------------------------

@@ -35,8 +35,10 @@ def test_a_chapter_is_its_text_with_the_exhibits_in_the_texts_order():
     cells = [code([], tags=["parameters"]), code([glue(n=1)]), code([html("<p>A</p>")], exhibit="fig-a"),
              code([html("<p>B</p>")], exhibit="tbl-b")]
     fragment, labels = render.render_chapter(cells, SOURCE, TEXT, ProseRenderer({}, None), LOOK)
-    assert fragment == ('<section class="chapter"><h1 id="Kapittel">Kapittel<a class="anchor-link" '
-                        'href="#Kapittel">¶</a></h1><p>Tekst.</p>\n<p>B</p><p>A</p></section>')
+    assert fragment == ('<section class="chapter"><h1 data-er-source="notebooks/50_x.md:1">Kapittel</h1>\n'
+                        '<p data-er-source="notebooks/50_x.md:3">Tekst.</p>\n'
+                        '<div data-er-label="tbl-b" data-er-source="computed:tbl-b"><p>B</p></div>'
+                        '<div data-er-label="fig-a" data-er-source="computed:fig-a"><p>A</p></div></section>')
     assert labels == ["tbl-b", "fig-a"]  # as the text places them
 
 

@@ -12,17 +12,19 @@ from evalreport.config import ReportConfig
 from evalreport.formatting import for_language
 
 # Studies of the restructuring scheme as a whole, which a report may cite only if they were
-# published before its date (a 2018 report cannot cite a 2022 study): (key in the catalogue, date).
-REFERENCES = (("references.telemarksforsking_2022", dt.date(2022, 12, 31)),)
+# published before its date (a 2018 report cannot cite a 2022 study): (citation key in the sources
+# evalreport ships, resources/citations/references.json; the date it was published). The summary's
+# text cites each with [@key] under its condition (national_study_<key>).
+NATIONAL_STUDIES = (("telemarksforsking2022", dt.date(2022, 12, 31)),)
 # The values of the effect analysis the summary prints (effect.glue_values gives them all).
 EFFECT_VALUES = ("effect_available", "effect_identified", "effect_points", "effect_higher", "effect_fit_years",
                  "effect_post_years", "effect_range", "effect_range_did", "effect_clear", "effect_p",
                  "effect_loo_most", "effect_loo_without_most", "effect_data_synthetic")
 
 
-def references_before(language: str, date: dt.date) -> list[str]:
-    """The studies of the whole scheme published by `date`, in `language`."""
-    return [words.text(language, key) for key, published in REFERENCES if published <= date]
+def studies_before(date: dt.date) -> list[str]:
+    """The citation keys of the studies of the whole scheme published by `date`."""
+    return [key for key, published in NATIONAL_STUDIES if published <= date]
 
 
 def values(report) -> dict:
@@ -65,7 +67,7 @@ def summary_values(key: key_figures.KeyFigures, config: ReportConfig, effect_val
         "dwellings_last_three": (fmt.number(key.dwellings_last_three_years)
                                  if key.dwellings_last_three_years is not None else None),
         "last_three_years": fmt.years(config.programme.end - 2, config.programme.end),
-        "national_studies": references_before(language, config.report_date),
+        **{f"national_study_{key}": key in studies_before(config.report_date) for key, _ in NATIONAL_STUDIES},
         **{name: effect_values[name] for name in EFFECT_VALUES},
         "key_figures": key.as_dict(),  # the numbers themselves, for the JSON sidecar beside the PDF
         "key_figures_printed": key_figures.key_figure_rows(key, config),  # as printed, for releases to compare

@@ -19,6 +19,10 @@ from evalreport.config import RESERVED_OUTPUT_NAMES, ReportConfig
 from evalreport.errors import ConfigError
 
 FILL_IN = "<!-- evalreport: fill in -->"  # marks a prose file still as `make new-case` wrote it
+# The comment above report_date in a new case's configuration: the date new-case wrote, which a release
+# warns about while report_date is still that date (commands/release.py).
+REPORT_DATE_NOTE = "# the date on the title page: make new-case wrote {date}, the day it ran; set the day you deliver"
+REPORT_DATE_WRITTEN = re.compile(r"^# the date on the title page: make new-case wrote (\d{4}-\d{2}-\d{2})", re.M)
 PROSE_CALL = re.compile(r"""prose\(\s*["']([A-Za-z0-9_-]+)["']\s*\)""")
 
 
@@ -297,6 +301,7 @@ def _config_text(fields: dict, name: str, county: str) -> str:
         "draft:": "# true while you work: a failed PDF check warns instead of stopping; false for the final",
         "administration_area:": "# the focus area in spending.csv that is the programme's own administration",
         "goal_indicators:": "# every indicator in goals.csv: new_jobs, secured_jobs or other",
+        "report_date:": REPORT_DATE_NOTE.format(date=fields["report_date"].isoformat()),
     }
     lines = []
     for line in body.splitlines():

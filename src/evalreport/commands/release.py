@@ -20,6 +20,7 @@ project the council got.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -228,6 +229,8 @@ def release_report(project: Project, config_path: Path, version: str, force: boo
                            f"make release VERSION={version} {which} FORCE=1")
     for refusal in refusals:
         log.warning("Released although %s (forced).", refusal.split(";")[0])
+    for warning in date_warnings(project, plan, config_path):
+        log.warning("Warning: %s", warning)
 
     previous = previous_release(found, version, final=not plan.config.draft)
     if previous is not None:
@@ -275,6 +278,45 @@ def release_reasons(plan: Plan, previous: Released) -> tuple[str, ...]:
         return ()
     return tuple(line.strip() for line in reversed(done.stdout.splitlines()) if line.strip()) \
         if done.returncode == 0 else ()
+
+
+def data_changed(project: Project, plan: Plan) -> dt.date | None:
+    """The day the report's data last changed: the newest commit that touched one of its data files, or
+    the newest file's time where git does not know it (an uncommitted or untracked one)."""
+    data = [name for name in plan.inputs if (project.root / name).is_relative_to(plan.data_dir)]
+    if not data:
+        return None
+    days = []
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct", "--", *data], cwd=project.root,
+                              capture_output=True, text=True, timeout=30)
+        if done.returncode == 0 and done.stdout.strip():
+            days.append(dt.datetime.fromtimestamp(int(done.stdout.strip()), dt.timezone.utc).date())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    for name in uncommitted_files(project.root, data) or ([] if days else data):
+        path = project.root / name
+        if name in data and path.is_file():
+            days.append(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date())
+    return max(days) if days else None
+
+
+def date_warnings(project: Project, plan: Plan, config_path: Path) -> list[str]:
+    """What to tell the analyst about report_date before a release: still the date `make new-case`
+    wrote, or older than the latest change to the data the report is built on."""
+    from evalreport.commands.newcase import REPORT_DATE_WRITTEN
+
+    config, label, warnings = plan.config, plan.config_arg, []
+    written = REPORT_DATE_WRITTEN.search(config_path.read_text(encoding="utf-8"))
+    if written and written.group(1) == config.report_date.isoformat():
+        warnings.append(f"report_date in {label} is still {written.group(1)}, the day 'make new-case' started the "
+                        "case; set the date the report is delivered")
+    changed = data_changed(project, plan)
+    if changed is not None and config.report_date < changed:
+        warnings.append(f"report_date in {label} ({config.report_date.isoformat()}) is older than the latest change "
+                        f"to the report's data ({changed.isoformat()}); the title page would date the report before "
+                        "its own figures. Set the date the report is delivered")
+    return warnings
 
 
 def _published_outputs(plan: Plan) -> list[bytes]:

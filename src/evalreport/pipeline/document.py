@@ -49,8 +49,10 @@ def sample_label(language: str, sample: dict) -> dict[str, str]:
     return {key: words.text(language, f"document.{key}", **values) for key in ("sample_footer", "sample_notice")}
 
 
-def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentFacts, templates: Path) -> str:
-    """Return the whole report as one HTML document, exhibits numbered and contents written."""
+def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentFacts, templates: Path,
+                     bibliography=None) -> str:
+    """Return the whole report as one HTML document, exhibits numbered and contents written.
+    `bibliography()`, if given, reads the sources the prose's citations name (see `marks`)."""
     fmt = for_language(config.language)
     fixed = words.section(config.language, "document")
     if facts.sample:
@@ -68,6 +70,11 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         municipality=config.municipality_name,
         programme_period=fmt.years(config.programme.start, config.programme.end),
         report_date=fmt.date(config.report_date),
+        commissioner=config.commissioner,
+        report_number=config.report_number,
+        isbn=config.isbn,
+        issn=config.issn,
+        identifier=identifier(config),
         version=__version__,
         release_version=facts.release_version,
         release_date=fmt.date(facts.release_date) if facts.release_date else "",
@@ -82,7 +89,17 @@ def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentF
         provenance_json=json.dumps(facts.provenance, sort_keys=True, ensure_ascii=False) if facts.provenance else "",
         chapters=chapters,
     )
-    return finish_document(html, config.language)
+    return finish_document(html, config.language, bibliography)
+
+
+def identifier(config: ReportConfig) -> str:
+    """The report's identifier for the PDF's metadata (dc:identifier): its ISBN as a URN, else its
+    series' ISSN, else none."""
+    if config.isbn:
+        return "urn:isbn:" + re.sub(r"[\s-]", "", config.isbn)
+    if config.issn:
+        return "urn:issn:" + config.issn.replace("-", "")[:4] + "-" + config.issn.replace("-", "")[4:]
+    return ""
 
 
 @functools.lru_cache(maxsize=8)
@@ -189,11 +206,15 @@ def _limit_bookmark_siblings(soup: BeautifulSoup) -> None:
         parents.append((level, []))
 
 
-def finish_document(html: str, language: str) -> str:
-    """Number chapters, sections and exhibits, give headings unique ids, and write the table of contents."""
+def finish_document(html: str, language: str, bibliography=None) -> str:
+    """Number chapters, sections and exhibits, give headings unique ids, fill in the prose's citations
+    (with the reference list) and cross-references, and write the table of contents."""
+    from evalreport.pipeline import marks
+
     soup = BeautifulSoup(html, "html.parser")
     for link in soup.select("a.anchor-link"):
         link.decompose()
+    marks.fill_citations(soup, language, bibliography)
     fixed = words.section(language, "document")
     counters = {"figure": 0, "table": 0}
     for label in soup.select("span.er-label"):
@@ -201,6 +222,7 @@ def finish_document(html: str, language: str) -> str:
         counters[kind] += 1
         label.string = f"{fixed[kind]} {counters[kind]}: "
     _number_headings(soup)
+    marks.fill_cross_references(soup, language)
     _limit_bookmark_siblings(soup)
     for paragraph in soup.select("li > p"):
         # A loose markdown list puts each item in a paragraph; PDF/UA lets a list item hold only its
@@ -210,7 +232,14 @@ def finish_document(html: str, language: str) -> str:
         paragraph.unwrap()
     seen: set[str] = set()
     entries = []
+    for heading in soup.select("[data-er-label]"):  # a label is its heading's anchor ({#sec-name})
+        if heading.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            seen.add(heading["data-er-label"])
     for heading in soup.select("section.chapter h1, section.chapter h2"):
+        if heading.has_attr("data-er-label"):
+            heading["id"] = heading["data-er-label"]
+            entries.append((int(heading.name[1]), heading.get_text(" ", strip=True), heading["id"]))
+            continue
         base = _slug(heading.get_text())
         anchor, n = base, 2
         while anchor in seen:
@@ -320,6 +349,10 @@ def compose_html_twin(html: str, templates: Path, font_url=None, charts: frozens
 
     for link in soup.select('link[rel~="stylesheet"]'):
         link.decompose()
+    _footnotes_as_notes(soup, fixed)
+    for element in soup.find_all(lambda tag: any(a.startswith("data-er-") for a in tag.attrs)):
+        for name in [a for a in element.attrs if a.startswith("data-er-")]:  # the source map is the build's
+            del element[name]
     soup.head.find("meta", charset=True).insert_after(
         soup.new_tag("meta", attrs={"name": "viewport", "content": "width=device-width, initial-scale=1"}))
     inlined = []
@@ -354,6 +387,42 @@ def compose_html_twin(html: str, templates: Path, font_url=None, charts: frozens
         characters = font_characters(page)
         fonts = "".join(embed_font_face(face, families[face.family], page, characters) for face in faces)
     return page.replace(f"<!--{FONTS_MARK}-->", f"<style>\n{fonts}</style>", 1)
+
+
+def _footnotes_as_notes(soup: BeautifulSoup, fixed: dict) -> None:
+    """A footnote (at the foot of the page in the PDF) becomes a numbered link to a note at the end of
+    its chapter, which links back; numbered through the whole report, as in the PDF."""
+    number = 0
+    for chapter in soup.select("section.chapter"):
+        notes = []
+        for footnote in chapter.select("span.er-footnote"):
+            number += 1
+            item = soup.new_tag("li", id=f"er-note-{number}")
+            for child in list(footnote.contents):
+                item.append(child.extract())
+            back = soup.new_tag("a", href=f"#er-note-ref-{number}",
+                                attrs={"class": "er-back-link", "aria-label": fixed["back_to_text"]})
+            back.string = "↑"
+            item.append(" ")
+            item.append(back)
+            notes.append(item)
+            call = soup.new_tag("a", href=f"#er-note-{number}", id=f"er-note-ref-{number}",
+                                attrs={"class": "er-footnote-ref"})
+            call.string = str(number)
+            sup = soup.new_tag("sup")
+            sup.append(call)
+            footnote.replace_with(sup)
+        if notes:
+            # A plain block, not a landmark: every chapter's notes would be a region of the same name.
+            section = soup.new_tag("div", attrs={"class": "er-footnotes"})
+            title = soup.new_tag("p", attrs={"class": "er-footnotes-title"})
+            title.string = fixed["footnotes"]
+            section.append(title)
+            listing = soup.new_tag("ol", start=str(number - len(notes) + 1))
+            for item in notes:
+                listing.append(item)
+            section.append(listing)
+            chapter.append(section)
 
 
 def _wrap_tables(soup: BeautifulSoup, fixed: dict) -> None:

@@ -299,6 +299,7 @@ def finish_pdf(document, pdf, padding: int = 0) -> None:
     """Complete WeasyPrint's PDF: PDF/UA-1 claim and publisher in the XMP, furniture as artifacts, header
     scopes; with `padding`, that many unreferenced objects (see `_write_unambiguous`)."""
     _complete_xmp(document, pdf)
+    _no_image_interpolation(pdf)
     _margin_content_as_artifacts(pdf)
     _header_cell_scopes(document)
     _unambiguous_stream_ends(pdf)
@@ -332,6 +333,10 @@ def _complete_xmp(document, pdf) -> None:
     if publisher:
         extra += ('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:publisher>'
                   f"<rdf:Bag><rdf:li>{xml_escape(publisher)}</rdf:li></rdf:Bag></dc:publisher></rdf:Description>")
+    identifier = document.metadata.custom.get("dcterms.identifier", "").strip()
+    if identifier:  # the ISBN (or ISSN) as a URN: Dublin Core's identifier, a PDF/A predefined property
+        extra += ('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier>'
+                  f"{xml_escape(identifier)}</dc:identifier></rdf:Description>")
     provenance = document.metadata.custom.get("evalreport.provenance", "").strip()
     if provenance:
         schema, values = _provenance_xmp(json.loads(provenance))
@@ -342,6 +347,16 @@ def _complete_xmp(document, pdf) -> None:
         raise RuntimeError("WeasyPrint's XMP packet does not have exactly one rdf:RDF element; cannot add PDF/UA-1")
     stream.stream = [packet.replace(b"</rdf:RDF>", extra.encode("utf-8") + b"</rdf:RDF>")]
     stream.compress = False
+
+
+def _no_image_interpolation(pdf) -> None:
+    """Let no image ask the viewer to smooth it (/Interpolate false), which PDF/A forbids (ISO 19005-2,
+    6.2.8.3). WeasyPrint asks for it on every bitmap with the CSS `image-rendering: auto`, the
+    default: an image in the prose (a photo, a map) would fail the check, and the HTML twin keeps
+    the browser's smoothing."""
+    for obj in pdf.objects:
+        if isinstance(obj, Stream) and obj.extra.get("Subtype") == "/Image" and "Interpolate" in obj.extra:
+            obj.extra["Interpolate"] = "false"
 
 
 def _reachable_elements(pdf) -> set[int]:

@@ -3,8 +3,10 @@
 Markdown in a chapter, or in a case's prose file, is a Jinja template (sandboxed, every name must
 exist): `{{ total_funding }}` prints a value a chapter glued, `{% if in_robek %}...{% endif %}`
 chooses a sentence by the data, `{{ prose("background") }}` includes the case's
-`prose/<case>/background.md`. The result goes through markdown and a sanitiser that keeps a safe
-subset of HTML (no script, no event handlers, no javascript: URLs).
+`prose/<case>/background.md`. A Jinja comment is `{## ... ##}`, since `{#fig-name}` is a label in
+the markdown (`evalreport.pipeline.dialect`, which says what the markdown may hold). The result goes
+through markdown and a sanitiser that keeps a safe subset of HTML (no script, no event handlers, no
+javascript: URLs, no image that is not embedded).
 
 Text from data is never markdown: each printed value becomes an opaque token before markdown runs,
 and the escaped value replaces the token afterwards, so `*`, `<` or `[..](..)` in a name prints as
@@ -33,6 +35,7 @@ import nh3
 from jinja2.sandbox import SandboxedEnvironment
 
 from evalreport.errors import ProseError, excerpt
+from evalreport.pipeline import dialect, images, sourcelines
 
 TOKEN = "\ue000{}\ue001"  # private-use characters: markdown leaves them alone
 TOKEN_PATTERN = re.compile("\ue000(\\d+)\ue001")
@@ -43,8 +46,11 @@ ALLOWED_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "
                 "sup", "small", "mark", "abbr", "q", "cite", "code", "pre", "blockquote", "ul", "ol", "li", "dl",
                 "dt", "dd", "a", "span", "div", "figure", "figcaption", "img", "table", "caption", "colgroup", "col",
                 "thead", "tbody", "tfoot", "tr", "th", "td", "section"}
+# Marks only the renderer may write (dialect.attribute): kept only with the render's key.
+RENDERER_ATTRIBUTES = {"data-er-source", "data-er-label", "data-er-cite", "data-er-ref"}
 ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "lang", "title"},
+    "*": {"class", "id", "lang", "title", *RENDERER_ATTRIBUTES},
+    "div": {"role"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan"},
@@ -54,19 +60,27 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "data"}
+# Jinja's comments are {## ... ##}: '{#' starts a label in the markdown ({#fig-kart}).
+JINJA_SYNTAX = {"comment_start_string": "{##", "comment_end_string": "##}"}
 
 EXHIBIT_LABEL = re.compile(r"(fig|tbl)-[a-z0-9]+(-[a-z0-9]+)*")  # fig-employment-index, tbl-key-figures
 EXHIBIT_CALL = re.compile(r"""\bexhibit\s*\(""")
 EXHIBIT_LINE = re.compile(r"""^[ \t]*\{\{-?\s*exhibit\(\s*(["'])(?P<label>[^"']*)\1\s*\)\s*-?\}\}[ \t]*$""")
 
 
-def sanitise(markup: str) -> str:
-    """Keep the safe subset of HTML: tags and attributes above, no scripts or handlers; `data:` only
-    for images the package drew."""
-    clean = nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                      link_rel=None, strip_comments=True,
-                      attribute_filter=_only_images_from_data)
-    return clean
+def sanitise(markup: str, key: str | None = None) -> str:
+    """Keep the safe subset of HTML: tags and attributes above, no scripts or handlers; images only
+    embedded (`data:`). A renderer's mark (`data-er-source` ...) stays only if it carries `key`, the
+    render's own, which is taken off: prose cannot write one."""
+    def allowed(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in RENDERER_ATTRIBUTES:
+            return value[len(key) + 1:] if key and value.startswith(f"{key}:") else None
+        if attribute == "role":
+            return value if tag == "div" and value == "note" else None
+        return _only_images_from_data(tag, attribute, value)
+
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=None, strip_comments=True, attribute_filter=allowed)
 
 
 def _only_images_from_data(tag: str, attribute: str, value: str) -> str | None:
@@ -108,28 +122,33 @@ class _Prose(str):
 
 @dataclass
 class ProseRenderer:
-    """Renders the markdown of one report, with its glued values and its case's prose folder."""
+    """Renders the markdown of one report, with its glued values and its case's prose folder.
+
+    `look` frames the prose's own figures and tables; `bibliography` and `labels`, when given, are
+    what citations and cross-references are checked against (file and line of each unknown one)."""
 
     values: dict
     prose_dir: Path | None
     relative: object = str  # path -> how the analyst sees it
+    language: str = "nb"
+    look: object | None = None
+    bibliography: object | None = None
+    labels: set[str] | None = None
     _tokens: list[str] = field(default_factory=list)
     _including: list[str] = field(default_factory=list)
-    included: set[Path] = field(default_factory=set)  # every prose file read, so a build knows what a chapter used
+    included: set[Path] = field(default_factory=set)  # every prose file and image read: what a chapter used
     _exhibits: dict[str, str] | None = None  # label -> HTML of the chapter being rendered
     _placed: list[str] = field(default_factory=list)
+    _files: list[str] = field(default_factory=list)  # the files whose lines are marked (sourcelines)
+    defined: dict = field(default_factory=dict)  # labels the prose defined ({#fig-...}): label -> (file, line)
 
     def __post_init__(self):
         self._environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                                 finalize=self._finalize, keep_trailing_newline=True)
+                                                 finalize=self._finalize, keep_trailing_newline=True,
+                                                 **JINJA_SYNTAX)
         self._environment.globals.update({"prose": self._include, "exhibit": self._exhibit})
         self._key = secrets.token_hex(16)  # the exhibits' marks: no prose or value can know it
         self._mark = re.compile(f"^[ \t]*\ue002{self._key}:(?P<label>[^\ue003]*)\ue003[ \t]*$", re.MULTILINE)
-
-    @property
-    def placed(self) -> list[str]:
-        """The labels the last chapter's text placed, in order."""
-        return list(self._placed)
 
     def _exhibit(self, label: str) -> _Prose:
         if self._including:
@@ -150,7 +169,7 @@ class ProseRenderer:
         if isinstance(value, _Prose):
             return value
         if isinstance(value, str):
-            self._tokens.append(value)
+            self._tokens.append(sourcelines.remove(value))
             return TOKEN.format(len(self._tokens) - 1)
         raise ProseError(f"a value printed into the text is not text but {type(value).__name__} "
                          f"({excerpt(value)}); glue it formatted (for example with fmt.number) to print it")
@@ -173,10 +192,16 @@ class ProseRenderer:
         finally:
             self._including.pop()
 
+    def _file_number(self, label: str) -> int:
+        if label not in self._files:
+            self._files.append(label)
+        return self._files.index(label)
+
     def _render(self, source: str, where: str, first_line: int) -> str:
-        """Jinja over one piece of markdown; every error names the file and the line."""
+        """Jinja over one piece of markdown; every error names the file and the line. Each line of the
+        output keeps a mark of its file and line (sourcelines), which `_strip` takes off."""
         try:
-            template = self._environment.from_string(source)
+            template = self._environment.from_string(sourcelines.mark(source, self._file_number(where), first_line))
             return template.render(**{k: _wrap(v) for k, v in self.values.items()})
         except _Located:
             raise
@@ -191,19 +216,21 @@ class ProseRenderer:
 
     def markdown_to_html(self, source: str, where: str, first_line: int = 1) -> str:
         """One markdown cell or file as safe HTML, values in place."""
-        return self._to_html(self._render(source, where, first_line))
+        return self._to_html(*sourcelines.strip(self._render(source, where, first_line), self._files))
 
-    def _to_html(self, markdown: str) -> str:
-        from nbconvert.filters.markdown_mistune import markdown2html_mistune
-
-        markup = markdown2html_mistune(markdown)
+    def _to_html(self, markdown: str, origins: list[tuple[str, int]]) -> str:
+        options = dialect.Options(key=self._key, language=self.language, look=self.look, prose_dir=self.prose_dir,
+                                  bibliography=self.bibliography, labels=self.labels, relative=self.relative)
+        markup, found = dialect.render_markdown(markdown, origins, options)
+        self.included.update(found.images)
+        self.defined.update(found.labels)
 
         def value(match: re.Match) -> str:
             return html.escape(self._tokens[int(match.group(1))], quote=True)
 
         markup = ENCODED_TOKEN_PATTERN.sub(value, TOKEN_PATTERN.sub(value, markup))
         # Sanitised last, with the values in place: a value can then never make a javascript: link either.
-        return sanitise(markup)
+        return sanitise(markup, self._key)
 
     def chapter_to_html(self, source: str, where: str, exhibits: dict[str, str]) -> list[str]:
         """A chapter's text (a whole file) as safe HTML with its exhibits in place: the parts in order, the
@@ -221,16 +248,37 @@ class ProseRenderer:
             rendered = self._render(source, where, 1)
         finally:
             self._exhibits = None
-        pieces = self._mark.split(rendered)
+        # The whole text is one markdown document (a footnote's text may come after the exhibit that
+        # follows its mark); each exhibit's mark is a paragraph of its own, which its HTML replaces.
+        text, origins = sourcelines.strip(rendered, self._files)
+        lines, kept = [], []
+        for line, origin in zip(text.split("\n"), origins):
+            if self._mark.fullmatch(line):
+                lines += ["", line.strip(), ""]
+                kept += [origin] * 3
+            else:
+                lines.append(line)
+                kept.append(origin)
+        markup = self._to_html("\n".join(lines), kept)
+        pieces = re.split(f"<p[^>]*>\ue002{self._key}:([^\ue003<]*)\ue003</p>\n?", markup)
         parts = []
         for position, piece in enumerate(pieces):
             if position % 2:
-                parts.append(exhibits[piece])
+                parts.append(_computed(exhibits[piece], piece))
             elif f"\ue002{self._key}:" in piece:
                 raise ProseError(f"{where}: an exhibit(...) must stand on a line of its own")
             else:
-                parts.append(self._to_html(piece))
+                parts.append(piece)
         return parts
+
+
+def _computed(markup: str, label: str) -> str:
+    """A table or figure a chapter's code made, marked with its label and as computed (the source map:
+    `data-er-source="computed:<label>"`); output that is not a figure is wrapped in a block to carry it."""
+    marks = f'data-er-label="{label}" data-er-source="computed:{label}"'
+    if re.match(r"\s*<figure\b", markup):
+        return re.sub(r"^(\s*)<figure\b", lambda m: f"{m.group(1)}<figure {marks}", markup, count=1)
+    return f"<div {marks}>{markup}</div>"
 
 
 def _near(name: str, values: dict) -> str:
@@ -291,15 +339,48 @@ def markdown_cell_lines(path: Path, mtime_ns: int) -> list[int]:
     return [i + 2 for i, line in enumerate(lines) if line.startswith("# %%")]
 
 
+DECLARED_LABEL = re.compile(r"\{[^{}\n]*?#((?:fig|tbl|sec)-[a-z0-9]+(?:-[a-z0-9]+)*)")
+
+
+def declared_labels(chapters, prose_dir: Path | None, language: str) -> set[str]:
+    """Every label the report's text can refer to, read from the files as they are written: the labels
+    of the chapters' tables and figures (`exhibit=` in their notebooks) and those the text gives its
+    own images, tables and headings ({#fig-...}, {#tbl-...}, {#sec-...})."""
+    from evalreport.pipeline import execute
+
+    labels, texts = set(), []
+    for chapter in chapters:
+        if chapter.is_notebook:
+            for cell in execute.read_chapter(chapter.path).cells:
+                if cell.cell_type == "code" and isinstance(cell.metadata.get("exhibit"), str):
+                    labels.add(cell.metadata["exhibit"])
+                elif cell.cell_type == "markdown":
+                    texts.append(cell.source)
+            text = chapter.text_file(language)
+            if text is not None:
+                texts.append(text.read_text(encoding="utf-8"))
+        else:
+            texts.append(chapter.path.read_text(encoding="utf-8"))
+    if prose_dir is not None and prose_dir.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(prose_dir.glob("*.md"))]
+    for text in texts:
+        labels.update(DECLARED_LABEL.findall(text))
+    return labels
+
+
 def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) -> None:
     """Before any kernel runs (`make check`): every piece of prose the report will set is valid Jinja,
-    every prose file it includes exists, and a chapter's text places exactly the tables and figures
-    its notebook labels. The names it prints are checked when the chapters have computed them, in the
-    build. Raises ProseError listing every problem."""
+    every prose file it includes exists, a chapter's text places exactly the tables and figures its
+    notebook labels, and its markdown holds together: every image is there and fit to embed, every
+    footnote, citation and cross-reference names something that exists, every label is used once
+    (`dialect.scan`). The names it prints are checked when the chapters have computed them, in the
+    build. Raises ProseError listing every problem, each with its file and line."""
     import jupytext
     from jinja2 import meta, nodes
 
-    environment = SandboxedEnvironment()
+    from evalreport.pipeline import citations
+
+    environment = SandboxedEnvironment(**JINJA_SYNTAX)
     problems, sources = [], []
     for chapter in chapters:
         label = relative(chapter.path)
@@ -337,6 +418,14 @@ def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) 
     if prose_dir is not None and prose_dir.is_dir():
         sources += [(p.read_text(encoding="utf-8"), relative(p), 1) for p in sorted(prose_dir.glob("*.md"))
                     if not re.match(r"\d+_", p.name)]
+    try:
+        bibliography = citations.load(prose_dir, relative)
+    except ProseError as exc:
+        problems += str(exc).splitlines()
+        bibliography = None
+    known = declared_labels(chapters, prose_dir, language)
+    defined: dict[str, tuple[str, int]] = {}
+    used: set[Path] = set()
     for source, label, first_line in sources:
         try:
             tree = environment.parse(source)
@@ -352,5 +441,18 @@ def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) 
                     problems.append(f"{label}, line {first_line + call.lineno - 1}: {where} is missing; write the "
                                     "case's text for this section there")
         meta.find_undeclared_variables(tree)  # parses every expression: a malformed one raised above
+        options = dialect.Options(key=secrets.token_hex(8), language=language, prose_dir=prose_dir,
+                                  bibliography=bibliography, labels=known, relative=relative)
+        found = dialect.scan(source, label, first_line, options)
+        problems += found.problems
+        used.update(found.images)
+        for name, where in found.labels.items():
+            if name in defined and defined[name] != where:
+                problems.append(f"{where[0]}, line {where[1]}: the label '{name}' is used already "
+                                f"({defined[name][0]}, line {defined[name][1]}); give each its own")
+            defined.setdefault(name, where)
+    problem = images.total_problem(used, relative)
+    if problem:
+        problems.append(problem)
     if problems:
         raise ProseError("\n".join(dict.fromkeys(problems)))

@@ -7,6 +7,26 @@ A notebook without such files (a case's own chapter) shows its markdown cells an
 order, as does a markdown chapter. Cells the reader must not see (analysts' notes, parameters) are
 left out; every HTML output of a cell passes the same sanitiser. The chapter's frame is the template
 `report_templates/evalreport/chapter.html.j2`.
+
+The source map (a contract: the Word copy's comments are traced back to the prose with it)
+-------------------------------------------------------------------------------------------
+In the composed document (what `steps.compose` makes, before the PDF and the HTML twin), every block
+that comes from a text file carries `data-er-source="<file>:<line>"`: the file as the analyst sees it,
+relative to the project (`prose/vestre_toten/lessons.md`, `notebooks/50_sysselsetting.md`,
+`prose/vestre_toten/75_intervju.md`, or a notebook's `.py` for a markdown cell), and the line, counted
+from 1, where the block starts in that file. The blocks: p, li, h1–h6, blockquote, a prose table
+(`table` and each `tr`), a figure made from an image (`figure`), a table with a caption (its
+`figure`), a callout (`div.er-callout`) and a footnote (`span.er-footnote`, at the place it is
+referred to). The line is the line in the block's own file: text brought in with
+`{{ prose("background") }}` names background.md and its line, and lines that `{% if %}` left out or
+`{% for %}` repeated do not shift it (`sourcelines`). A table or figure that a chapter's code made
+carries `data-er-source="computed:<label>"` on its `figure` (or on a `div` around an output that is
+not a figure). What the build makes itself (the title page, the contents, the colophon, the page of
+changes, the reference list) carries none, nor does raw HTML written into prose.
+
+The renderer writes the attribute with its render's secret key, and the sanitiser keeps a
+`data-er-*` attribute only with that key (`prose.sanitise`): one written in prose is dropped. The HTML
+twin drops every `data-er-*` attribute (`document.compose_html_twin`); the PDF never shows them.
 """
 
 from __future__ import annotations
@@ -23,7 +43,7 @@ from markupsafe import Markup
 from evalreport.chapter import GLUE_MIMETYPE
 from evalreport.errors import ChapterError, ProseError
 from evalreport.exhibits import Look
-from evalreport.pipeline import execute, language, prose
+from evalreport.pipeline import citations, execute, images, language, prose
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +113,14 @@ def render_chapter(cells: list[tuple[nbformat.NotebookNode, list]], source: Sour
                              "figure")
         else:
             exhibits[label] = markup
-    labels = list(exhibits)
     if text is not None:
         parts = renderer.chapter_to_html(text.source, text.label, exhibits)
-        labels = renderer.placed  # in the order the reader meets them
     fragment = look.html("chapter.html.j2", parts=[Markup(part) for part in parts])
     # Serialised as the whole document will be (html.parser: characters for entities), as nbconvert
     # made the fragments before, so that they keep their bytes and digests.
-    return str(BeautifulSoup(fragment, "html.parser")), labels
+    soup = BeautifulSoup(fragment, "html.parser")
+    labels = [element["data-er-label"] for element in soup.select("[data-er-label]")]  # as the reader meets them
+    return str(soup), labels
 
 
 def _output_html(output) -> str:
@@ -111,9 +131,9 @@ def _output_html(output) -> str:
     if "text/html" in data:
         return prose.sanitise(_text(data["text/html"]))
     if "text/markdown" in data:
-        from nbconvert.filters.markdown_mistune import markdown2html_mistune
+        from evalreport.pipeline import dialect
 
-        return prose.sanitise(markdown2html_mistune(_text(data["text/markdown"])))
+        return prose.sanitise(dialect.parser().render(_text(data["text/markdown"])))
     return ""
 
 
@@ -201,8 +221,10 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
         raise ChapterError(f"the chapters glue {', '.join(clashes)}, which the report already gives the prose "
                            "(from the configuration); choose other names")
     values = {**builtins, **glued}
-    renderer = prose.ProseRenderer(values, plan.prose_dir, project.relative)
     look = Look(project.templates)
+    renderer = prose.ProseRenderer(values, plan.prose_dir, project.relative, config.language, look,
+                                   bibliography=lambda: citations.load(plan.prose_dir, project.relative),
+                                   labels=prose.declared_labels(plan.chapters, plan.prose_dir, config.language))
     common = fingerprint.hash_text(plan.templates_key, plan.pipeline_key, config.language,
                                    json.dumps(values, sort_keys=True, ensure_ascii=False))
 
@@ -243,6 +265,11 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
         digests[chapter.stem] = {"key": key, "sha256": fingerprint.hash_file(cached), "labels": labels,
                                  "prose": prose_digests(project.relative(p) for p in renderer.included)}
         fragments.append(fragment)
+    used = {project.root / name for digest in digests.values() for name in digest.get("prose", {})
+            if not name.endswith(".md")}  # the images the chapters embed (the prose files aside)
+    problem = images.total_problem(used, project.relative)
+    if problem:
+        raise ProseError(problem)
     return fragments, glued, digests
 
 
@@ -255,8 +282,11 @@ def _own_labels(owners: dict[str, str], labels: list[str], chapter: str) -> None
         owners[label] = chapter
 
 
+LABEL_KINDS = {"fig": "figure", "tbl": "table", "sec": "section"}
+
+
 def exhibit_labels(digests: dict) -> list[dict[str, str]]:
-    """Every exhibit of the report in the order a reader meets it: its label, its kind (figure or table)
-    and its chapter (file stem)."""
-    return [{"label": label, "kind": "figure" if label.startswith("fig-") else "table", "chapter": stem}
+    """Every labelled table, figure and section of the report in the order a reader meets it: its label,
+    its kind (figure, table or section) and its chapter (file stem). A cross-reference (@fig-...) names one."""
+    return [{"label": label, "kind": LABEL_KINDS.get(label.split("-", 1)[0], "figure"), "chapter": stem}
             for stem, digest in digests.items() for label in digest.get("labels", [])]

@@ -28,7 +28,7 @@ from typing import Callable
 
 from evalreport import casestore, effect
 from evalreport.errors import DatasetError
-from evalreport.pipeline import colophon, document, execute, fingerprint, pdf, pdfcheck, publish, render
+from evalreport.pipeline import citations, colophon, document, execute, fingerprint, pdf, pdfcheck, publish, render
 from evalreport.pipeline.plan import Plan, release_name
 from evalreport.pipeline.state import BuildState
 from evalreport.project import Chapter
@@ -203,7 +203,7 @@ def compose(run: Run) -> None:
     html = document.compose_document(fragments, config, document.DocumentFacts(
         sample=run.case_facts["sample"], created=plan.built_at, provenance=facts, draft=config.draft,
         release_version=release and release.version, release_date=release and plan.release_date),
-        plan.project.templates)
+        plan.project.templates, bibliography=lambda: citations.load(plan.prose_dir, plan.project.relative))
     charts = document.drawn_charts(render.read_executed(plan.executed(c)) for c in plan.chapters if c.is_notebook)
     run.composed = Composed(html, rendered.glue, facts, chapters, changes, charts)
 
