@@ -178,8 +178,8 @@ def validation_figures(runs: list[dict], seed: int) -> dict:
 
 
 def procedure_fingerprint() -> str:
-    """The SHA-256 of the estimator's code (src/evalreport/methods and effect.py): the figures hold for
-    this code only, and a test says when they must be made again."""
+    """The SHA-256 of the estimator's code (src/evalreport/methods, which this Monte Carlo runs): the
+    figures hold for this code only, and a test says when they must be made again."""
     import hashlib
     from pathlib import Path
 
@@ -187,7 +187,7 @@ def procedure_fingerprint() -> str:
 
     package = Path(evalreport.__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted([*(package / "methods").glob("*.py"), package / "effect.py"]):
+    for path in sorted((package / "methods").glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -459,9 +459,9 @@ def glue_values(analysis: Analysis, config: ReportConfig, fmt, name) -> dict:
         "effect_weighted_count": fmt.number_word(len(weighted)),
         "effect_weighted_all": len(weighted) <= WEIGHTED_SHOWN,  # else the text says «de fem største»
         "effect_weighted_shown": fmt.number_word(min(len(weighted), WEIGHTED_SHOWN)),
-        "effect_excluded": fmt.join([f"{name(code)}: {reason}" for code, reason in analysis.excluded.items()
-                                     if code in config.donors_left_out([*analysis.donors, *analysis.excluded])],
-                                    "; ") or None,
+        "effect_excluded": "; ".join(f"{name(code)}: {reason}" for code, reason in analysis.excluded.items()
+                                     if code in config.donors_left_out([*analysis.donors, *analysis.excluded]))
+                            or None,
         "effect_rank": fmt.number(placebo.rank) if placebo else None,
         "effect_units": fmt.number(placebo.units) if placebo else None,
         "effect_p": fmt.number(placebo.p_value, 2) if placebo else None,
