@@ -152,7 +152,7 @@ def test_charts_are_png_images_with_their_alt_text(released):
         from PIL import Image
 
         image = Image.open(io.BytesIO(package.read(media[0])))
-        assert image.format == "PNG" and round(image.info["dpi"][0]) == 200 and image.size[0] > 800
+        assert image.format == "PNG" and round(image.info["dpi"][0]) == wordcopy.CHART_DPI == 150 and image.size[0] > 800
 
 
 def test_the_language_is_set_on_the_text(released):
@@ -224,6 +224,21 @@ def test_libreoffice_opens_the_word_copy(released, tmp_path):
     assert "6 Utviklingsevne og overføringsverdi" in text or "6 Utviklingsevne" in text
 
 
+@pytest.mark.parametrize("language, tag, notice, title", [
+    ("nb", "nb-NO", "Utkast til kommentarer – ikke den endelige rapporten.", "Utkast til kommentarer: Testrapporten"),
+    ("nn", "nn-NO", "Utkast til kommentarar – ikkje den endelege rapporten.", "Utkast til kommentarar: Testrapporten"),
+    ("en", "en-GB", "Draft for comments – not the final report.", "Draft for comments: Testrapporten")])
+def test_every_language_has_its_draft_note_and_its_language_tag(project, language, tag, notice, title):
+    html = source_map_html(project).replace('<html lang="nb">', f'<html lang="{language}">')
+    copy = write_copy(project, html, project / f"{language}.docx", language=language)
+    document = docx.Document(copy)
+    first = body_paragraphs(document)[0].text
+    assert first.startswith(notice) and "Byrå" in first
+    assert document.core_properties.title == title and document.core_properties.language == tag
+    rpr = part(copy, "word/styles.xml").find(f"{{{W}}}docDefaults/{{{W}}}rPrDefault/{{{W}}}rPr")
+    assert rpr.find(f"{{{W}}}lang").get(f"{{{W}}}val") == tag
+
+
 def test_the_house_style_is_made_by_its_script():
     """report_templates/evalreport/reference.docx is what `python -m dev.referencedoc` writes."""
     from dev import referencedoc
@@ -253,7 +268,7 @@ def source_map_html(project: Path) -> str:
 <section class="chapter"><h1 id="b" data-er-source="notebooks/20_innledning.md:1">1 Bakgrunn</h1>
 <p data-er-source="{BACKGROUND}:1">Etter finanskrisen i 2008 mistet Raufoss-industrien om lag 550 arbeidsplasser i løpet
 av få måneder.</p>
-<p data-er-source="{BACKGROUND}:6">Kommunen søkte fylkeskommunen om status som omstillingskommune og fikk den
+<p data-er-source="{BACKGROUND}:6">Kommunen søkte fylkeskommunen om status som omstillingskommune og fikk den \
 innvilget.</p>
 <figure class="er-exhibit er-figure" data-er-source="computed:fig-funding-by-year"><figcaption><span
 class="er-label" data-kind="figure">Figur 1: </span><span class="er-caption">Finansiering etter år</span></figcaption><img
@@ -266,11 +281,11 @@ class="er-chart" src="{chart}" alt="Søyler for 2011"><p class="er-source">Kilde
 </section></body></html>"""
 
 
-def write_copy(project: Path, html: str, target: Path, name: str = "vestre_toten") -> Path:
+def write_copy(project: Path, html: str, target: Path, name: str = "vestre_toten", language: str = "nb") -> Path:
     from evalreport.pipeline.fingerprint import hash_file
 
     digests = {p: hash_file(project / p) for p in (LESSONS, BACKGROUND)}
-    facts = wordcopy.WordFacts(name=name, config=f"reports/{name}.yaml", language="nb", title="Testrapporten",
+    facts = wordcopy.WordFacts(name=name, config=f"reports/{name}.yaml", language=language, title="Testrapporten",
                                author="Forfatter", organisation="Byrå", municipality="Vestre Toten",
                                built_at="2026-12-01T08:00:00+00:00", chapters=("notebooks/20_innledning.md",),
                                labels={"fig-funding-by-year": "notebooks/30_omstillingsprosessen.py"},
@@ -418,3 +433,77 @@ def test_comments_on_the_built_copy_name_the_prose_files_and_lines(released, tmp
     assert any(line.startswith("- [ ] prose/ardal/lessons.md:1 — Kari, 2026-12-01: «Årdal miste") for line in lines)
     assert any(line.startswith("- [ ] prose/ardal/lessons.md:1 — Per, 2026-12-02:") and "inserted: «Meir her.»" in line
                for line in lines)
+
+
+def change(kind: str, text: str, author: str, date: str, change_id: str):
+    """A tracked change as Word writes one: <w:ins> or <w:del> around a run."""
+    element = OxmlElement(f"w:{kind}")
+    for key, value in (("w:id", change_id), ("w:author", author), ("w:date", date)):
+        element.set(qn(key), value)
+    run, written = OxmlElement("w:r"), OxmlElement("w:delText" if kind == "del" else "w:t")
+    written.set(qn("xml:space"), "preserve")
+    written.text = text
+    run.append(written)
+    element.append(run)
+    return element
+
+
+def test_a_replacement_and_an_insertion_word_split_in_two_are_one_item_each(project, capsys):
+    copy = write_copy(project, source_map_html(project), project / "build" / "vestre_toten.docx")
+    document = docx.Document(copy)
+    paragraph = find(document, "Kommunen søkte")
+    # «den innvilget» replaced by «statusen»: the deleted run, then the inserted one in its place.
+    first = paragraph.runs[0]._r
+    text = first.find(qn("w:t")).text
+    assert text.endswith("den innvilget.")
+    first.find(qn("w:t")).text = text[:-len("den innvilget.")]
+    first.addnext(change("del", "den innvilget", "Per", "2026-12-05T10:00:00Z", "801"))
+    first.getnext().addnext(change("ins", "statusen", "Per", "2026-12-05T10:00:00Z", "802"))
+    tail = OxmlElement("w:r")
+    dot = OxmlElement("w:t")
+    dot.text = "."
+    tail.append(dot)
+    first.getnext().getnext().addnext(tail)
+    # One insertion that Word wrote as two elements (two runs of different formatting).
+    other = find(document, "Etter finanskrisen")
+    other._p.append(change("ins", " Det gjaldt", "Kari", "2026-12-05T11:00:00Z", "803"))
+    other._p.append(change("ins", " underleverandørene.", "Kari", "2026-12-05T11:00:00Z", "804"))
+    returned = project / "returned.docx"
+    document.save(returned)
+    assert main(["comments", str(returned)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("- [ ]")]
+    assert lines == [
+        f"- [ ] {BACKGROUND}:1 — Kari, 2026-12-05: «Etter finanskrisen i 2008 mistet Raufoss-industrien om lag 550 "
+        "arbeidsplasser i løpet av få måneder.» — inserted: «Det gjaldt underleverandørene.»",
+        f"- [ ] {BACKGROUND}:6 — Per, 2026-12-05: «Kommunen søkte fylkeskommunen om status som omstillingskommune og "
+        "fikk den innvilget.» — replaced «den innvilget» with «statusen»"]
+
+
+def test_replies_go_under_their_comment_and_a_resolved_comment_is_ticked(project, capsys):
+    """Word 2013 and later keep threads and the resolved state in word/commentsExtended.xml."""
+    copy = write_copy(project, source_map_html(project), project / "build" / "vestre_toten.docx")
+    document = docx.Document(copy)
+    comment(document, find(document, "Kommunen søkte"), "Når ble søknaden sendt?", "Per", "2026-12-02T10:00:00Z")
+    comment(document, find(document, "Kommunen søkte"), "I 2009, se kapittel 1.", "Ola", "2026-12-03T10:00:00Z")
+    comment(document, find(document, "Etter finanskrisen"), "Fint.", "Kari", "2026-12-03T11:00:00Z")
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    for n, element in enumerate(document.part._comments_part.element.iter(qn("w:p")), start=1):
+        element.set(f"{{{w14}}}paraId", f"0000000{n}")
+    returned = project / "returned.docx"
+    document.save(returned)
+    parts = ooxml.read_package(returned.read_bytes())
+    w15 = ooxml.NS["w15"]
+    parts["word/commentsExtended.xml"] = (
+        f'<w15:commentsEx xmlns:w15="{w15}"><w15:commentEx w15:paraId="00000001" w15:done="0"/>'
+        '<w15:commentEx w15:paraId="00000002" w15:paraIdParent="00000001" w15:done="0"/>'
+        '<w15:commentEx w15:paraId="00000003" w15:done="1"/></w15:commentsEx>').encode()
+    returned.write_bytes(ooxml.write_package(parts, __import__("datetime").datetime(2026, 12, 3,
+                                                   tzinfo=__import__("datetime").timezone.utc)))
+    assert main(["comments", str(returned)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    at = lines.index(f"- [ ] {BACKGROUND}:6 — Per, 2026-12-02: «Kommunen søkte fylkeskommunen om status som "
+                     "omstillingskommune og fikk den innvilget.» — comment: «Når ble søknaden sendt?»")
+    assert lines[at + 1] == "  - reply — Ola, 2026-12-03: «I 2009, se kapittel 1.»"
+    assert any(line.startswith(f"- [x] {BACKGROUND}:1 — Kari") and line.endswith("«Fint.» (resolved in Word)")
+               for line in lines)
+    assert "2 comments and 0 tracked changes" in "\n".join(lines)

@@ -102,7 +102,7 @@ def read_returned(path: Path, label: str) -> Returned:
                         properties.get(f"{wordcopy.PROPERTY}config", ""),
                         properties.get(f"{wordcopy.PROPERTY}title", ""), properties.get(f"{wordcopy.PROPERTY}built", ""),
                         origins, [])
-    comments = _comments(parts)
+    comments = _comments(data, label)
     order = [0]
     for part in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
         if part in parts:
@@ -134,19 +134,22 @@ class _Comment:
     para_ids: list[str]
 
 
-def _comments(parts: dict[str, bytes]) -> dict[str, _Comment]:
-    """The comments by id (author, date, text), from word/comments.xml."""
-    data = parts.get("word/comments.xml")
-    if not data:
-        return {}
-    root = _parse(data, "word/comments.xml")
-    found = {}
-    for comment in root.iter(w("comment")):
-        paragraphs = comment.findall(f".//{w('p')}")
-        text = "\n".join("".join(t.text or "" for t in p.iter(w("t"))) for p in paragraphs)
-        found[comment.get(w("id"), "")] = _Comment(comment.get(w("author"), ""), _day(comment.get(w("date"))), text,
-                                                   [p.get(f"{{{W14}}}paraId", "") for p in paragraphs])
-    return found
+def _comments(data: bytes, label: str) -> dict[str, _Comment]:
+    """The comments by id (author, date, text), read by python-docx."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        found = {}
+        for comment in document.comments:
+            stamp = comment.timestamp
+            paragraphs = comment._comment_elm.findall(f".//{w('p')}")
+            found[str(comment.comment_id)] = _Comment(comment.author or "", stamp.date().isoformat() if stamp else "",
+                                                      comment.text, [p.get(f"{{{W14}}}paraId", "") for p in paragraphs])
+        return found
+    except (KeyError, ValueError, TypeError, AttributeError, etree.LxmlError) as exc:
+        raise CommentsError(f"{label}: its comments cannot be read ({type(exc).__name__}: {exc}); open it in Word, "
+                            "save it again and read that copy") from None
 
 
 def _threads(parts: dict[str, bytes], comments: dict[str, _Comment]) -> tuple[dict[str, str], set[str]]:
@@ -202,7 +205,7 @@ def _walk(data: bytes, part: str, origins: dict[int, Origin], comments: dict[str
     open_ranges: dict[str, list[str]] = {}
     anchors: dict[str, dict] = {}
     changes: list[dict] = []
-    paragraph_text: dict[int, list[str]] = {}  # id(paragraph) -> its pieces of text as built
+    paragraph_text: dict = {}  # paragraph element (kept alive, so its proxy stays the same) -> its text as built
     for element in root.iter():
         tag = element.tag
         if tag == w("bookmarkStart"):
@@ -222,7 +225,7 @@ def _walk(data: bytes, part: str, origins: dict[int, Origin], comments: dict[str
             anchors.setdefault(cid, {"where": current, "paragraph": _paragraph(element), "order": _next(order)})
         elif tag in CHANGES and _holds_text(element):
             paragraph = _paragraph(element)
-            built = paragraph_text.setdefault(id(paragraph), [])
+            built = paragraph_text.setdefault(paragraph, [])
             changes.append({"kind": CHANGES[tag], "author": element.get(w("author"), ""),
                             "date": _day(element.get(w("date"))), "where": current, "paragraph": paragraph,
                             "offset": len("".join(built)), "text": _change_text(element), "order": _next(order)})
@@ -234,7 +237,7 @@ def _walk(data: bytes, part: str, origins: dict[int, Origin], comments: dict[str
                 pieces.append(text)
             paragraph = _paragraph(element)
             if paragraph is not None:
-                paragraph_text.setdefault(id(paragraph), []).append(text)
+                paragraph_text.setdefault(paragraph, []).append(text)
         elif tag in (w("tab"), w("br")):
             for pieces in open_ranges.values():
                 pieces.append(" ")
@@ -287,14 +290,14 @@ def _built_text(paragraph) -> str:
                    if t.tag == w("delText") or not _inside_insertion(t))
 
 
-def _merged_changes(changes: list[dict], paragraph_text: dict[int, list[str]], part: str) -> list[Item]:
+def _merged_changes(changes: list[dict], paragraph_text: dict, part: str) -> list[Item]:
     """Word splits one edit into several elements (one per run of formatting): adjacent changes of one
     kind by one author on one day in one paragraph are one item; a deletion followed at once by an
     insertion is a replacement."""
     items: list[Item] = []
     previous: dict | None = None
     for change in changes:
-        built = "".join(paragraph_text.get(id(change["paragraph"]), []))
+        built = "".join(paragraph_text.get(change["paragraph"], []))
         same_place = (previous is not None and previous["paragraph"] is change["paragraph"]
                       and previous["author"] == change["author"] and previous["date"] == change["date"])
         end_of_previous = previous and previous["offset"] + (len(previous["text"]) if previous["kind"] in

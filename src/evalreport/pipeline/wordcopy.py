@@ -54,7 +54,7 @@ MARK = re.compile(r"_?er_(?P<source>\d+)_(?P<line>\d+)_(?P<n>\d+)")  # a block's
 PROPERTY = "evalreport."  # the prefix of the custom properties
 FORMAT = "1"  # of the source map in the custom properties
 LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
-CHART_DPI = 200  # charts as PNG: sharp enough in print, about 40 kB each
+CHART_DPI = 150  # charts as PNG: sharp on screen, readable printed, about 40 kB each; drawn in about half a second each
 PANDOC_SECONDS = 300
 
 BUILD, FILE, COMPUTED, CHAPTER = "build", "file", "computed", "chapter"  # the kinds of origin
@@ -490,7 +490,7 @@ def svg_to_png(svg: str, fonts: tuple[str, ...]) -> bytes:
     """An SVG as a PNG at CHART_DPI, its text set in `fonts` only (never the machine's), marked with
     its resolution so that Word shows it at the SVG's size.
 
-    Drawing a chart takes resvg about 0.2 s; the PNGs are kept in the font cache (see
+    Drawing a chart takes resvg 0.1 to 1.5 s (the placebo chart, hundreds of lines, is the slowest); the PNGs are kept in the font cache (see
     `evalreport.pipeline.fontcache`), keyed by the SVG, the fonts' bytes, the resolution and resvg's
     version, so that a build whose charts did not change draws none.
     """
