@@ -53,13 +53,17 @@ SOURCE_ATTRIBUTE = "data-er-source"
 MARK = re.compile(r"_?er_(?P<source>\d+)_(?P<line>\d+)_(?P<n>\d+)")  # a block's bookmark
 PROPERTY = "evalreport."  # the prefix of the custom properties
 FORMAT = "1"  # of the source map in the custom properties
-LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
 CHART_DPI = 150  # charts as PNG: sharp on screen, readable printed, about 40 kB each; drawn in about half a second each
 PANDOC_SECONDS = 300
 
 BUILD, FILE, COMPUTED, CHAPTER = "build", "file", "computed", "chapter"  # the kinds of origin
 LEAVES = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "caption", "pre")
 BUILD_SECTIONS = ("title-page", "toc", "changes", "colophon")  # the blocks the build itself writes
+
+
+def language_tag(language: str) -> str:
+    """The tag Word marks the text with: nb-NO, nn-NO, en-GB."""
+    return words.text(language, "word_copy.language_tag")
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def write_word_copy(html: str, target: Path, templates: Path, facts: WordFacts) 
         raise RenderingError(f"{reference}: the Word copy's house style is missing; restore it from git, or make "
                              "it again with 'python -m dev.referencedoc', or put your organisation's own there")
     prepared = prepare(html, facts, templates)
-    raw = run_pandoc(prepared.html, reference, LANGUAGE_TAGS[facts.language])
+    raw = run_pandoc(prepared.html, reference, language_tag(facts.language))
     data = finish(raw, facts, prepared.origins)
     write_atomically(target, lambda tmp: tmp.write_bytes(data))
     return {"origins": len(prepared.origins), "marks": prepared.marks}
@@ -585,7 +589,7 @@ def finish(raw: bytes, facts: WordFacts, origins: list[Origin]) -> bytes:
     properties (title, subject, keywords, status, dates) from the build, the origins in the custom
     properties, and every date the build's."""
     parts = ooxml.read_package(raw)
-    tag = LANGUAGE_TAGS[facts.language]
+    tag = language_tag(facts.language)
     for name in ("word/document.xml", "word/footnotes.xml"):
         if name in parts:
             parts[name] = _finish_text(parts[name])
@@ -670,7 +674,7 @@ def core_properties(facts: WordFacts) -> bytes:
         "dc:description": words.text(language, "word_copy.notice", organisation=facts.organisation or facts.author),
         "cp:lastModifiedBy": f"evalreport {__version__}",
         "cp:contentStatus": copy["status"],
-        "dc:language": LANGUAGE_TAGS[language],
+        "dc:language": language_tag(language),
     }
     ns = ooxml.NS
     elements = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in values.items())
