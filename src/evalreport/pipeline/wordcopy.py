@@ -185,7 +185,6 @@ def prepare(html: str, facts: WordFacts, templates: Path) -> Prepared:
     soup = BeautifulSoup(html, "html.parser")
     body = soup.body
     sources = _SourceMap(facts)
-    fixed = words.section(facts.language, "word_copy")
     chapters = iter(facts.chapters)
     marks, notes = 0, [0]
     for section in [c for c in body.children if isinstance(c, Tag)]:
@@ -198,7 +197,7 @@ def prepare(html: str, facts: WordFacts, templates: Path) -> Prepared:
             context = Origin(BUILD)
         _collect_notes(soup, section, notes)
         marks += _mark_blocks(soup, section, context, sources)
-    _title_page(soup, fixed, sources)
+    _title_page(soup, sources)
     _contents(soup)
     _colophon(soup)
     _exhibits(soup)
@@ -233,11 +232,7 @@ def _mark_blocks(soup: BeautifulSoup, section: Tag, context: Origin, sources: _S
     """Put a mark at the start of every block of text in `section` (a table's rows only where they
     have a source of their own: else its caption's mark stands for it)."""
     count = 0
-    if section.name in LEAVES:
-        blocks = [section]
-    else:
-        blocks = []
-    blocks += section.find_all(LEAVES)
+    blocks = ([section] if section.name in LEAVES else []) + section.find_all(LEAVES)
     for row in section.find_all("tr"):
         if row.get(SOURCE_ATTRIBUTE) or any(cell.get(SOURCE_ATTRIBUTE) for cell in row.find_all(["th", "td"])):
             first = row.find(["th", "td"])
@@ -255,7 +250,6 @@ def _mark_blocks(soup: BeautifulSoup, section: Tag, context: Origin, sources: _S
 # role="doc-endnotes">. The report's notes may come as a note in place (<span class="footnote">, as
 # WeasyPrint sets at the foot of the page) or as references to a list of notes (class footnote-ref,
 # the notes in a section or div of class footnotes, as markdown renderers write them).
-NOTE_REFERENCE = re.compile(r"footnote-ref|footnote_ref|footnote-reference")
 
 
 def _collect_notes(soup: BeautifulSoup, section: Tag, counter: list[int]) -> None:
@@ -323,7 +317,7 @@ def _styled(soup: BeautifulSoup, element: Tag, style: str) -> None:
     element.wrap(soup.new_tag("div", attrs={"data-custom-style": style}))
 
 
-def _title_page(soup: BeautifulSoup, fixed: dict, sources: _SourceMap) -> None:
+def _title_page(soup: BeautifulSoup, sources: _SourceMap) -> None:
     """The title page as paragraphs in the reference's styles, the note that this is a draft for
     comments first of all."""
     page = soup.select_one("section.title-page")
