@@ -124,7 +124,7 @@ def bench_report_specification(limit: float) -> None:
     project = Project.find()
     config = load_config(project.root / "reports" / "vestre_toten.yaml")
     case = load_case(config, project.resolve(config.data_dir), project.relative)
-    panel, _ = effect.index_panel(config, case)
+    panel, _, _ = effect.employment_panel(config, case)
     spec = effect.specification(config)
     design = build_design(panel, spec)
     donors = np.arange(1, len(design.units))

@@ -50,7 +50,9 @@ figures.plot_lines(
     source=report.source("donor_pool_employment"),
     alt=figures.describe_gap(employment.synthetic["treated"], employment.synthetic["synthetic"],
                              names[config.municipality], fmt),
-    y_label=report.text("labels.index_points"), decimals=0, shade=(config.programme.start, config.programme.end),
+    y_label=report.text("labels.index", base=fmt.years(employment.analysis.fit_years[0],
+                                                      employment.analysis.fit_years[-1])),
+    decimals=0, shade=(config.programme.start, config.programme.end),
 )
 
 # %% exhibit="tbl-control-weights"
@@ -80,8 +82,8 @@ figures.plot_event_study(
 
 # %% exhibit="tbl-sensitivity"
 tables.table_rows(
-    effect.sensitivity_rows(employment.analysis, employment.did.estimate_pct, fmt),
-    (report.text("labels.analysis"), report.text("labels.estimate_points")), config.language, report.look,
+    effect.sensitivity_rows(employment.analysis, fmt),
+    (report.text("labels.analysis"), report.text("labels.estimate")), config.language, report.look,
     report.text("captions.sensitivity"), report.source("donor_pool_employment"))
 
 # %% exhibit="fig-unemployment"

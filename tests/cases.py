@@ -190,15 +190,15 @@ VESTRE_TOTEN_PROSE = {
             "månader, om lag 17 % av arbeidsstyrken i Raufoss Industripark. I tillegg forsvann arbeidsplassar hos "
             "leverandørar og i handel og tenester. Samstundes var {{ municipality }} kommune nær ved å bli registrert "
             "i ROBEK, registeret til staten over kommunar i økonomisk ubalanse.\n\nKommunen søkte fylkeskommunen om "
-            "status som omstillingskommune og fekk han innvilga. Programmet varte til nyttår 2017/18."),
+            "status som omstillingskommune og fekk han innvilga."),
         "capacity": (
             "Programmet har gitt kommunen eit tettare samarbeid med industrimiljøet i Raufoss Industripark og med "
             "SINTEF Raufoss Manufacturing. Kommunen har fått betre kjennskap til kva industrien treng, og bedriftene "
             "har fått røynsle med å søkje og gjennomføre utviklingsprosjekt med offentleg støtte."),
         "employment": (
-            "I Vestre Toten kjem skilnaden før programmet særleg av at industrien miste mange arbeidsplassar i "
-            "2008–2009. Føresetnaden om parallell utvikling held difor ikkje fullt ut, og overslaget må lesast med "
-            "varsemd."),
+            "I Vestre Toten miste industrien mange arbeidsplassar i 2008–2009, like før programmet. Overslaget må "
+            "lesast med varsemd: det flyttar seg med kva kommunar som er med i den syntetiske kontrollen (tabellen "
+            "over){% if not effect_clear %}, og skilnaden kan ikkje skiljast frå vanleg variasjon{% endif %}."),
         "lessons": (
             "- Det er enklare å skape vekst der det alt finst eit solid industrielt grunnlag.\n"
             "- Eit lite og ubyråkratisk program kan verke som katalysator når det samarbeider tett med "
@@ -233,16 +233,16 @@ VESTRE_TOTEN_PROSE = {
             "months, about 17 % of the workforce of Raufoss Industripark. Jobs were also lost at suppliers and in "
             "trade and services. At the same time {{ municipality }} municipality was close to being registered in "
             "ROBEK, the state's register of municipalities in financial imbalance.\n\nThe municipality applied to "
-            "the county for restructuring status and was granted it. The programme ran until New Year 2017/18."),
+            "the county for restructuring status and was granted it."),
         "capacity": (
             "The programme has given the municipality a closer partnership with the industry at Raufoss "
             "Industripark and with SINTEF Raufoss Manufacturing. The municipality knows better what the industry "
             "needs, and the businesses have learnt to apply for and carry out development projects with public "
             "support."),
         "employment": (
-            "In Vestre Toten the difference before the programme is mostly due to the jobs the industry lost in "
-            "2008–2009. The assumption of parallel development therefore does not fully hold, and the estimate must "
-            "be read with care."),
+            "In Vestre Toten the industry lost many jobs in 2008–2009, just before the programme. The estimate must "
+            "be read with care: it moves with the municipalities in the synthetic control (the table above)"
+            "{% if not effect_clear %}, and the difference cannot be told apart from normal variation{% endif %}."),
         "lessons": (
             "- It is easier to create growth where there is already a solid industrial base.\n"
             "- A small programme with little bureaucracy can act as a catalyst when it works closely with industrial "

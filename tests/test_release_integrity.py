@@ -161,3 +161,24 @@ def test_a_forced_draft_is_never_the_previous_version_of_a_final_release(project
     assert done.returncode == 0, done.stderr
     sidecar = json.loads((project / "dist" / f"{NAME}-2.0" / f"{NAME}-2.0.json").read_text(encoding="utf-8"))
     assert sidecar["release"]["previous"] == "1.0"
+
+
+def test_the_change_page_says_why_and_lists_every_changed_sentence(project):
+    from pypdf import PdfReader
+
+    lessons = project / "prose" / NAME / "lessons.md"
+    text = lessons.read_text(encoding="utf-8")
+    first = text.split(".")[0]  # the first sentence, as the analyst wrote it
+    lessons.write_text(text.replace(first, first + " (endret etter høringen)", 1), encoding="utf-8")
+    (project / "prose" / NAME / "changes.md").write_text(
+        "Kommunen ba om at lærdommene skulle presiseres.\n\nTallene er uendret.\n", encoding="utf-8")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "lessons after the hearing", date="2026-04-15T10:00:00+00:00")
+    done = evalreport(project, "release", "1.1", "--case", NAME)
+    assert done.returncode == 0, done.stderr
+    pages = [" ".join(p.extract_text().replace("\u00a0", " ").split())
+             for p in PdfReader(project / "dist" / f"{NAME}-1.1" / f"{NAME}-1.1.pdf").pages]
+    page = next(p for p in pages if "Endringer fra versjon 1.0" in p and "Innhold" not in p)
+    assert "Hvorfor Kommunen ba om at lærdommene skulle presiseres. Tallene er uendret." in page, page
+    assert "Endret tekst" in page and "(endret etter høringen)" in page, page
+    assert "(endret etter høringen)" in done.stdout  # the terminal lists the sentence too

@@ -87,9 +87,15 @@ class EffectSettings(_Strict):
                                                           "they may reach before the period, if the donor pool does.")
     significance: float = Field(0.10, gt=0, lt=1, description="The placebo p-value at or below which the report calls "
                                                               "an effect distinguishable from normal variation.")
-    noise_floor: float = Field(0.5, ge=0, description="The precision of the employment index, in index points: a "
-                                                      "fit before the programme closer than this counts as this close "
-                                                      "in the placebo test.")
+    noise_floor: float | None = Field(None, gt=0, description="Off by default (the studentised placebo test). A number "
+                                                             "switches to the classic post/pre-period MSPE ratio test, "
+                                                             "with a fit before the programme closer than this (index "
+                                                             "points) counted as this close; its size is not controlled "
+                                                             "(see make validate-method).")
+    series_break: int | None = Field(2015, ge=1995, description="The first year of a break in the employment "
+                                                                "statistics (SSB's a-ordningen from 2015), bridged by "
+                                                                "chain-linking each municipality's series with the "
+                                                                "median change that year; null for none.")
 
     @field_validator("fit_years", mode="before")
     @classmethod

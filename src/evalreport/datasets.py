@@ -64,11 +64,20 @@ class Case:
     provenance: dict[str, Provenance] = field(default_factory=dict)
 
     @property
+    def sample(self) -> dict | None:
+        """What in the inputs is not published, for the label every page of a sample report carries:
+        {"kinds": the statuses other than published, sorted; "partly": whether some data are
+        published}, from the datasets' records and every row's status; None when all is published."""
+        statuses = [p.status for p in self.provenance.values()]
+        for name in STATISTICS:
+            statuses += list(getattr(self, name)["status"].unique())
+        kinds = sorted(set(statuses) - {"published"})
+        return {"kinds": kinds, "partly": "published" in statuses} if kinds else None
+
+    @property
     def is_sample(self) -> bool:
         """True when any input is reconstructed or synthetic, in its record or in any row."""
-        if any(p.status != "published" for p in self.provenance.values()):
-            return True
-        return any((getattr(self, name)["status"] != "published").any() for name in STATISTICS)
+        return self.sample is not None
 
 
 def _doc(description: str, unit: str = "", example: str = "") -> dict:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 def summarise_funding_by_funder(funding: pd.DataFrame, funders: pd.DataFrame) -> pd.DataFrame:
@@ -123,72 +121,6 @@ def compute_change(series: pd.Series, first: int, last: int) -> tuple[float, flo
     """Change from `first` to `last`: (absolute, percent)."""
     absolute = float(series.loc[last] - series.loc[first])
     return absolute, absolute / float(series.loc[first]) * 100
-
-
-@dataclass(frozen=True)
-class DiffInDiff:
-    """A difference-in-differences estimate on log employment, with a placebo check."""
-
-    estimate_pct: float  # treated's change relative to the comparison areas, in percent
-    treated_change_pct: float
-    comparison_change_pct: float
-    placebo_pct: dict[str, float]  # the same estimate with each comparison area as if treated
-    pre_years: tuple[int, int]
-    post_years: tuple[int, int]
-    pre_trend_gap_pct: float  # treated minus comparison growth per year before the programme
-    trend_years: tuple[int, int] | None = None  # the years the pre-trend gap is measured over
-    controls: tuple[str, ...] = ()  # the comparison areas
-
-    @property
-    def placebo_rank(self) -> int:
-        """How many placebo estimates are at least as large in size as the real one."""
-        return sum(abs(p) >= abs(self.estimate_pct) for p in self.placebo_pct.values())
-
-
-def _log_change(series: pd.DataFrame, pre: list[int], post: list[int]) -> pd.Series:
-    logs = np.log(series)
-    return logs.loc[post].mean() - logs.loc[pre].mean()
-
-
-def estimate_diff_in_diff(levels: pd.DataFrame, treated: str, controls: list[str],
-                          pre_years: list[int], post_years: list[int]) -> DiffInDiff:
-    """Compare the treated area's change in log employment with the comparison areas' mean.
-
-    The change is the mean of log levels over `post_years` minus that over `pre_years`; each
-    comparison area has equal weight (a two-group, many-period DiD on logs). As a placebo, each
-    comparison area in turn is treated as if it had had the programme, against the others. The
-    pre-trend gap uses every year before the first post year, to show whether the areas moved
-    in parallel before the programme, the assumption the estimate rests on.
-    """
-    if not pre_years or not post_years or max(pre_years) >= min(post_years):
-        raise ValueError("difference-in-differences needs pre-period years before the post-period years")
-    missing = [y for y in [*pre_years, *post_years] if y not in levels.index]
-    if missing:
-        raise KeyError(f"employment is missing for year(s) {missing}")
-    change = _log_change(levels[[treated, *controls]], pre_years, post_years)
-    estimate = change[treated] - change[controls].mean()
-    placebo = {}
-    for control in controls:
-        others = [c for c in controls if c != control]
-        if others:
-            placebo[control] = float((np.exp(change[control] - change[others].mean()) - 1) * 100)
-    before = [y for y in levels.index if y < min(post_years)]
-    gap = float("nan")
-    if len(before) >= 2:
-        logs = np.log(levels.loc[before, [treated, *controls]])
-        slopes = logs.apply(lambda column: np.polyfit(before, column, 1)[0])
-        gap = float((slopes[treated] - slopes[controls].mean()) * 100)
-    return DiffInDiff(
-        estimate_pct=float((np.exp(estimate) - 1) * 100),
-        treated_change_pct=float((np.exp(change[treated]) - 1) * 100),
-        comparison_change_pct=float((np.exp(change[controls].mean()) - 1) * 100),
-        placebo_pct=placebo,
-        pre_years=(min(pre_years), max(pre_years)),
-        post_years=(min(post_years), max(post_years)),
-        pre_trend_gap_pct=gap,
-        trend_years=(before[0], before[-1]) if len(before) >= 2 else None,
-        controls=tuple(controls),
-    )
 
 
 def sum_over_years(statistics: pd.DataFrame, value: str, region: str, first: int, last: int) -> float:

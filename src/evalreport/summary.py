@@ -65,13 +65,6 @@ def employment_levels(config: ReportConfig, case: Case) -> pd.DataFrame:
                                     years=range(config.period.start, config.period.end + 1))
 
 
-def estimate_programme_effect(config: ReportConfig, levels: pd.DataFrame) -> indicators.DiffInDiff:
-    """Difference-in-differences from the configured pre-years to the programme's years, against the
-    comparison municipalities (see ReportConfig.effect_controls)."""
-    return indicators.estimate_diff_in_diff(levels, config.municipality, config.effect_controls, config.pre_years,
-                                            config.programme_years)
-
-
 def programme_projects(config: ReportConfig, case: Case) -> pd.DataFrame:
     """Projects per focus area (the administration area left out), with a total row."""
     excluded = (config.administration_area,) if config.administration_area else ()

@@ -9,11 +9,10 @@ import datetime as dt
 
 import pandas as pd
 
-from evalreport.chapters import appendix, employment, goals, introduction, other_indicators, process, summary
+from evalreport.chapters import appendix, goals, introduction, other_indicators, process, summary
 from evalreport.config import ReportConfig
 from evalreport.datasets import Provenance
 from evalreport.formatting import Formatter
-from evalreport.indicators import DiffInDiff
 from evalreport.summary import KeyFigures, Observation
 
 NBSP = "\u00a0"
@@ -44,8 +43,10 @@ def key_figures(**changes) -> KeyFigures:
     return KeyFigures(**figures)
 
 
-EFFECT = {"effect_available": True, "effect_points": "4,8", "effect_higher": True, "effect_fit_years": "2000–2010",
-          "effect_range": "−1,2 til +6,2", "effect_clear": False, "effect_p": "0,30", "effect_donors": "354"}
+EFFECT = {"effect_available": True, "effect_identified": True, "effect_points": "4,1", "effect_higher": True,
+          "effect_fit_years": "2000–2010", "effect_post_years": "2011–2017", "effect_range": "−1,0 til +4,7",
+          "effect_range_did": "−5,9 %", "effect_clear": False, "effect_p": "0,48", "effect_loo_most": "Kommune",
+          "effect_loo_without_most": "−1,0", "effect_data_synthetic": True, "effect_donors": "354"}
 
 
 # --- 10: the summary ------------------------------------------------------------------------------
@@ -158,13 +159,19 @@ def test_goals_values_count_the_goals_reached_and_share_the_summarys_job_values(
 
 
 def test_difference_in_differences_as_printed():
-    did = DiffInDiff(estimate_pct=5.123, treated_change_pct=8.0, comparison_change_pct=2.7,
-                     placebo_pct={"3442": 6.0, "3407": -1.0}, pre_years=(2010, 2010), post_years=(2011, 2013),
-                     pre_trend_gap_pct=-0.44, trend_years=(2007, 2010), controls=("3442", "3407"))
-    names = {"3443": "Vestre Toten", "3442": "Østre Toten", "3407": "Gjøvik", "0": "Hele landet"}
-    values = employment.did_values(did, make_config(), Formatter("nb"), names)
+    from types import SimpleNamespace
+
+    from evalreport.effect import _did_glue
+
+    facts = {"estimate_pct": 5.123, "treated_change_pct": 8.0, "controls_change_pct": 2.7,
+             "placebo_pct": {"3442": 6.0, "3407": -1.0}, "placebo_at_least_as_large": 1, "pre_years": [2010, 2010],
+             "post_years": [2011, 2013], "controls": ["3442", "3407"],
+             "trend": {"first": 2007, "last": 2010, "gap_pct": -0.44}}
+    names = {"3443": "Vestre Toten", "3442": "Østre Toten", "3407": "Gjøvik", "0": "Hele landet", "1111": "Kommune X"}
+    values = _did_glue(SimpleNamespace(did_facts=facts, did_left_out=["1111"]), Formatter("nb"), names.get, "og")
+    assert values["did_available"] is True
     assert values["did_controls"] == "Østre Toten og Gjøvik"
-    assert values["did_left_out"] == "Hele landet"  # in the comparison, not among the controls
+    assert values["did_left_out"] == "Kommune X"  # left out of the controls for spill-over
     assert values["did_pre"] == "2010" and values["did_post"] == "2011–2013"
     assert values["did_estimate"] == f"+5,1{NBSP}%" and values["did_better"] is True
     assert values["did_comparison_change"] == f"+2,7{NBSP}%"
@@ -174,14 +181,15 @@ def test_difference_in_differences_as_printed():
     assert values["did_trend_stronger"] is False  # the municipality grew 0.44 points a year less before
 
 
-def test_difference_in_differences_without_placebos_or_trend():
-    did = DiffInDiff(estimate_pct=-2.0, treated_change_pct=-1.0, comparison_change_pct=1.0, placebo_pct={},
-                     pre_years=(2009, 2010), post_years=(2011, 2013), pre_trend_gap_pct=0.0, trend_years=None,
-                     controls=("3442",))
-    values = employment.did_values(did, make_config(comparison=["0528"]), Formatter("en"), {"3442": "Østre Toten"})
-    assert values["did_pre"] == "2009–2010" and values["did_left_out"] is None
-    assert values["did_better"] is False and values["did_placebo_possible"] is False
-    assert values["did_trend_known"] is False and values["did_trend_gap"] is None
+def test_difference_in_differences_without_controls_is_not_available():
+    from types import SimpleNamespace
+
+    from evalreport.effect import _did_glue
+
+    values = _did_glue(SimpleNamespace(did_facts=None, did_left_out=["3442", "3407"]), Formatter("en"),
+                       {"3442": "Østre Toten", "3407": "Gjøvik"}.get, "and")
+    assert values["did_available"] is False and values["did_left_out"] == "Østre Toten and Gjøvik"
+    assert values["did_estimate"] is None and values["did_placebo_possible"] is None
 
 
 # --- 60: other indicators --------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -395,84 +394,3 @@ def test_value_in(dwellings):
 def test_value_in_raises_when_absent(dwellings):
     with pytest.raises(KeyError, match="2017"):
         indicators.value_in(dwellings, "dwellings_completed", "3442", 2017)
-
-
-# --- difference in differences -------------------------------------------------------------------
-
-
-def _panel(columns: dict[str, list[float]], first_year: int = 2008) -> pd.DataFrame:
-    length = len(next(iter(columns.values())))
-    return pd.DataFrame(columns, index=range(first_year, first_year + length), dtype=float)
-
-
-def test_diff_in_diff_treated_grows_ten_percent_more():
-    # Controls flat; treated 100 -> 110 in every post year.
-    levels = _panel({"T": [100, 100, 100, 110, 110, 110],
-                     "A": [200, 200, 200, 200, 200, 200],
-                     "B": [50, 50, 50, 50, 50, 50]})
-    did = indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], [2008, 2009, 2010], [2011, 2012, 2013])
-    # change(T) = ln 110 - ln 100 = ln 1.1; change(A) = change(B) = 0; exp(ln 1.1 - 0) - 1 = 10 %
-    assert did.estimate_pct == pytest.approx(10.0)
-    assert did.treated_change_pct == pytest.approx(10.0)
-    assert did.comparison_change_pct == pytest.approx(0.0, abs=1e-12)
-    # Each control against the other: exp(0 - 0) - 1 = 0
-    assert did.placebo_pct == pytest.approx({"A": 0.0, "B": 0.0}, abs=1e-12)
-    assert did.placebo_rank == 0  # no placebo as large as 10 %
-    # All areas flat before 2011: log slopes 0 - 0 = 0
-    assert did.pre_trend_gap_pct == pytest.approx(0.0, abs=1e-9)
-    assert did.pre_years == (2008, 2010)
-    assert did.post_years == (2011, 2013)
-
-
-def test_diff_in_diff_with_moving_controls_and_placebos():
-    # A: 100 -> 121 (ln 1.21 = 2 ln 1.1); B flat; comparison mean change = (2 ln 1.1 + 0) / 2 = ln 1.1.
-    # T: 100 -> 121, so estimate = exp(2 ln 1.1 - ln 1.1) - 1 = 10 %.
-    levels = _panel({"T": [100, 100, 121, 121],
-                     "A": [100, 100, 121, 121],
-                     "B": [100, 100, 100, 100]})
-    did = indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], [2008, 2009], [2010, 2011])
-    assert did.estimate_pct == pytest.approx(10.0)
-    assert did.treated_change_pct == pytest.approx(21.0)  # 121 / 100 - 1
-    assert did.comparison_change_pct == pytest.approx(10.0)  # exp(ln 1.1) - 1
-    # Placebo A vs B: exp(2 ln 1.1 - 0) - 1 = 21 %; B vs A: exp(0 - 2 ln 1.1) - 1 = 1/1.21 - 1 = -17.355... %
-    assert did.placebo_pct["A"] == pytest.approx(21.0)
-    assert did.placebo_pct["B"] == pytest.approx(-17.355372, rel=1e-6)
-    assert did.placebo_rank == 2  # |21| >= 10 and |-17.36| >= 10
-
-
-def test_diff_in_diff_single_control_has_no_placebo():
-    levels = _panel({"T": [100, 110], "A": [100, 100]})
-    did = indicators.estimate_diff_in_diff(levels, "T", ["A"], [2008], [2009])
-    assert did.estimate_pct == pytest.approx(10.0)  # 110 / 100 - 1
-    assert did.placebo_pct == {}
-    assert math.isnan(did.pre_trend_gap_pct)  # only one year before 2009: no slope
-
-
-def test_diff_in_diff_pre_trend_gap_uses_every_year_before_post():
-    # Log levels grow linearly before 2011: T by 0.05 a year, A by 0.01, B by 0.03.
-    # Gap = (0.05 - (0.01 + 0.03) / 2) * 100 = 3.0, and it uses 2008-2010 although pre_years is only [2010].
-    years = np.arange(3)
-    levels = pd.DataFrame(
-        {"T": 100 * np.exp(0.05 * years), "A": 100 * np.exp(0.01 * years), "B": 100 * np.exp(0.03 * years)},
-        index=[2008, 2009, 2010],
-    )
-    post = pd.DataFrame({"T": [150.0], "A": [150.0], "B": [150.0]}, index=[2011])
-    levels = pd.concat([levels, post])
-    did = indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], [2010], [2011])
-    assert did.pre_trend_gap_pct == pytest.approx(3.0)
-
-
-@pytest.mark.parametrize(
-    "pre, post",
-    [([2010], [2010]), ([2011], [2010]), ([2008, 2011], [2010, 2012]), ([], [2011]), ([2008], [])],
-)
-def test_diff_in_diff_raises_when_pre_is_not_before_post(pre, post):
-    levels = _panel({"T": [100, 100, 100, 110, 110], "A": [100] * 5, "B": [100] * 5})
-    with pytest.raises(ValueError, match="before"):
-        indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], pre, post)
-
-
-def test_diff_in_diff_raises_on_missing_year():
-    levels = _panel({"T": [100, 110], "A": [100, 100], "B": [100, 100]})  # 2008-2009 only
-    with pytest.raises(KeyError, match="2010"):
-        indicators.estimate_diff_in_diff(levels, "T", ["A", "B"], [2008], [2009, 2010])

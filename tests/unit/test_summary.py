@@ -218,21 +218,9 @@ def test_key_figure_rows_leave_out_rows_without_data(case):
     assert rows["New jobs"] == "0"
 
 
-def test_estimate_programme_effect_pre_years_from_the_configuration(case):
-    config = make_config(effect_pre_years=[2009, 2010])
-    levels = summary.employment_levels(config, case)
-    assert list(levels.columns) == ["3443", "3442", "3407"]  # municipality first
-    did = summary.estimate_programme_effect(config, levels)
-    assert did.pre_years == (2009, 2010)
-    assert did.post_years == (2011, 2012)
-
-
-def test_estimate_programme_effect_starts_from_the_year_before_the_programme(case):
-    config = make_config(base_year=2009)  # the chart's index base does not move the estimate
-    levels = summary.employment_levels(config, case)
-    did = summary.estimate_programme_effect(config, levels)
-    assert did.pre_years == (2010, 2010)
-    assert did.estimate_pct == pytest.approx(10.0)  # 1000 -> 1100, controls flat
+def test_the_did_pre_years_come_from_the_configuration_or_the_year_before_the_programme():
+    assert make_config(effect_pre_years=[2009, 2010]).pre_years == [2009, 2010]
+    assert make_config(base_year=2009).pre_years == [2010]  # the chart's index base does not move them
 
 
 def test_employment_levels_cover_every_year_of_the_period(case):

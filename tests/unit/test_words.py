@@ -73,3 +73,18 @@ def test_numbers_are_written_with_each_languages_units():
     assert Formatter("nb").mnok(22_000_000) == "22,0\u00a0mill.\u00a0kr"
     assert Formatter("en").mnok(22_000_000) == "NOK\u00a022.0\u00a0million"
     assert Formatter("nn").number_word(1) == "eitt" and Formatter("nb").number_word(1) == "ett"
+
+
+def test_a_sample_report_says_what_its_data_are():
+    # Issue 18: «bygger delvis på rekonstruerte og syntetiske data» was printed when every dataset
+    # was synthetic and none reconstructed.
+    from evalreport.pipeline.document import sample_label
+
+    assert sample_label("nb", {"kinds": ["synthetic"], "partly": False})["sample_footer"] == \
+        "Eksempelrapport – bygger på syntetiske data"
+    assert sample_label("nb", {"kinds": ["reconstructed", "synthetic"], "partly": True})["sample_footer"] == \
+        "Eksempelrapport – bygger delvis på rekonstruerte og syntetiske data"
+    assert sample_label("nn", {"kinds": ["reconstructed"], "partly": True})["sample_notice"].startswith(
+        "Dette er ein eksempelrapport. Han byggjer delvis på rekonstruerte data og er ikkje")
+    assert sample_label("en", {"kinds": ["synthetic"], "partly": False})["sample_footer"] == \
+        "Sample report – based on synthetic data"

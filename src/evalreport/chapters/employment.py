@@ -1,6 +1,7 @@
 """Chapter 50, employment and unemployment (Sysselsetting og arbeidsledighet): employment by place of
 work against the comparison areas, the estimate of the programme's effect (synthetic control, with
-its placebos and sensitivity, and difference-in-differences as a cross-check), and unemployment."""
+its placebos and sensitivity, and difference-in-differences as a cross-check: see evalreport.effect),
+and unemployment."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ class Employment:
 
     levels: pd.DataFrame  # employed by place of work, a column per region, the municipality first
     index: pd.DataFrame  # the same, base year = 100
-    did: indicators.DiffInDiff  # against the comparison municipalities
     unemployment: pd.DataFrame  # per cent, the municipality and the comparison areas that have figures
     analysis: effect.Analysis
     synthetic: pd.DataFrame  # the municipality ('treated') and its synthetic control, index points
@@ -44,7 +44,6 @@ def compute(config: ReportConfig, case: Case, analysis: effect.Analysis) -> Empl
     regions = [code] + [c for c in config.comparison if c in set(case.unemployment["region_code"])]
     return Employment(
         levels=levels, index=indicators.compute_index(levels, config.base_year),
-        did=key_figures.estimate_programme_effect(config, levels),
         unemployment=indicators.select_series(case.unemployment, "unemployed_pct", regions,
                                               years=range(config.period.start, config.period.end + 1)),
         analysis=analysis, synthetic=effect.frame_of_levels(analysis),
@@ -54,8 +53,9 @@ def compute(config: ReportConfig, case: Case, analysis: effect.Analysis) -> Empl
 
 
 def values(employment: Employment, config: ReportConfig, fmt: Formatter, names: dict[str, str], name) -> dict:
-    """Everything chapter 50 prints: the employment levels, the difference-in-differences and the
-    effect analysis (`name(code)` names any municipality, `names` the report's own areas)."""
+    """Everything chapter 50 prints: the employment levels and the effect analysis, its
+    difference-in-differences cross-check included (`name(code)` names any municipality, `names` the
+    report's own areas)."""
     own = employment.levels[config.municipality].dropna()
     return {
         "base_year": str(config.base_year),
@@ -63,32 +63,7 @@ def values(employment: Employment, config: ReportConfig, fmt: Formatter, names: 
         "employment_latest": fmt.number(own.iloc[-1]),
         "employment_latest_year": str(own.index[-1]),
         "series_break_in_period": config.period.start < SERIES_BREAK <= config.period.end,
-        **did_values(employment.did, config, fmt, names),
         **effect.glue_values(employment.analysis, config, fmt, name),
-    }
-
-
-def did_values(did: indicators.DiffInDiff, config: ReportConfig, fmt: Formatter, names: dict[str, str]) -> dict:
-    """The difference-in-differences as the text prints it: the years, the changes, the estimate and
-    its direction, the placebos and the trend before the programme."""
-    conjunction = words.text(fmt.language, "words.and")
-    pre, trend = did.pre_years, did.trend_years
-    return {
-        "did_controls": fmt.join([names[c] for c in did.controls], conjunction),
-        "did_left_out": fmt.join([names[c] for c in config.comparison if c not in did.controls], conjunction) or None,
-        "did_pre": fmt.years(*pre) if pre[0] != pre[1] else str(pre[0]),
-        "did_post": fmt.years(*did.post_years),
-        "did_treated_change": fmt.percent(did.treated_change_pct, 1, signed=True),
-        "did_comparison_change": fmt.percent(did.comparison_change_pct, 1, signed=True),
-        "did_estimate": fmt.percent(did.estimate_pct, 1, signed=True),
-        "did_better": did.estimate_pct > 0,
-        "did_placebo_count": fmt.number_word(len(did.placebo_pct)),
-        "did_placebo_possible": len(did.placebo_pct) > 0,
-        "did_placebo_rank": fmt.number_word(did.placebo_rank),
-        "did_trend_known": trend is not None,
-        "did_trend_years": fmt.years(*trend) if trend else None,
-        "did_trend_gap": fmt.number(abs(did.pre_trend_gap_pct), 1) if trend else None,
-        "did_trend_stronger": bool(did.pre_trend_gap_pct > 0) if trend else None,
     }
 
 

@@ -15,8 +15,9 @@ from evalreport.formatting import for_language
 # published before its date (a 2018 report cannot cite a 2022 study): (key in the catalogue, date).
 REFERENCES = (("references.telemarksforsking_2022", dt.date(2022, 12, 31)),)
 # The values of the effect analysis the summary prints (effect.glue_values gives them all).
-EFFECT_VALUES = ("effect_available", "effect_points", "effect_higher", "effect_fit_years", "effect_range",
-                 "effect_clear", "effect_p")
+EFFECT_VALUES = ("effect_available", "effect_identified", "effect_points", "effect_higher", "effect_fit_years",
+                 "effect_post_years", "effect_range", "effect_range_did", "effect_clear", "effect_p",
+                 "effect_loo_most", "effect_loo_without_most", "effect_data_synthetic")
 
 
 def references_before(language: str, date: dt.date) -> list[str]:

@@ -29,6 +29,20 @@ def add_parser(sub) -> argparse.ArgumentParser:
                         help="years whose outcome MSPE chooses the predictor weights (default: every year before --start)")
     parser.add_argument("--donors", default=None, metavar="UNIT,UNIT,...", help="the units to build the control from "
                         "(default: every other unit)")
+    parser.add_argument("--effect-years", default=None, metavar="YEARS",
+                        help="the effect window the estimate and the test are about, e.g. 2011-2017 (default: every "
+                             "year from --start); later years are reported as their own window")
+    parser.add_argument("--index", default=None, metavar="YEARS",
+                        help="take the outcome as an index, each unit's mean over YEARS = 100 (the report uses its fit "
+                             "years)")
+    parser.add_argument("--series-break", default=None, metavar="YEAR",
+                        help="bridge a break in the statistics from YEAR on: chain-link every unit's outcome with the "
+                             "median change that year (the report's rule for SSB's 2015 break)")
+    parser.add_argument("--v-floor", default="0", metavar="SHARE",
+                        help="the least share of an equal weight each predictor keeps in V (default 0: any V)")
+    parser.add_argument("--noise-floor", default=None, metavar="POINTS",
+                        help="use the post/pre-period MSPE ratio test with pre-period RMSPEs below POINTS counted as "
+                             "POINTS instead of the studentised test (off by default; its size is not controlled)")
     parser.add_argument("--json", default=None, metavar="OUT.json", help="write the full result here")
     parser.add_argument("--workers", default="1", help="processes for the placebo fits (default 1)")
     parser.add_argument("--cache", default=None, metavar="DIR", help="reuse results for the same data and options")
@@ -39,8 +53,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from evalreport.methods.panel import Specification, parse_predictor, parse_years, read_panel
-    from evalreport.methods.synth import estimate_synthetic_control
+    from evalreport.methods.panel import (Panel, Specification, bridge_series_break, parse_predictor, parse_years,
+                                          read_panel)
+    from evalreport.methods.synth import Inference, estimate_synthetic_control
 
     started = time.perf_counter()
     start = _integer(args.start, "--start", "a year such as 2011")
@@ -51,10 +66,27 @@ def run(args: argparse.Namespace) -> int:
     fit_years = parse_years(args.fit, f"--fit {args.fit!r}") if args.fit else None
     donors = tuple(d.strip() for d in args.donors.split(",") if d.strip()) if args.donors else None
     columns = [args.outcome, *(p.column for p in predictors)]
+    effect_years = parse_years(args.effect_years, f"--effect-years {args.effect_years!r}") if args.effect_years else None
+    index_years = parse_years(args.index, f"--index {args.index!r}") if args.index else None
+    v_floor = _number(args.v_floor, "--v-floor", "a share from 0 to below 1, such as 0.1")
+    if not 0 <= v_floor < 1:
+        raise ConfigError(f"--v-floor {args.v_floor}: give a share from 0 to below 1")
+    noise_floor = _number(args.noise_floor, "--noise-floor", "index points such as 0.5") if args.noise_floor else None
+    if noise_floor is not None and noise_floor <= 0:
+        raise ConfigError(f"--noise-floor {args.noise_floor}: give a positive number")
     panel = read_panel(args.panel, args.unit, args.time, columns)
+    if args.series_break:
+        year = _integer(args.series_break, "--series-break", "a year such as 2015")
+        try:
+            bridged = bridge_series_break(panel.values[args.outcome], panel.times, year)
+        except ValueError as exc:
+            raise ConfigError(f"--series-break {year}: {exc}") from None
+        panel = Panel(panel.units, panel.times, {**panel.values, args.outcome: bridged}, panel.source)
     spec = Specification(outcome=args.outcome, treated=str(args.treated).strip(), start=start,
-                         predictors=predictors, fit_years=fit_years, donors=donors)
-    result = estimate_synthetic_control(panel, spec, workers=workers, cache_dir=args.cache)
+                         predictors=predictors, fit_years=fit_years, donors=donors, effect_years=effect_years,
+                         index_years=index_years)
+    result = estimate_synthetic_control(panel, spec, Inference(v_floor=v_floor, noise_floor=noise_floor),
+                                        workers=workers, cache_dir=args.cache)
     seconds = time.perf_counter() - started
     print(format_summary(result, seconds))
     if args.json:
@@ -68,16 +100,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_summary(result, seconds: float) -> str:
-    """A readable summary: the estimate, its uncertainty, the fit, the weights."""
+    """A readable summary: the estimate with its window, its uncertainty, the fit, the weights."""
+    from evalreport.methods.synth import summarise_leave_one_out
+
     post = result.post_years
+    effect = f"{result.att:,.2f}" if result.identified else (
+        f"not identified ({result.att_range[0]:,.2f} to {result.att_range[1]:,.2f} over equally good fits)")
     lines = [f"Synthetic control for {result.treated}, {result.outcome}, from {result.start}",
-             f"  effect (mean gap {post[0]}-{post[-1]}): {result.att:,.2f}",
-             f"  pre-period RMSPE: {result.pre_rmspe:,.3f}"]
+             f"  effect (mean gap {post[0]}-{post[-1]}): {effect}"]
+    after = result.windows.get("after")
+    if after:
+        lines.append(f"  after the effect window (mean gap {after['first']}-{after['last']}): {after['mean_gap']:,.2f}")
+    lines.append(f"  pre-period RMSPE: {result.pre_rmspe:,.3f}")
+    if result.prediction_rmspe is not None:
+        lines.append(f"  cross-validated pre-period RMSPE: {result.prediction_rmspe:,.3f}")
     if result.placebo is not None:
         p = result.placebo
-        lines.append(f"  placebo test: rank {p.rank} of {p.units}, p = {p.p_value:.3f} (post/pre-period MSPE ratio)")
+        what = {"studentised_att": f"|mean gap {post[0]}-{post[-1]}| / cross-validated pre-period RMSPE",
+                "ratio": "post/pre-period MSPE ratio, with the declared noise floor"}.get(p.statistic, p.statistic)
+        lines.append(f"  placebo test: rank {p.rank} of {p.units}, p = {p.p_value:.3f} ({what})")
         for key, sub in p.excluded.items():
-            lines.append(f"    without placebos fitting over {key} worse: rank {sub['rank']} of {sub['units']}, "
+            lines.append(f"    without placebos predicted over {key} worse: rank {sub['rank']} of {sub['units']}, "
                          f"p = {sub['p_value']:.3f}")
     if result.interval is not None:
         i = result.interval
@@ -86,7 +129,16 @@ def format_summary(result, seconds: float) -> str:
         elif i.low is None:
             lines.append(f"  {i.level:.0%} interval for a constant effect: too few units to bound it")
         else:
-            lines.append(f"  {i.level:.0%} interval for a constant effect: {i.low:,.2f} to {i.high:,.2f}")
+            lines.append(f"  {i.level:.0%} interval for a constant effect {post[0]}-{post[-1]}: {i.low:,.2f} to {i.high:,.2f}")
+    loo = summarise_leave_one_out(result.sensitivity.get("leave_one_out", {}), result.att)
+    if loo:
+        lines.append(f"  leaving out one donor with weight: {loo['low']:,.2f} to {loo['high']:,.2f}; most without "
+                     f"{loo['most_influential']} ({loo['att_without_it']:,.2f})")
+    in_time = result.sensitivity.get("in_time_placebo")
+    if in_time:
+        largest = f"{in_time['max_abs_gap']:,.2f} in {in_time['max_abs_year']}" if in_time["identified"] else "not identified"
+        lines.append(f"  in-time placebo from {in_time['start']}: largest gap {largest}, RMSPE {in_time['rmspe']:,.2f} "
+                     f"({in_time['first']}-{in_time['last']})")
     lines.append("  weights: " + ", ".join(f"{u} {w:.3f}" for u, w in sorted(result.weights.items(), key=lambda x: -x[1])
                                            if w >= 0.001))
     lines.append("  predictors (treated / synthetic):")
@@ -96,6 +148,18 @@ def format_summary(result, seconds: float) -> str:
         lines.append(f"  note: {note}")
     lines.append(f"  {seconds:.2f} s")
     return "\n".join(lines)
+
+
+def _number(text: str, option: str, example: str) -> float:
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise ConfigError(f"{option} {text!r}: expected {example}") from None
+    import math
+
+    if not math.isfinite(value):
+        raise ConfigError(f"{option} {text!r}: expected {example}")
+    return value
 
 
 def _integer(text: str, option: str, example: str) -> int:

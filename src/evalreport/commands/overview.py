@@ -53,6 +53,7 @@ class ProgrammeRow:
     high: float | None
     sample: bool
     built_at: str
+    sample_kinds: tuple[str, ...] = ("reconstructed", "synthetic")  # what of its data is not published
 
     @property
     def clear(self) -> bool:
@@ -83,7 +84,8 @@ def read_row(case: str, sidecar: dict) -> ProgrammeRow:
             significance=float(estimate.get("significance", parameters["effect"]["significance"])),
             level=estimate.get("interval_level"), low=estimate.get("interval_low"), high=estimate.get("interval_high"),
             # A sidecar that does not say is taken as sample data: the overview never claims more than it knows.
-            sample=bool(sidecar.get("sample", True)), built_at=sidecar.get("provenance", {}).get("built_at", ""))
+            sample=bool(sidecar.get("sample", True)), built_at=sidecar.get("provenance", {}).get("built_at", ""),
+            sample_kinds=tuple((sidecar.get("sample_data") or {}).get("kinds") or ("reconstructed", "synthetic")))
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"build/{case}.json: not a report's sidecar as this version writes it ({type(exc).__name__}: "
                           f"{exc}); build the report again with 'make report CASE={case}'") from None
@@ -225,6 +227,9 @@ def compose(rows: list[ProgrammeRow], missing: list[str], language: str, title: 
         chapter("about", [word("about_text")]),
     ]
     fixed = {**words.section(language, "document"), "final_evaluation": word("kicker"),
+             "sample_footer": document.sample_label(language, {
+                 "kinds": sorted({k for r in rows if r.sample for k in r.sample_kinds}) or ["synthetic"],
+                 "partly": True})["sample_footer"],
              "sample_notice": word("sample_notice")}
     before, _, after = fixed["page"].partition("{page}")
     created = max((r.built_at for r in rows), default="") or f"{dt.date.today().isoformat()}T12:00:00+00:00"

@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,7 +237,8 @@ def release_report(project: Project, config_path: Path, version: str, force: boo
                 f"version {previous.version} of {name}, the release this one would be compared with, is not as it "
                 f"was released: {'; '.join(problems)}. Restore {project.relative(previous.files[0].parent)} from "
                 "the copy the council got (or your archive), then release again; nothing was written to dist/.")
-    release = Release(version, previous and previous.version, previous and previous.sidecar)
+    reasons = release_reasons(plan, previous) if previous is not None else ()
+    release = Release(version, previous and previous.version, previous and previous.sidecar, reasons)
     log.info("Building version %s of %s%s ...", version, name, f" (previous: {previous.version})" if previous else "")
     result = build.build(plan.as_release(release), LocalExecutor(jobs), then=_published_outputs)
     contents = result.after
@@ -249,6 +251,30 @@ def release_report(project: Project, config_path: Path, version: str, force: boo
     sums = write_release(folder, dict(zip(files, contents)))
     return ReleaseResult(version, sidecar["release"]["date"], previous and previous.version, folder, tuple(files),
                          tuple(sums), result.pages, sidecar["release"]["changes"])
+
+
+CHANGES_FILE = "changes.md"  # in the case's prose folder: why this release differs from the previous one
+
+
+def release_reasons(plan: Plan, previous: Released) -> tuple[str, ...]:
+    """Why this release differs from `previous`, in the analyst's words, for the change page: the
+    paragraphs of prose/<case>/changes.md if the analyst wrote it, else the messages of the commits
+    since the previous release that changed the report's inputs (none if there is no such history)."""
+    written = plan.prose_dir / CHANGES_FILE
+    if written.is_file():
+        text = written.read_text(encoding="utf-8")
+        return tuple(" ".join(paragraph.split()) for paragraph in re.split(r"\n\s*\n", text) if paragraph.strip())
+    since = (previous.sidecar.get("provenance") or {}).get("git_commit")
+    if not since or not plan.git.get("commit"):
+        return ()
+    inputs = [name for name in plan.inputs if (plan.project.root / name).exists()]
+    try:
+        done = subprocess.run(["git", "log", "--format=%s", f"{since}..HEAD", "--", *inputs], cwd=plan.project.root,
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return tuple(line.strip() for line in reversed(done.stdout.splitlines()) if line.strip()) \
+        if done.returncode == 0 else ()
 
 
 def _published_outputs(plan: Plan) -> list[bytes]:

@@ -71,3 +71,38 @@ def estimate_diff_in_diff(panel: Panel, spec: Specification, inference: Inferenc
         weights={u: 1.0 / len(donors) for u in donors}, placebo=placebo, interval=interval,
         notes=(f"Log points: an att of {att:.3f} means about {(math.exp(att) - 1) * 100:.1f} % relative to the donors.",),
         seconds=time.perf_counter() - started)
+
+
+def describe_changes(panel: Panel, spec: Specification, pre_years: tuple[int, ...],
+                     post_years: tuple[int, ...]) -> dict:
+    """The numbers behind a DiD, for a text: the treated unit's and the controls' mean change from the
+    pre-years to the post-years (per cent, from the mean of logs), and the pre-trend gap: the
+    treated unit's log-linear growth per year minus the controls' mean, over every year before the
+    post-years (None with fewer than two)."""
+    donors, _ = check_specification(panel, spec, min_donors=1)
+    units = [spec.treated, *donors]
+    logs = np.log(panel.column(spec.outcome, units))
+    times = list(panel.times)
+    pre = [times.index(t) for t in pre_years]
+    post = [times.index(t) for t in post_years]
+    change = logs[post].mean(axis=0) - logs[pre].mean(axis=0)
+    before = [i for i, t in enumerate(times) if t < min(post_years)]
+    trend = None
+    if len(before) >= 2:
+        years = np.array([times[i] for i in before], dtype=float)
+        slopes = np.polyfit(years, logs[before], 1)[0]
+        trend = {"first": times[before[0]], "last": times[before[-1]],
+                 "gap_pct": float((slopes[0] - slopes[1:].mean()) * 100)}
+    placebo = {}
+    for j in range(1, len(units)):
+        others = [i for i in range(1, len(units)) if i != j]
+        if others:
+            placebo[units[j]] = float((math.exp(change[j] - change[others].mean()) - 1) * 100)
+    estimate = float((math.exp(change[0] - change[1:].mean()) - 1) * 100)
+    return {"treated_change_pct": float((math.exp(change[0]) - 1) * 100),
+            "controls_change_pct": float((math.exp(change[1:].mean()) - 1) * 100),
+            "estimate_pct": estimate, "controls": donors,
+            "pre_years": [min(pre_years), max(pre_years)], "post_years": [min(post_years), max(post_years)],
+            "placebo_pct": placebo,
+            "placebo_at_least_as_large": sum(abs(v) >= abs(estimate) for v in placebo.values()),
+            "trend": trend}

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evalreport.errors import ConfigError, DatasetError
+from evalreport.readers import Layout, read_table
 
 YEARS = re.compile(r"^\s*(\d{1,4})(?:\.0+)?\s*(?:-\s*(\d{1,4})(?:\.0+)?\s*)?$")
 MAX_PROBLEMS = 20  # listed in one message; the rest are counted
@@ -35,7 +36,11 @@ class Predictor:
 class Specification:
     """What to estimate. `fit_years` (default: every year before `start`) are the years whose
     outcome MSPE chooses the predictor weights; `donors` (default: every other unit) the units
-    the counterfactual may be built from."""
+    the counterfactual may be built from; `effect_years` the years the estimate is the mean gap
+    over (default: every year from the start); later years are reported as a window of their own;
+    `index_years`, if given, turn the outcome into an index (each unit's mean over those years =
+    100) before anything is fitted, so units of every size compare, and a cross-validation fold
+    that leaves years out re-bases the index on the years it keeps."""
 
     outcome: str
     treated: str
@@ -43,6 +48,8 @@ class Specification:
     predictors: tuple[Predictor, ...] = ()
     fit_years: tuple[int, ...] | None = None
     donors: tuple[str, ...] | None = None
+    effect_years: tuple[int, ...] | None = None  # the effect window (default: every year from the start)
+    index_years: tuple[int, ...] | None = None  # if set, the outcome is an index: each unit's mean over them = 100
 
 
 @dataclass(frozen=True)
@@ -139,8 +146,6 @@ def frame_to_panel(frame: pd.DataFrame, unit: str, time: str, columns: list[str]
 
 def read_panel(path: str | Path, unit: str, time: str, columns: list[str]) -> Panel:
     """Read a long-form CSV or .xlsx panel (one row per unit and time) and check its values."""
-    from evalreport.readers import Layout, read_table
-
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"{path}: no such file; give the panel's path with --panel")
@@ -184,6 +189,19 @@ def check_specification(panel: Panel, spec: Specification, min_donors: int = 2) 
     if late:
         raise ConfigError(f"--fit: {late[0]} is not before the start {spec.start}; the weights may only be chosen on years before it")
     problems = []
+    if spec.effect_years is not None:
+        early = [t for t in spec.effect_years if t < spec.start]
+        if early or not spec.effect_years:
+            raise ConfigError(f"--effect-years: {early[0] if early else 'no year'} is not from the start {spec.start} on; "
+                              "the effect window is a range of years from the start")
+        absent = [t for t in spec.effect_years if t not in panel.times]
+        if absent:
+            problems.append(f"{source}: the effect window names year(s) {_years(absent)} that are not in the data ({first}-{last})")
+    if spec.index_years is not None:
+        absent = [t for t in spec.index_years if t not in panel.times or t >= spec.start]
+        if absent or not spec.index_years:
+            problems.append(f"{source}: the index's base years {_years(absent) if absent else '(none)'} are not years "
+                            f"before the start in the data ({first}-{last})")
     absent = [t for t in fit_years if t not in panel.times]
     if absent:
         problems.append(f"{source}: --fit names year(s) {_years(absent)} that are not in the data ({first}-{last})")
@@ -210,8 +228,52 @@ def check_specification(panel: Panel, spec: Specification, min_donors: int = 2) 
             if gaps:
                 problems.append(f"{source}: the predictor {predictor.name!r} has no value for {u!r} in "
                                 f"{_years(gaps)}; choose years where every unit has one, or leave {u!r} out with --donors")
+    if spec.index_years is not None and not problems:
+        rows = [time_index[t] for t in spec.index_years]
+        base = outcome[rows].mean(axis=0)
+        for j, u in enumerate(units):
+            if not base[j] > 0:
+                problems.append(f"{source}: {u!r} has no positive {spec.outcome!r} on average over the index's base years "
+                                f"{_years(list(spec.index_years))}; an index needs one (leave the unit out with --donors)")
     _raise(problems)
     return donors, fit_years
+
+
+def bridge_series_break(values: np.ndarray, times: tuple[int, ...] | list[int], year: int | None) -> np.ndarray:
+    """Chain-link every unit's series across a break in the statistics (SSB's employment figures
+    from 2015 rest on a new source, a-ordningen): from `year` on, each unit's values are divided
+    by its own change from the year before to `year` and multiplied by the median change of all
+    units that year. The unit-specific jump at the break, which the new source causes, is then
+    gone from every later year; what is lost is the unit's own change in that one year, which no
+    data can tell apart from the break. `values` is times x units; a break outside the years, or
+    None, leaves them as they are. Units with no positive value on both sides of the break are
+    left unchanged (they carry NaN or zero, and the caller's checks name them)."""
+    times = list(times)
+    if year is None or year not in times or times.index(year) == 0:
+        return values
+    after = times.index(year)
+    before = after - 1
+    if times[before] != year - 1:
+        raise ValueError(f"the series break in {year}: the data have no {year - 1}, the year before it")
+    out = values.astype(float).copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = out[after] / out[before]
+    usable = np.isfinite(change) & (change > 0)
+    if not usable.any():
+        return out
+    common = float(np.median(change[usable]))
+    factor = np.where(usable, common / np.where(usable, change, 1.0), 1.0)
+    out[after:] = out[after:] * factor
+    return out
+
+
+def index_outcome(panel: Panel, outcome: str, years: tuple[int, ...]) -> Panel:
+    """The panel with `outcome` as an index: each unit's mean over `years` = 100."""
+    rows = [panel.times.index(t) for t in years]
+    values = panel.values[outcome]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        indexed = values / values[rows].mean(axis=0) * 100
+    return Panel(units=panel.units, times=panel.times, values={**panel.values, outcome: indexed}, source=panel.source)
 
 
 def compute_predictors(panel: Panel, predictors: tuple[Predictor, ...], units: list[str]) -> np.ndarray:

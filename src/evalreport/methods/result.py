@@ -23,8 +23,9 @@ class RankTest:
 class PlaceboTest:
     """Placebo-in-space inference: every donor in turn treated as if it had had the programme.
 
-    `statistic` names what is ranked: "ratio" (post/pre-period MSPE, synthetic control) or
-    "abs_att" (the size of the estimate, difference-in-differences). `values` holds it for every
+    `statistic` names what is ranked: "studentised_att" (|mean gap over the effect window| over the
+    unit's cross-validated pre-period RMSPE, `scale`), "ratio" (post/pre-period MSPE, the declared
+    noise-floor option) or "abs_att" (the size of the estimate, difference-in-differences). `values` holds it for every
     unit, the treated one included; `pre_mspe` the pre-period fit of each. `excluded` repeats the
     test without the placebos whose pre-period MSPE exceeds a multiple of the treated unit's,
     keyed by that multiple ("2x", "5x", "20x").
@@ -38,6 +39,7 @@ class PlaceboTest:
     pre_mspe: dict[str, float]
     excluded: dict[str, dict[str, Any]] = field(default_factory=dict)
     gaps: dict[str, dict[int, float]] = field(default_factory=dict)  # each placebo's gap by time, for the figure
+    scale: dict[str, float] = field(default_factory=dict)  # each unit's cross-validated pre-period RMSPE
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,16 @@ class EffectResult:
     sensitivity: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    effect_years: tuple[int, ...] = ()  # the window `att` is the mean gap over
+    windows: dict[str, dict[str, Any]] = field(default_factory=dict)  # "effect", "after": first, last, mean_gap
+    identified: bool = True  # False: another equally good, equally penalised fit gives another att
+    att_range: tuple[float, float] | None = None  # att over every such fit
+    prediction_rmspe: float | None = None  # the treated unit's cross-validated pre-period RMSPE
 
     @property
     def post_years(self) -> list[int]:
-        return [t for t in self.gap if t >= self.start]
+        """The years `att` is about: the effect window."""
+        return list(self.effect_years) or [t for t in self.gap if t >= self.start]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: times as string keys, NaN and infinity as null."""
@@ -94,7 +102,7 @@ class EffectResult:
             data["placebo"] = {"rank": placebo["rank"], "units": placebo["units"],
                                "p_value": placebo["p_value"], "statistic": placebo["statistic"],
                                placebo["statistic"]: values, "pre_mspe": placebo["pre_mspe"],
-                               "excluded": placebo["excluded"],
+                               "excluded": placebo["excluded"], "scale": placebo["scale"],
                                "gaps": {u: {str(t): g for t, g in gaps.items()} for u, gaps in placebo["gaps"].items()}}
         data["notes"] = list(self.notes)
         return _finite(data)
@@ -114,11 +122,14 @@ class EffectResult:
                 rank=placebo["rank"], units=placebo["units"], p_value=placebo["p_value"],
                 statistic=statistic, values={u: _number(v) for u, v in placebo[statistic].items()},
                 pre_mspe={u: _number(v) for u, v in placebo["pre_mspe"].items()},
-                excluded=placebo["excluded"],
+                excluded=placebo["excluded"], scale={u: _number(v) for u, v in placebo.get("scale", {}).items()},
                 gaps={u: {int(t): _number(g) for t, g in gaps.items()} for u, gaps in placebo.get("gaps", {}).items()})
         if data.get("interval") is not None:
             data["interval"] = Interval(**data["interval"])
         data["notes"] = tuple(data.get("notes", ()))
+        data["effect_years"] = tuple(data.get("effect_years", ()))
+        if data.get("att_range") is not None:
+            data["att_range"] = tuple(data["att_range"])
         return cls(**data)
 
 

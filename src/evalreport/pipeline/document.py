@@ -31,7 +31,7 @@ TEMPLATE_NAME = "evalreport"
 class DocumentFacts:
     """What the title page and the PDF's metadata say about the report."""
 
-    sample: bool
+    sample: dict | None  # what is not published (datasets.Case.sample); None for a report on published data
     created: str  # ISO 8601 date-time
     provenance: dict | None = None  # the build's facts, carried into the PDF's XMP (see _complete_xmp)
     draft: bool = False  # every page marked «UTKAST» (a watermark and the running header)
@@ -39,10 +39,22 @@ class DocumentFacts:
     release_date: dt.date | None = None
 
 
+def sample_label(language: str, sample: dict) -> dict[str, str]:
+    """The footer and the title page's notice of a sample report, saying what its data are:
+    «bygger delvis på rekonstruerte og syntetiske data», «bygger på syntetiske data»."""
+    kinds = sample["kinds"]
+    which = "both" if len(kinds) > 1 else kinds[0]
+    values = {"partly": words.text(language, "document.sample_partly") if sample["partly"] else "",
+              "kinds": words.text(language, f"document.sample_kinds_{which}")}
+    return {key: words.text(language, f"document.{key}", **values) for key in ("sample_footer", "sample_notice")}
+
+
 def compose_document(chapters: list[str], config: ReportConfig, facts: DocumentFacts, templates: Path) -> str:
     """Return the whole report as one HTML document, exhibits numbered and contents written."""
     fmt = for_language(config.language)
     fixed = words.section(config.language, "document")
+    if facts.sample:
+        fixed = {**fixed, **sample_label(config.language, facts.sample)}
     before, _, after = fixed["page"].partition("{page}")
     middle = after.split("{pages}")[0]
     html = _environment(str(templates / TEMPLATE_NAME)).get_template("report.html.j2").render(
@@ -234,7 +246,9 @@ PRINT_STYLESHEET = "report.css"
 SVG = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 SVG_DATA = "data:image/svg+xml;base64,"
-CHART_SOURCE = re.compile(r'<img class="er-chart" src="(data:image/svg\+xml;base64,[A-Za-z0-9+/=]+)"')
+IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+CHART_CLASS = re.compile(r'\bclass="er-chart"')
+CHART_SOURCE = re.compile(r'\bsrc="(data:image/svg\+xml;base64,[A-Za-z0-9+/=]+)"')
 UNSAFE_CSS = re.compile(r"@import[^;]*;?|url\((?!#)[^)]*\)|expression\([^)]*\)", re.IGNORECASE)
 # What matplotlib's SVG charts are made of; any other element (script, foreignObject, a, image,
 # animate ...) is dropped before a chart goes into the page.
@@ -265,7 +279,12 @@ class FontFace:
 
 def chart_digests(markup: str) -> frozenset[str]:
     """The SHA-256 of every chart `evalreport.figures` drew in `markup` (its SVG data: URI)."""
-    return frozenset(hashlib.sha256(m.group(1).encode("ascii")).hexdigest() for m in CHART_SOURCE.finditer(markup))
+    found = set()
+    for tag in IMAGE_TAG.finditer(markup):  # in any order of attributes (a parser may sort them)
+        source = CHART_SOURCE.search(tag.group(0))
+        if source and CHART_CLASS.search(tag.group(0)):
+            found.add(hashlib.sha256(source.group(1).encode("ascii")).hexdigest())
+    return frozenset(found)
 
 
 def drawn_charts(notebooks) -> frozenset[str]:

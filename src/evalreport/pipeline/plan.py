@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 # What chapters import and what decides their outputs; the build's own code and the user commands
 # are not in it, so that editing them runs no chapter again.
 RUNTIME_EXCLUDED = ("pipeline", "commands", "cli.py", "__main__.py")
-FORMAT = 4  # of the build's own records (the state, the document key); a new format builds everything again
+FORMAT = 5  # of the build's own records (the state, the document key); a new format builds everything again
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,12 @@ class Release:
     version: str
     previous_version: str | None = None
     previous: dict | None = None  # the previous release's JSON sidecar
+    reasons: tuple[str, ...] = ()  # why it changed, in the analyst's words (paragraphs)
 
     def key(self) -> str:
         return fingerprint.hash_text(self.version, self.previous_version or "",
-                                     json.dumps(self.previous, sort_keys=True) if self.previous else "")
+                                     json.dumps(self.previous, sort_keys=True) if self.previous else "",
+                                     *self.reasons)
 
 
 def release_name(output_name: str, version: str) -> str:
@@ -152,20 +154,20 @@ class Plan:
         return int(dt.datetime.fromisoformat(self.built_at).timestamp())
 
 
-def _built_at(project: Project, git: dict, inputs: dict[str, str]) -> str:
+def _built_at(project: Project, git: dict, config: ReportConfig) -> str:
     """The build's time, taken from the inputs so that the same inputs give the same files:
-    SOURCE_DATE_EPOCH when set; else the time of the commit the project is at, if it holds every input
-    as it is; else the time the newest of the inputs the commit does not hold (or, outside git, of
-    all inputs) was last written, so that a report built from files edited after the commit is not
-    dated by the commit."""
+    SOURCE_DATE_EPOCH when set; else, in a git checkout, the time of the commit if it holds every
+    input as it is, or else the time the newest of the inputs it does not hold was last written (a
+    report built from files edited after the commit is not dated by the commit); outside git, noon
+    of the report's date (no file's time: a copy made with other file times is the same input)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        newer = git["uncommitted"] if git.get("commit") else list(inputs)
-        times = [project.resolve(name).stat().st_mtime for name in newer if project.resolve(name).is_file()]
+    if not epoch and git.get("commit"):
+        times = [project.resolve(name).stat().st_mtime for name in git["uncommitted"]
+                 if project.resolve(name).is_file()]
         epoch = max([git.get("commit_time") or 0, *map(int, times)]) or None
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).isoformat()
-    return dt.datetime.fromtimestamp(0, tz=dt.timezone.utc).isoformat()
+    return f"{config.report_date.isoformat()}T12:00:00+00:00"
 
 
 def _data_files(data_dir: Path, label: str) -> list[Path]:
@@ -219,7 +221,7 @@ def make_plan(project: Project, config_path: Path, draft: bool = False, release:
         templates_key=fingerprint.hash_tree(project.templates),
         package_key=package_key(),
         pipeline_key=fingerprint.hash_tree(PACKAGE / "pipeline"),
-        environment=fingerprint.environment(), git=git, built_at=_built_at(project, git, inputs),
+        environment=fingerprint.environment(), git=git, built_at=_built_at(project, git, config),
     )
     if draft:
         plan = plan.as_draft()

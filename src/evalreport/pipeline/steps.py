@@ -105,7 +105,7 @@ def check(run: Run) -> None:
     case = load_case(plan.config, plan.data_dir, plan.project.relative)
     for stale in plan.work.glob("case-*.json"):
         stale.unlink()
-    run.case_facts = {"key": key, "sample": case.is_sample, "store": casestore.write(plan.work, key, plan.config, case)}
+    run.case_facts = {"key": key, "sample": case.sample, "store": casestore.write(plan.work, key, plan.config, case)}
 
 
 def estimate(run: Run) -> None:
@@ -195,7 +195,7 @@ def compose(run: Run) -> None:
         changes = colophon.compare_releases(release.previous, rendered.glue.get("key_figures_printed") or [],
                                             chapters)
         fragments.insert(0, colophon.render_changes(changes, release.version, release.previous_version,
-                                                    config.language, plan.project.templates))
+                                                    config.language, plan.project.templates, release.reasons))
     # The system libraries that lay out the PDF and the font subsetter are named beside the packages.
     facts = colophon.collect(plan, {**fingerprint.package_versions(REPORTED_VERSIONS),
                                     **fingerprint.system_libraries()})
@@ -274,6 +274,7 @@ def sidecar_of(run: Run) -> dict:
     sidecar = {"report": config.title, "config": plan.config_arg, "parameters": config.model_dump(mode="json"),
                "key_figures": glue.get("key_figures", {}), "key_figures_printed": glue.get("key_figures_printed", []),
                "effect": estimate, "values": glue, "provenance": composed.facts, "sample": bool(run.case_facts["sample"]),
+               "sample_data": run.case_facts["sample"],
                "chapters": composed.chapters, "labels": render.exhibit_labels(run.fragments.digests)}
     if release is not None:
         sidecar["release"] = {"version": release.version, "date": plan.release_date.isoformat(),
