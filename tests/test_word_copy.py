@@ -280,7 +280,8 @@ class="er-chart" src="{chart}" alt="Søyler for 2011"><p class="er-source">Kilde
 </section></body></html>"""
 
 
-def write_copy(project: Path, html: str, target: Path, name: str = "vestre_toten", language: str = "nb") -> Path:
+def write_copy(project: Path, html: str, target: Path, name: str = "vestre_toten", language: str = "nb",
+               prose_dir: Path | None = None) -> Path:
     from evalreport.pipeline.fingerprint import hash_file
 
     digests = {p: hash_file(project / p) for p in (LESSONS, BACKGROUND)}
@@ -288,7 +289,7 @@ def write_copy(project: Path, html: str, target: Path, name: str = "vestre_toten
                                author="Forfatter", organisation="Byrå", municipality="Vestre Toten",
                                built_at="2026-12-01T08:00:00+00:00", chapters=("notebooks/20_innledning.md",),
                                labels={"fig-funding-by-year": "notebooks/30_omstillingsprosessen.py"},
-                               digests=digests)
+                               digests=digests, prose_dir=prose_dir)
     wordcopy.write_word_copy(html, target, project / "report_templates", facts)
     return target
 
@@ -409,6 +410,29 @@ def test_footnotes_become_words_own_footnotes(project):
     texts = [words_of("".join(n.itertext())) for n in notes.iter(f"{{{W}}}footnote") if n.get(f"{{{W}}}type") is None]
     assert texts == ["Søknaden ble sendt i 2009.", "Notatet fra 2010."]
     assert len(list(part(copy, "word/document.xml").iter(f"{{{W}}}footnoteReference"))) == 2
+
+
+def test_images_from_the_case_folder_are_embedded_and_no_other_file_is_read(project):
+    """An image the prose names by its file is read only inside the case's prose folder."""
+    from PIL import Image
+
+    folder = project / "prose" / "vestre_toten"
+    Image.new("RGB", (60, 30), "#0B4F8A").save(folder / "kart.png")
+    secret = project / "secret.png"
+    Image.new("RGB", (60, 30), "#8A1C1C").save(secret)
+    html = source_map_html(project).replace(
+        "<ul><li data-er-source", '<p><img src="kart.png" alt="Kart over industriparken"></p>'
+        f'<p><img src="file://{secret}" alt="Hemmelig bilde"></p><p><img src="../../secret.png" alt="Også hemmelig">'
+        '</p><p><img src="https://example.org/x.png" alt="Fra nettet"></p><ul><li data-er-source')
+    copy = write_copy(project, html, project / "images.docx", prose_dir=folder)
+    body = part(copy, "word/document.xml")
+    assert [e.get("descr") for e in body.iter(f"{{{ooxml.NS['wp']}}}docPr")] == ["Søyler for 2011",
+                                                                               "Kart over industriparken"]
+    text = words_of("".join(body.itertext()))
+    assert "Hemmelig bilde" in text and "Også hemmelig" in text and "Fra nettet" in text
+    with zipfile.ZipFile(copy) as package:
+        media = [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+    assert secret.read_bytes() not in media and (folder / "kart.png").read_bytes() in media
 
 
 def test_comments_on_the_built_copy_name_the_prose_files_and_lines(released, tmp_path, capsys, monkeypatch):

@@ -203,7 +203,7 @@ def prepare(html: str, facts: WordFacts, templates: Path) -> Prepared:
     _exhibits(soup)
     _styled_blocks(soup)
     _tables(soup)
-    _images(soup, templates)
+    _images(soup, templates, facts.prose_dir)
     # pandoc would make a title block of the head's title and author: the title page says them.
     for element in list(soup.head.children) if soup.head else []:
         element.extract()
@@ -460,14 +460,21 @@ def _tables(soup: BeautifulSoup) -> None:
 SVG_DATA = "data:image/svg+xml;base64,"
 
 
-def _images(soup: BeautifulSoup, templates: Path) -> None:
-    """Every SVG image (the charts) as a PNG drawn in the report's own fonts: Word draws an SVG only
-    from 2016 on, and LibreOffice needs a PNG beside it, which pandoc makes only with rsvg-convert."""
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+def _images(soup: BeautifulSoup, templates: Path, prose_dir: Path | None) -> None:
+    """Every image as data pandoc reads in its sandbox: an SVG (the charts) as a PNG drawn in the
+    report's own fonts (Word draws an SVG only from 2016 on, LibreOffice not at all, and pandoc makes
+    a PNG of one only with rsvg-convert); an image named by its file, only inside the case's prose
+    folder, read from there. Any other image becomes its alt text."""
     from evalreport.pipeline.document import PRINT_STYLESHEET, TEMPLATE_NAME, read_font_faces
 
     fonts = None
     for image in soup.find_all("img"):
         source = image.get("src", "")
+        if not source.startswith("data:"):
+            source = _inlined(source, prose_dir)
         if source.startswith(SVG_DATA):
             if fonts is None:
                 fonts = tuple(str(face.path) for face in
@@ -479,9 +486,29 @@ def _images(soup: BeautifulSoup, templates: Path) -> None:
                 continue
             png = svg_to_png(svg, fonts)
             image["src"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        elif not source.startswith("data:image/"):
-            # pandoc runs sandboxed and would fetch nothing: say what the image showed instead.
+        elif source.startswith(("data:image/png;", "data:image/jpeg;", "data:image/gif;")):
+            image["src"] = source
+        else:
             image.replace_with(NavigableString(image.get("alt", "")))
+
+
+def _inlined(source: str, prose_dir: Path | None) -> str:
+    """An image named by its file (relative to the prose folder, or a file: URL) as a data: URL, if
+    the file is an image inside the prose folder; '' otherwise."""
+    from urllib.parse import unquote, urlparse
+
+    if prose_dir is None or not source:
+        return ""
+    parsed = urlparse(source)
+    if parsed.scheme not in ("", "file") or parsed.netloc not in ("", "localhost"):
+        return ""  # never fetched from the network
+    folder = prose_dir.resolve()
+    path = Path(unquote(parsed.path))
+    path = (path if path.is_absolute() else folder / path).resolve()
+    kind = IMAGE_TYPES.get(path.suffix.lower())
+    if kind is None or not path.is_relative_to(folder) or not path.is_file():
+        return ""
+    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def svg_to_png(svg: str, fonts: tuple[str, ...]) -> bytes:
