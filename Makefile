@@ -17,10 +17,11 @@ SCHEDULER ?=
 PORTFOLIO ?=
 WORKERS ?=
 COUNT ?=
+FILE ?=
 REPORT = $(if $(CASE),--case $(CASE))$(if $(CONFIG), --config $(CONFIG))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report reports portfolio bench-portfolio sample-portfolio release preview check test lab data new-case data-dictionary sample-data bench validate-method clean
+.PHONY: help setup report reports portfolio bench-portfolio sample-portfolio release preview comments check test lab data new-case data-dictionary sample-data bench validate-method clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -37,7 +38,7 @@ $(READY): pyproject.toml requirements.lock
 
 setup: $(READY) ## create the virtual environment (.venv) from requirements.lock
 
-report: $(READY) ## build the report: build/<name>.pdf and .html (CASE=<name> or CONFIG=<file>; DRAFT=1; JOBS=n)
+report: $(READY) ## build the report: build/<name>.pdf and .html, and the Word copy for comments .docx (CASE=<name> or CONFIG=<file>; DRAFT=1; JOBS=n)
 	$(BIN)/evalreport build $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(DRAFT),--draft)
 
 reports: $(READY) ## build every case (or PORTFOLIO=<file>'s) on a Dask cluster: local, one worker per core, or SCHEDULER=tcp://host:8786
@@ -57,6 +58,10 @@ release: $(READY) ## release a version to the council: dist/<name>-VERSION.pdf/.
 
 preview: $(READY) ## serve the HTML twin on localhost and rebuild it at every saved edit; the PDF follows (CASE=<name>; PORT=n)
 	$(BIN)/evalreport preview $(REPORT) $(if $(PORT),--port $(PORT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(DRAFT),--draft)
+
+comments: $(READY) ## list the comments and tracked changes of a returned Word copy by file and line: FILE=returned.docx (CASE=<name>) -> build/<name>-comments.md
+	@test -n "$(FILE)" || { echo "Name the Word copy the client returned: make comments FILE=returned.docx"; exit 2; }
+	$(BIN)/evalreport comments "$(FILE)" $(REPORT)
 
 check: $(READY) ## check a report's configuration and input data, without building (CASE=<name>)
 	$(BIN)/evalreport check $(REPORT)

@@ -37,7 +37,8 @@ def _build(args: argparse.Namespace) -> int:
     project = _project()
     result = build_report(project, _config_path(project, args), jobs=args.jobs, draft=args.draft)
     print(f"The report is ready: {project.relative(result.pdf)} ({result.pages} pages); "
-          f"HTML twin: {project.relative(result.html)}")
+          f"HTML twin: {project.relative(result.html)}; Word copy for comments: "
+          f"{project.relative(result.pdf.with_suffix('.docx'))}")
     return 0
 
 
@@ -74,6 +75,18 @@ def _release(args: argparse.Namespace) -> int:
     result = release.release_report(project, _config_path(project, args), args.version, force=args.force,
                                     jobs=args.jobs)
     print(release.describe(result, project))
+    return 0
+
+
+def _comments(args: argparse.Namespace) -> int:
+    """The client's comments and tracked changes in a returned Word copy, as a checklist by file and line."""
+    from evalreport.commands import comments
+
+    project = _project()
+    config = project.config_path(case=args.case, config=args.config) if args.case or args.config else None
+    written = comments.write_checklist(project, Path(args.file), config)
+    print(written.text, end="")
+    logging.getLogger(__name__).info("Wrote %s (%d item(s)).", project.relative(written.path), written.items)
     return 0
 
 
@@ -200,6 +213,12 @@ def make_parser() -> argparse.ArgumentParser:
                          help="release a draft, or a project with uncommitted changes (an existing version never)")
     release.add_argument("--jobs", type=_jobs, default=None, help="chapters run side by side (default: one per core)")
     release.set_defaults(run=_release)
+
+    comments = sub.add_parser("comments", help="list the comments and tracked changes of a Word copy the client "
+                                               "returned, by the file and line they concern (build/<name>-comments.md)")
+    comments.add_argument("file", help="the Word copy as the client returned it (.docx)")
+    _add_report_options(comments)
+    comments.set_defaults(run=_comments)
 
     preview = sub.add_parser("preview", help="build, serve the HTML twin on localhost and rebuild it at every edit")
     _add_report_options(preview)

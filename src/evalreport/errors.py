@@ -31,6 +31,10 @@ class ReleaseError(EvalreportError, RuntimeError):
     """A release to the council was refused (the version exists, a draft, uncommitted changes) or failed."""
 
 
+class CommentsError(EvalreportError, ValueError):
+    """A file given as the client's returned Word copy is not one of this report's Word copies."""
+
+
 def excerpt(text: object, limit: int = 40) -> str:
     """A short, safe piece of a value for a message: control characters made visible, cut to `limit`.
 

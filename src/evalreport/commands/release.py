@@ -140,7 +140,7 @@ def released(dist: Path, output_name: str) -> dict[str, Released]:
             sidecar = None
         if (isinstance(sidecar, dict) and (sidecar.get("release") or {}).get("version") == version
                 and (sidecar.get("parameters") or {}).get("output_name") == output_name):
-            files = tuple(base.with_name(base.name + suffix) for suffix in steps.SUFFIXES)
+            files = tuple(base.with_name(base.name + suffix) for suffix in steps.ARCHIVAL_SUFFIXES)
             found[version] = Released(version, files, sums, sidecar)
     return found
 
@@ -250,7 +250,7 @@ def release_report(project: Project, config_path: Path, version: str, force: boo
         raise ReleaseError(f"the report says exactly what version {previous.version} said (every chapter's text and "
                            f"every key figure); a new version would be the same report. Nothing was written to dist/. "
                            f"To release it all the same: make release VERSION={version} {which} FORCE=1")
-    files = [folder / f"{release_name(name, version)}{suffix}" for suffix in steps.SUFFIXES]
+    files = [folder / f"{release_name(name, version)}{suffix}" for suffix in steps.ARCHIVAL_SUFFIXES]
     sums = write_release(folder, dict(zip(files, contents)))
     return ReleaseResult(version, sidecar["release"]["date"], previous and previous.version, folder, tuple(files),
                          tuple(sums), result.pages, sidecar["release"]["changes"])
@@ -322,7 +322,7 @@ def date_warnings(project: Project, plan: Plan, config_path: Path) -> list[str]:
 def _published_outputs(plan: Plan) -> list[bytes]:
     """The published outputs of the release just built, read while the report's lock is held (so no
     other build can replace them in between), in the order of the build's outputs (the sidecar last)."""
-    contents = [plan.output(suffix).read_bytes() for suffix in steps.SUFFIXES]
+    contents = [plan.output(suffix).read_bytes() for suffix in steps.ARCHIVAL_SUFFIXES]
     release = (json.loads(contents[-1]).get("release") or {})
     if release.get("version") != plan.release.version or release.get("previous") != plan.release.previous_version:
         raise ReleaseError(f"{plan.project.relative(plan.pdf)} is not the release just built; nothing was written to "

@@ -8,13 +8,15 @@
     pdf        the archival PDF, checked (PDF/A-2a, PDF/UA-1)                        } the outputs, each
     html       the HTML twin                                                         } written aside
     sidecar    the JSON sidecar: key figures, values, provenance, the PDF's checks   }
+    docx       the Word copy for the client's comments (not archival)                }
     publish    the outputs become build/<name>.* all at once; the state is recorded  (key: the document)
 
 Every way of building runs a plan over this one list (see `evalreport.pipeline.build`): a report
 all of it; the preview up to `compose`; a release all of it as a version; a portfolio all of it for
 each report, with an executor that runs `execute` and the document steps (render to sidecar) on a
 Dask cluster. An output format is one `Output` in `OUTPUTS` (and its template): the build, the
-state, the publisher, releases and the portfolio take every output from there.
+state, the publisher, releases and the portfolio take every output from there (a release only the
+archival ones).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from typing import Callable
 
 from evalreport import casestore, effect
 from evalreport.errors import DatasetError
-from evalreport.pipeline import citations, colophon, document, execute, fingerprint, pdf, pdfcheck, publish, render
+from evalreport.pipeline import (citations, colophon, document, execute, fingerprint, pdf, pdfcheck, publish, render,
+                                 wordcopy)
 from evalreport.pipeline.plan import Plan, release_name
 from evalreport.pipeline.state import BuildState
 from evalreport.project import Chapter
@@ -212,12 +215,14 @@ def compose(run: Run) -> None:
 
 @dataclass(frozen=True)
 class Output:
-    """One output file of a report: its name, its suffix, and how it is written (into `target`,
-    from the run's composed document and what the outputs before it found)."""
+    """One output file of a report: its name, its suffix, how it is written (into `target`, from the
+    run's composed document and what the outputs before it found), and whether it is part of the
+    record sent to the council (a release holds only the archival outputs)."""
 
     name: str
     suffix: str
     write: Callable[[Run, Path], dict]
+    archival: bool = True
 
 
 def write_pdf(run: Run, target: Path) -> dict:
@@ -249,9 +254,15 @@ def write_sidecar(run: Run, target: Path) -> dict:
     return {}
 
 
+def write_docx(run: Run, target: Path) -> dict:
+    """The Word copy for the client's comments, with its source map (see `evalreport.pipeline.wordcopy`)."""
+    return wordcopy.write_word_copy(run.composed.html, target, run.plan.project.templates, wordcopy.facts_of(run))
+
+
 OUTPUTS = (Output("pdf", ".pdf", write_pdf), Output("html", ".html", write_html),
-           Output("sidecar", ".json", write_sidecar))
+           Output("sidecar", ".json", write_sidecar), Output("docx", ".docx", write_docx, archival=False))
 SUFFIXES = tuple(o.suffix for o in OUTPUTS)
+ARCHIVAL_SUFFIXES = tuple(o.suffix for o in OUTPUTS if o.archival)  # what a release holds, the sidecar last
 
 
 def sidecar_of(run: Run) -> dict:
