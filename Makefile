@@ -73,7 +73,7 @@ lab: $(READY) ## open JupyterLab on the chapters, run on CASE=<name> (installs J
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) EVALREPORT_ROOT=$(CURDIR) \
+	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) \
 	  $(BIN)/jupyter lab --notebook-dir=. --ContentsManager.allow_hidden=True $(if $(filter 0,$(shell id -u)),--allow-root)
 
 data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register)

@@ -234,7 +234,7 @@ def run_preview_benchmark(runs: int) -> str:
 
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
     project = Project(Project.find().root).copy_to(work / "project").root
-    env = {**os.environ, "EVALREPORT_ROOT": str(project)}
+    env = dict(os.environ)  # the commands run in the copy's folder (cwd), as the analyst runs them
     try:
         preview = measure_preview(project, env, runs)
     finally:
@@ -250,7 +250,10 @@ def run_benchmark(runs: int) -> str:
     root = Project.find().root
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
     project = Project(root).copy_to(work / "project").root
-    env = {**os.environ, "EVALREPORT_ROOT": str(project),
+    # The commands run in the copy's folder (cwd), as the analyst runs them; the lower bound is this
+    # module, which the copy does not hold: the checkout's dev/ is found through PYTHONPATH.
+    checkout = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [checkout, os.environ.get("PYTHONPATH")])),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     ours = [sys.executable, "-m", "evalreport", "build", "--config", CONFIG]
     results: dict[str, list[float]] = {"clean": [], "noop": [], "prose": [], "naive": [], "lower": [],

@@ -1,34 +1,112 @@
-"""Shared fixtures: a private copy of the project, so tests never touch the developer's build/."""
+"""Shared fixtures: a private copy of the project, so tests never touch the developer's build/; one
+warm build of the bundled report per session, copied for each test that changes it; and every cache
+under a temporary folder of the session's own.
+
+Every test stands alone and may run in any order (pytest-randomly shuffles them; `-p no:randomly`
+keeps the file's order) or side by side with others (`-n 2`, pytest-xdist): no test depends on what
+another left behind. A test that changes a built project takes `warm_project`, its own copy of the
+session's build; one that only reads takes `built_project`, which nothing may change.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from support import copy_project
+from support import CONFIG, ROOT, build_report, copy_built, copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the development tools in dev/ (sample generators, benchmarks)
     sys.path.insert(0, str(ROOT))
+
+# Where the tools a build starts keep their caches, configuration and runtime files, each under the
+# session's temporary folder: nothing is written into the home folder, and nothing the developer
+# (or an earlier run) left there changes a result. Set before any test module is imported:
+# matplotlib reads MPLCONFIGDIR when it is first imported.
+HERMETIC = {
+    "EVALREPORT_CACHE": "evalreport",  # the font subsets (pipeline/fontcache.py)
+    "XDG_CACHE_HOME": "xdg/cache",  # fontconfig's cache, and the fonts' without EVALREPORT_CACHE
+    "XDG_CONFIG_HOME": "xdg/config",  # fontconfig's and Dask's user configuration
+    "XDG_DATA_HOME": "xdg/data",
+    "XDG_STATE_HOME": "xdg/state",
+    "MPLCONFIGDIR": "matplotlib",  # matplotlib's font list and configuration
+    "IPYTHONDIR": "ipython",  # the kernels' profile and history database
+    "JUPYTER_CONFIG_DIR": "jupyter/config",
+    "JUPYTER_DATA_DIR": "jupyter/data",  # kernel specifications: only the environment's own
+    "JUPYTER_RUNTIME_DIR": "jupyter/runtime",  # the kernels' connection files
+    "PIP_CACHE_DIR": "pip",  # the wheel the packaging test builds and installs
+    "DASK_CONFIG": "dask",  # Dask's configuration files
+}
+# Read by the package or its tools if set; a developer's shell may have them (make lab sets one).
+UNSET = ("EVALREPORT_CONFIG", "EVALREPORT_ROOT", "SOURCE_DATE_EPOCH")
+FOLDER = pytest.StashKey[Path]()
+
+
+def pytest_configure(config):
+    home = Path(tempfile.mkdtemp(prefix="evalreport-tests-"))
+    config.stash[FOLDER] = home
+    for name, folder in HERMETIC.items():
+        (home / folder).mkdir(parents=True, exist_ok=True)
+        os.environ[name] = str(home / folder)
+    for name in UNSET:
+        os.environ.pop(name, None)
+
+
+def pytest_unconfigure(config):
+    home = config.stash.get(FOLDER, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
-    """A fresh copy of the project, made the project root for this test."""
+    """A fresh copy of the project, the working directory of this test (as for the command line)."""
     root = copy_project(tmp_path / "project")
-    monkeypatch.setenv("EVALREPORT_ROOT", str(root))
+    monkeypatch.chdir(root)
     return root
 
 
-@pytest.fixture(scope="session")
-def built_project(tmp_path_factory) -> Path:
-    """A copy of the project with the bundled report built once for the whole session."""
-    from support import build_report
+def _fingerprint(root: Path) -> dict[str, str]:
+    """The digest of every file under build/ (links by their target), to see that nothing changed them."""
+    found = {}
+    for path in sorted((root / "build").rglob("*")):
+        if path.is_symlink():
+            found[str(path.relative_to(root))] = os.readlink(path)
+        elif path.is_file() and path.name != ".lock":
+            found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
 
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+
+@pytest.fixture(scope="session")
+def warm_build(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The bundled report built once for the session, with an empty font cache of its own, and the
+    fingerprint of its build/."""
+    folder = tmp_path_factory.mktemp("built")
+    root = copy_project(folder / "project")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EVALREPORT_ROOT", str(root))
-        build_report("reports/vestre_toten.yaml")
+        patch.setenv("EVALREPORT_CACHE", str(folder / "cache"))
+        build_report(CONFIG, root=root)
+    return root, _fingerprint(root)
+
+
+@pytest.fixture(scope="session")
+def built_project(warm_build) -> Path:
+    """The project with the bundled report built once for the whole session: to read, never to change
+    (a test that changes it takes `warm_project`)."""
+    return warm_build[0]
+
+
+@pytest.fixture
+def warm_project(warm_build, tmp_path, monkeypatch) -> Path:
+    """This test's own copy of the session's built project, up to date, its working directory."""
+    source, fingerprint = warm_build
+    assert _fingerprint(source) == fingerprint, "a test changed the session's build (built_project is read-only)"
+    root = copy_built(source, tmp_path / "project")
+    monkeypatch.chdir(root)
     return root

@@ -8,7 +8,7 @@ import sys
 
 def evalreport(project, *arguments) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "evalreport", *arguments], cwd=project, capture_output=True,
-                          text=True, env={"PATH": "/usr/bin:/bin", "EVALREPORT_ROOT": str(project)})
+                          text=True, env={"PATH": "/usr/bin:/bin"})
 
 
 def test_python_m_evalreport_tells_its_version(project):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -82,11 +81,10 @@ def preview(tmp_path_factory):
     """The preview of the Årdal case, started on a free port, stopped at the end."""
     root = copy_project(tmp_path_factory.mktemp("preview") / "project")
     write_ardal(root, "nn", "ardal")
-    env = {**os.environ, "EVALREPORT_ROOT": str(root)}
     log = root.parent / "preview.log"  # a file, not a pipe nobody reads, which could fill and stop it
     with open(log, "w", encoding="utf-8") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "evalreport", "preview", "--config", "reports/ardal.yaml",
-                                    "--port", "0"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=stderr,
+                                    "--port", "0"], cwd=root, stdout=subprocess.PIPE, stderr=stderr,
                                    text=True)
     try:
         first = process.stdout.readline()
