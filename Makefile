@@ -20,7 +20,7 @@ COUNT ?=
 REPORT = $(if $(CASE),--case $(CASE))$(if $(CONFIG), --config $(CONFIG))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report reports portfolio bench-portfolio sample-portfolio release preview check test lab data new-case data-dictionary sample-data bench clean
+.PHONY: help setup report reports portfolio bench-portfolio sample-portfolio release preview check test test-fast lab data new-case data-dictionary sample-data bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,8 +64,18 @@ check: $(READY) ## check a report's configuration and input data, without buildi
 new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en]
 	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE))
 
-test: $(READY) ## run every test
-	$(BIN)/python -m pytest
+# Two test processes side by side (pytest-xdist); the tests of a module that builds its own
+# checkout once stay in one process (--dist loadgroup). The order is random (pytest-randomly) and
+# its seed printed first: `pytest --randomly-seed=<seed>` repeats an order, `-p no:randomly` keeps
+# the files' order.
+TEST_OPTIONS := -n 2 --dist loadgroup
+FAST_TESTS := tests/unit tests/test_house_rules.py tests/test_end_to_end.py tests/test_environment.py
+
+test: $(READY) ## run every test (about 8 minutes on two quiet cores)
+	$(BIN)/python -m pytest $(TEST_OPTIONS)
+
+test-fast: $(READY) ## run the unit tests, the house rules and one build of the bundled report (under 2 minutes)
+	$(BIN)/python -m pytest $(TEST_OPTIONS) $(FAST_TESTS)
 
 # allow_hidden: a failed chapter's notebook is kept in build/.work/<name>/failed/, which Jupyter
 # Server refuses to open by default (a hidden folder); File > Open from Path opens it.

@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -83,30 +84,36 @@ def _fingerprint(root: Path) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class WarmBuild:
+    root: Path
+    result: object  # the build's BuildResult
+    fingerprint: dict[str, str]  # of build/, to see that no test changed it
+
+
 @pytest.fixture(scope="session")
-def warm_build(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """The bundled report built once for the session, with an empty font cache of its own, and the
-    fingerprint of its build/."""
+def warm_build(tmp_path_factory) -> WarmBuild:
+    """The bundled report built once for the session from nothing, with an empty font cache of its own."""
     folder = tmp_path_factory.mktemp("built")
     root = copy_project(folder / "project")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVALREPORT_CACHE", str(folder / "cache"))
-        build_report(CONFIG, root=root)
-    return root, _fingerprint(root)
+        result = build_report(CONFIG, root=root)
+    return WarmBuild(root, result, _fingerprint(root))
 
 
 @pytest.fixture(scope="session")
 def built_project(warm_build) -> Path:
     """The project with the bundled report built once for the whole session: to read, never to change
     (a test that changes it takes `warm_project`)."""
-    return warm_build[0]
+    return warm_build.root
 
 
 @pytest.fixture
 def warm_project(warm_build, tmp_path, monkeypatch) -> Path:
     """This test's own copy of the session's built project, up to date, its working directory."""
-    source, fingerprint = warm_build
-    assert _fingerprint(source) == fingerprint, "a test changed the session's build (built_project is read-only)"
-    root = copy_built(source, tmp_path / "project")
+    assert _fingerprint(warm_build.root) == warm_build.fingerprint, (
+        "a test changed the session's build (built_project is read-only)")
+    root = copy_built(warm_build.root, tmp_path / "project")
     monkeypatch.chdir(root)
     return root
