@@ -20,29 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from support import CONFIG, ROOT, build_report, copy_built, copy_project
+from support import CONFIG, HERMETIC, ROOT, build_report, copy_built, copy_project
 
 if str(ROOT) not in sys.path:  # the development tools in dev/ (sample generators, benchmarks)
     sys.path.insert(0, str(ROOT))
 
-# Where the tools a build starts keep their caches, configuration and runtime files, each under the
-# session's temporary folder: nothing is written into the home folder, and nothing the developer
-# (or an earlier run) left there changes a result. Set before any test module is imported:
-# matplotlib reads MPLCONFIGDIR when it is first imported.
-HERMETIC = {
-    "EVALREPORT_CACHE": "evalreport",  # the font subsets (pipeline/fontcache.py)
-    "XDG_CACHE_HOME": "xdg/cache",  # fontconfig's cache, and the fonts' without EVALREPORT_CACHE
-    "XDG_CONFIG_HOME": "xdg/config",  # fontconfig's and Dask's user configuration
-    "XDG_DATA_HOME": "xdg/data",
-    "XDG_STATE_HOME": "xdg/state",
-    "MPLCONFIGDIR": "matplotlib",  # matplotlib's font list and configuration
-    "IPYTHONDIR": "ipython",  # the kernels' profile and history database
-    "JUPYTER_CONFIG_DIR": "jupyter/config",
-    "JUPYTER_DATA_DIR": "jupyter/data",  # kernel specifications: only the environment's own
-    "JUPYTER_RUNTIME_DIR": "jupyter/runtime",  # the kernels' connection files
-    "PIP_CACHE_DIR": "pip",  # the wheel the packaging test builds and installs
-    "DASK_CONFIG": "dask",  # Dask's configuration files
-}
 # Read by the package or its tools if set; a developer's shell may have them (make lab sets one).
 UNSET = ("EVALREPORT_CONFIG", "EVALREPORT_ROOT", "SOURCE_DATE_EPOCH")
 FOLDER = pytest.StashKey[Path]()

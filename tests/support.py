@@ -18,6 +18,30 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = "reports/vestre_toten.yaml"
 EVALREPORT = str(Path(sys.executable).with_name("evalreport"))
 
+# Where the tools a build starts keep their caches, configuration and runtime files, each under the
+# session's temporary folder: nothing is written into the home folder, and nothing the developer
+# (or an earlier run) left there changes a result. conftest.py sets them before any test module is
+# imported (matplotlib reads MPLCONFIGDIR when it is first imported).
+HERMETIC = {
+    "EVALREPORT_CACHE": "evalreport",  # the font subsets (pipeline/fontcache.py)
+    "XDG_CACHE_HOME": "xdg/cache",  # fontconfig's cache, and the fonts' without EVALREPORT_CACHE
+    "XDG_CONFIG_HOME": "xdg/config",  # fontconfig's and Dask's user configuration
+    "XDG_DATA_HOME": "xdg/data",
+    "XDG_STATE_HOME": "xdg/state",
+    "MPLCONFIGDIR": "matplotlib",  # matplotlib's font list and configuration
+    "IPYTHONDIR": "ipython",  # the kernels' profile and history database
+    "JUPYTER_CONFIG_DIR": "jupyter/config",
+    "JUPYTER_DATA_DIR": "jupyter/data",  # kernel specifications: only the environment's own
+    "JUPYTER_RUNTIME_DIR": "jupyter/runtime",  # the kernels' connection files
+    "PIP_CACHE_DIR": "pip",  # the wheel the packaging test builds and installs
+    "DASK_CONFIG": "dask",  # Dask's configuration files
+}
+
+
+def bare_environment() -> dict[str, str]:
+    """A bare environment (PATH of the system only), with the session's cache folders and home."""
+    return {"PATH": "/usr/bin:/bin", **{name: os.environ[name] for name in (*HERMETIC, "HOME") if name in os.environ}}
+
 
 def _project(root: Path | None):
     from evalreport.project import Project

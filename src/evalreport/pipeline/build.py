@@ -104,14 +104,13 @@ def build(plan: Plan, executor=None, then: Callable[[Plan], object] | None = Non
                      plan.project.relative(plan.pdf), seconds)
             return BuildResult(plan.pdf, plan.html, state.pages, seconds, rebuilt=False,
                                after=then(plan) if then else None)
-        before = publish.published_version(plan.work)
         run = steps.Run(plan, state, executor)
         try:
             run_steps(plan, steps.STEPS, executor, state, run)
         except BaseException as exc:
             # Stopped after the switch (an interrupt, a full disk while the state is written):
             # build/ holds the new outputs, and the message must not say otherwise.
-            if run.published or publish.published_version(plan.work) != before:
+            if run.published or publish.switched(run.staging):
                 Published.mark(exc, [plan.project.relative(plan.output(s)) for s in steps.SUFFIXES])
             raise
         after = then(plan) if then else None

@@ -41,6 +41,7 @@ class Staging:
         for stale in [*self.root.glob(".staging-*"), *self.root.glob(".adopting-*")]:  # a build killed while it wrote
             shutil.rmtree(stale, ignore_errors=True)
         self.folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
+        self.version: str | None = None  # the folder it is published as (v-<digest>), once known
 
     def path(self, suffix: str) -> Path:
         """Where the output with `suffix` is written before it is published."""
@@ -69,6 +70,7 @@ def publish(staging: Staging, build_dir: Path, suffixes: tuple[str, ...]) -> Non
             os.fsync(stream.fileno())
             digest.update(suffix.encode() + b"\0" + hashlib.sha256(stream.read()).digest())
     version = root / f"v-{digest.hexdigest()[:16]}"
+    staging.version = version.name
     if version.is_dir():  # the very same outputs were published before
         staging.discard()
     else:
@@ -118,6 +120,12 @@ def _replace_link(path: Path, target: Path) -> None:
     temporary.unlink(missing_ok=True)
     os.symlink(target, temporary)
     os.replace(temporary, path)
+
+
+def switched(staging: Staging | None) -> bool:
+    """Whether the outputs staged in `staging` are the published ones (`current` was switched to them)."""
+    return (staging is not None and staging.version is not None
+            and published_version(staging.root.parent) == staging.version)
 
 
 def published_version(work: Path) -> str | None:
