@@ -172,8 +172,8 @@ class BackgroundBuild:
     def stop(self) -> None:
         """Interrupt the build, then kill it if it lingers.
 
-        An interrupt is what Ctrl-C does: were it moving the new outputs into build/, it puts the old
-        ones back (publish.replace_together), which takes milliseconds. Whatever else it is doing can
+        An interrupt is what Ctrl-C does: were it publishing its outputs, build/ holds the old set or
+        the new one, whole (the publisher switches them with one rename). Whatever else it is doing can
         be dropped (its files are written aside and its state last), so it is killed after
         STOP_SECONDS rather than waited for while it winds down its PDF validators: the new page
         must not wait for an old PDF.
