@@ -35,6 +35,9 @@ HERMETIC = {
     "JUPYTER_RUNTIME_DIR": "jupyter/runtime",  # the kernels' connection files
     "PIP_CACHE_DIR": "pip",  # the wheel the packaging test builds and installs
     "DASK_CONFIG": "dask",  # Dask's configuration files
+    # pip runs `rustc --version` for its user agent; where rustc is rustup's shim, that writes its
+    # settings into RUSTUP_HOME (~/.rustup).
+    "RUSTUP_HOME": "rustup",
 }
 
 
