@@ -198,7 +198,11 @@ def measure_preview(project: Path, env: dict, runs: int) -> dict[str, list[float
                                cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     seconds: dict[str, list[float]] = {"idle": [], "pdf running": []}
     try:
-        url = process.stdout.readline().split("at ", 1)[1].split()[0]
+        # The preview prints its address once it listens; a line without it means it stopped.
+        first = process.stdout.readline()
+        if "http://127.0.0.1:" not in first:
+            raise RuntimeError(f"the preview did not start (exit code {process.poll()}): {first.strip() or 'no output'}")
+        url = first.split("at ", 1)[1].split()[0]
         _wait(lambda: _preview_status(url)["generation"] >= 1, 900, "its first page")
         for n in range(1, 2 * runs + 1):
             busy = n > runs
