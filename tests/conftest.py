@@ -47,6 +47,14 @@ def pytest_unconfigure(config):
 
 
 
+@pytest.fixture(autouse=True)
+def _outside_the_checkout(tmp_path, monkeypatch):
+    """Every test runs in a temporary folder of its own: nothing it writes by a relative path, and no
+    project it looks up from the working directory, is the developer's checkout (a test that needs a
+    project takes `project` or `warm_project`, which make their copy the working directory)."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A fresh copy of the project, the working directory of this test (as for the command line)."""
