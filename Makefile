@@ -65,10 +65,10 @@ new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year>
 	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE))
 
 # Two test processes side by side (pytest-xdist); the tests of a module that builds its own
-# checkout once stay in one process (--dist loadgroup). The order is random (pytest-randomly) and
+# checkout once stay in one process (tests/conftest.py). The order is random (pytest-randomly) and
 # its seed printed first: `pytest --randomly-seed=<seed>` repeats an order, `-p no:randomly` keeps
 # the files' order.
-TEST_OPTIONS := -n 2 --dist loadgroup
+TEST_OPTIONS := -n 2
 FAST_TESTS := tests/unit tests/test_house_rules.py tests/test_end_to_end.py tests/test_environment.py
 
 test: $(READY) ## run every test (about 8 minutes on two quiet cores)

@@ -11,9 +11,6 @@ from pypdf import PdfReader
 from cases import TEXTS, write_ardal
 from support import build_report, copy_project
 
-# Its module fixture builds once: keep its tests in one process under pytest-xdist (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("cases")
-
 # Words that betray another written language (bokmål, nynorsk, or Norwegian in an English report).
 NOT_IN = {
     "nb": ["ikkje", "frå", "Heile", "Kjelde", "kva", "korleis", "eit"],

@@ -20,9 +20,6 @@ from pypdf import PdfReader
 
 from support import copy_project, environment, evalreport
 
-# Its module fixture builds once: keep its tests in one process under pytest-xdist (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("hostile_input")
-
 CONFIG = "reports/vestre_toten.yaml"
 NAME = "vestre_toten"
 STOPPED = "stopped"

@@ -24,9 +24,6 @@ from fontTools.ttLib import TTFont
 from evalreport.pipeline import document
 from support import ROOT
 
-# Its browser (Chromium) starts once per process: keep its tests in one under pytest-xdist (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("html_twin")
-
 TEMPLATES = ROOT / "report_templates"
 BROWSER = Path(__file__).parent / "browser"
 AXE = BROWSER / "node_modules" / "axe-core" / "axe.min.js"

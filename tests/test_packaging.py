@@ -12,9 +12,6 @@ from pathlib import Path
 
 import pytest
 
-# Its module fixture builds once: keep its tests in one process under pytest-xdist (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("packaging")
-
 ROOT = Path(__file__).resolve().parents[1]
 
 

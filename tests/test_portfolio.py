@@ -18,9 +18,6 @@ import pytest
 from evalreport.errors import ConfigError
 from evalreport.project import Project
 
-# Its module fixture builds once: keep its tests in one process under pytest-xdist (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("portfolio")
-
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUTS = ("pdf", "html", "json")
 BROKEN_CHAPTER = """\

@@ -28,9 +28,6 @@ from evalreport.errors import ReleaseError
 from evalreport.pipeline import colophon
 from evalreport.commands import release
 
-# Its module fixture builds once: keep its tests in one process under pytest-xdist (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("release")
-
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
            "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
