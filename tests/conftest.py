@@ -31,11 +31,12 @@ FOLDER = pytest.StashKey[Path]()
 
 
 # Under pytest-xdist (make test: -n 2) the tests of these modules run in one process, one after the
-# other: each builds its own checkout once in a module fixture, which a second process would build
-# again. Every other test goes wherever a process is free. (xdist's own --dist loadgroup does not
-# group with pytest 9, whose items no longer take the name suffix it relies on.)
-TOGETHER = {"tests/test_cases.py", "tests/test_hostile_input.py", "tests/test_html_twin.py", "tests/test_packaging.py",
-            "tests/test_portfolio.py", "tests/test_release.py"}
+# other: each builds its own checkout once in a module fixture (test_end_to_end: the session's build,
+# the only one make test-fast needs), which a second process would build again. Every other test
+# goes wherever a process is free. (xdist's own --dist loadgroup does not group under pytest 9, whose
+# items no longer take the name suffix it relies on.)
+TOGETHER = {"tests/test_cases.py", "tests/test_end_to_end.py", "tests/test_hostile_input.py", "tests/test_html_twin.py",
+            "tests/test_packaging.py", "tests/test_portfolio.py", "tests/test_release.py"}
 
 
 def pytest_xdist_make_scheduler(config, log):
