@@ -364,14 +364,21 @@ def test_a_fault_in_any_phase_keeps_the_last_report_and_the_next_build_is_right(
 # The publisher, killed or stopped at its switch: whatever happens, a reader finds the three outputs
 # of one build, and the next build is right.
 
+def watched_build(root: Path, folder: Path, marker: str, fault: tuple[str, str]):
+    """The outputs before, then a build with `marker` added to the prose and `fault` injected while a
+    reader watches build/: (the outputs before, the reader's looks, the build)."""
+    before = outputs(root)
+    edit_prose(root, marker)
+    with reader(root, folder) as looks:
+        done = build(root, fault=fault)
+    return before, looks, done
+
+
 @pytest.mark.parametrize("moment", ["switch", "switched"], ids=["before-the-switch", "after-the-switch"])
 def test_killed_at_the_switch_a_reader_sees_one_build_at_every_instant(warm_project, tmp_path, moment):
     root = warm_project
     marker = f"Kontrollord 9{moment[-1]}"
-    before = outputs(root)
-    edit_prose(root, marker)
-    with reader(root, tmp_path) as looks:
-        killed = build(root, fault=(moment, "kill"))
+    before, looks, killed = watched_build(root, tmp_path, marker, (moment, "kill"))
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert f"FAULT INJECTED: kill at {moment}" in killed.stderr, killed.stderr
     if moment == "switch":
@@ -392,10 +399,7 @@ def test_killed_at_the_switch_a_reader_sees_one_build_at_every_instant(warm_proj
 def test_stopped_after_the_switch_says_the_new_report_is_published(warm_project, tmp_path, kind):
     root = warm_project
     marker = f"Kontrollord 10{'ei'[kind == 'interrupt']}"
-    before = outputs(root)
-    edit_prose(root, marker)
-    with reader(root, tmp_path) as looks:
-        stopped = build(root, fault=("switched", kind))
+    before, looks, stopped = watched_build(root, tmp_path, marker, ("switched", kind))
     assert "FAULT INJECTED" in stopped.stderr and "Traceback" not in stopped.stderr, stopped.stderr
     assert stopped.returncode == (130 if kind == "interrupt" else 1), stopped.stderr
     assert PUBLISHED in stopped.stderr and STOPPED not in stopped.stderr, stopped.stderr
@@ -419,10 +423,7 @@ def test_plain_outputs_of_an_older_version_become_links_all_at_once(warm_project
         path.write_bytes(data)
     shutil.rmtree(_work(root) / "published")
     marker = f"Kontrollord 11{kind[0]}"
-    before = outputs(root)
-    edit_prose(root, marker)
-    with reader(root, tmp_path) as looks:
-        stopped = build(root, fault=("link", kind))
+    before, looks, stopped = watched_build(root, tmp_path, marker, ("link", kind))
     assert f"FAULT INJECTED: {kind} at link" in stopped.stderr, stopped.stderr
     if kind == "kill":
         assert stopped.returncode == -signal.SIGKILL, stopped.stderr
