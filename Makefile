@@ -71,7 +71,7 @@ new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year>
 TEST_OPTIONS := -n 2
 FAST_TESTS := tests/unit tests/test_house_rules.py tests/test_end_to_end.py tests/test_environment.py
 
-test: $(READY) ## run every test (about 8 minutes on two quiet cores)
+test: $(READY) ## run every test, two side by side, in a random order (tests/conftest.py)
 	$(BIN)/python -m pytest $(TEST_OPTIONS)
 
 test-fast: $(READY) ## run the unit tests, the house rules and one build of the bundled report (under 2 minutes)
