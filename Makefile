@@ -21,7 +21,7 @@ FILE ?=
 REPORT = $(if $(CASE),--case $(CASE))$(if $(CONFIG), --config $(CONFIG))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report reports portfolio bench-portfolio sample-portfolio release preview comments check test lab data new-case data-dictionary sample-data bench validate-method clean
+.PHONY: help setup report reports portfolio bench-portfolio sample-portfolio release preview comments check test test-fast lab data new-case data-dictionary sample-data bench validate-method clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -69,8 +69,18 @@ check: $(READY) ## check a report's configuration and input data, without buildi
 new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en] [SHOCK=<year>]
 	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE)) $(if $(SHOCK),--shock-year $(SHOCK))
 
-test: $(READY) ## run every test
-	$(BIN)/python -m pytest
+# Two test processes side by side (pytest-xdist); the tests of a module that builds its own
+# checkout once stay in one process (tests/conftest.py). The order is random (pytest-randomly) and
+# its seed printed first: `pytest --randomly-seed=<seed>` repeats an order, `-p no:randomly` keeps
+# the files' order.
+TEST_OPTIONS := -n 2
+FAST_TESTS := tests/unit tests/test_house_rules.py tests/test_end_to_end.py tests/test_environment.py
+
+test: $(READY) ## run every test, two side by side, in a random order (tests/conftest.py)
+	$(BIN)/python -m pytest $(TEST_OPTIONS)
+
+test-fast: $(READY) ## run the unit tests, the house rules and one build of the bundled report (under 2 minutes)
+	$(BIN)/python -m pytest $(TEST_OPTIONS) $(FAST_TESTS)
 
 # allow_hidden: a failed chapter's notebook is kept in build/.work/<name>/failed/, which Jupyter
 # Server refuses to open by default (a hidden folder); File > Open from Path opens it.
@@ -78,7 +88,7 @@ lab: $(READY) ## open JupyterLab on the chapters, run on CASE=<name> (installs J
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) EVALREPORT_ROOT=$(CURDIR) \
+	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) \
 	  $(BIN)/jupyter lab --notebook-dir=. --ContentsManager.allow_hidden=True $(if $(filter 0,$(shell id -u)),--allow-root)
 
 data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register, RECORD=/REPLAY=folder: record or replay every call)

@@ -198,7 +198,11 @@ def measure_preview(project: Path, env: dict, runs: int) -> dict[str, list[float
                                cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     seconds: dict[str, list[float]] = {"idle": [], "pdf running": []}
     try:
-        url = process.stdout.readline().split("at ", 1)[1].split()[0]
+        # The preview prints its address once it listens; a line without it means it stopped.
+        first = process.stdout.readline()
+        if "http://127.0.0.1:" not in first:
+            raise RuntimeError(f"the preview did not start (exit code {process.poll()}): {first.strip() or 'no output'}")
+        url = first.split("at ", 1)[1].split()[0]
         _wait(lambda: _preview_status(url)["generation"] >= 1, 900, "its first page")
         for n in range(1, 2 * runs + 1):
             busy = n > runs
@@ -234,7 +238,7 @@ def run_preview_benchmark(runs: int) -> str:
 
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
     project = Project(Project.find().root).copy_to(work / "project").root
-    env = {**os.environ, "EVALREPORT_ROOT": str(project)}
+    env = dict(os.environ)  # the commands run in the copy's folder (cwd), as the analyst runs them
     try:
         preview = measure_preview(project, env, runs)
     finally:
@@ -250,7 +254,10 @@ def run_benchmark(runs: int) -> str:
     root = Project.find().root
     work = Path(tempfile.mkdtemp(prefix="evalreport-bench-"))
     project = Project(root).copy_to(work / "project").root
-    env = {**os.environ, "EVALREPORT_ROOT": str(project),
+    # The commands run in the copy's folder (cwd), as the analyst runs them; the lower bound is this
+    # module, which the copy does not hold: the checkout's dev/ is found through PYTHONPATH.
+    checkout = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [checkout, os.environ.get("PYTHONPATH")])),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     ours = [sys.executable, "-m", "evalreport", "build", "--config", CONFIG]
     results: dict[str, list[float]] = {"clean": [], "noop": [], "prose": [], "naive": [], "lower": [],

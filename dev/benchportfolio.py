@@ -29,9 +29,11 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from dev.waiting import wait_for_json
 from evalreport.project import Project
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
+SCHEDULER_SECONDS = 120  # a scheduler starts in a second or two; on a loaded shared machine it may take long
 MIB = 1024 * 1024
 GOALS = {"speed-up": 1.8, "share of a single build": 0.60, "MiB per worker": 600}
 
@@ -61,10 +63,9 @@ def fresh_copy(template: Project, target: Path) -> Project:
 def time_single_build(template: Project, case: str, scratch: Path) -> float:
     """`make report CASE=<case>` in a fresh copy: the command line in its own process."""
     project = fresh_copy(template, scratch / "single")
-    env = {**os.environ, "EVALREPORT_ROOT": str(project.root)}
     started = time.perf_counter()
     subprocess.run([str(Path(sys.executable).parent / "evalreport"), "-q", "build", "--case", case], cwd=project.root,
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
@@ -77,17 +78,14 @@ def separate_cluster(workers: int, scratch: Path):
     processes = [subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
                                    "--dashboard-address", ":0", "--scheduler-file", str(scheduler_file)], **quiet)]
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.is_file():
-            if time.monotonic() > deadline:
-                raise RuntimeError("the Dask scheduler did not start within 60 s")
-            time.sleep(0.2)
+        # The scheduler creates the file before it writes it: read it until it holds the address
+        # (the workers, started after, then read a complete file too).
+        written = wait_for_json(scheduler_file, lambda v: isinstance(v, dict) and bool(v.get("address")),
+                                SCHEDULER_SECONDS, "the Dask scheduler", process=processes[0])
         for _ in range(workers):
             processes.append(subprocess.Popen([str(bin_dir / "dask"), "worker", "--scheduler-file", str(scheduler_file),
                                                "--nthreads", "1", "--nworkers", "1", "--no-dashboard"], **quiet))
-        import json
-
-        yield json.loads(scheduler_file.read_text())["address"]
+        yield written["address"]
     finally:
         for process in reversed(processes):
             process.terminate()

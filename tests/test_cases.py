@@ -34,9 +34,7 @@ def checkout(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("cases") / "project")
     write_ardal(root, "nn", "ardal")
     write_ardal(root, "en", "ardal_en")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EVALREPORT_ROOT", str(root))
-        built = {name: build_report(f"reports/{name}.yaml") for name in ("vestre_toten", "ardal", "ardal_en")}
+    built = {name: build_report(f"reports/{name}.yaml", root=root) for name in ("vestre_toten", "ardal", "ardal_en")}
     return {name: pdf_text(result.pdf) for name, result in built.items()}
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from support import bare_environment
+
 
 def evalreport(project, *arguments) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "evalreport", *arguments], cwd=project, capture_output=True,
-                          text=True, env={"PATH": "/usr/bin:/bin", "EVALREPORT_ROOT": str(project)})
+                          text=True, env=bare_environment())
 
 
 def test_python_m_evalreport_tells_its_version(project):

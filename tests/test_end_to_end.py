@@ -1,4 +1,5 @@
-"""Build the bundled report and read the PDF back."""
+"""Build the bundled report and read the PDF back (the session's one build, `built_project`; the
+second configuration of the case is built in tests/test_faults.py, beside this one)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from html import unescape
 import pytest
 from pypdf import PdfReader
 
-from support import build_report
 
 
 def read_pages(pdf_path) -> list[str]:
@@ -132,16 +132,6 @@ def test_html_twin_and_key_figures_sidecar(built_project, text):
     assert key["population_after"] == {"value": 13_314, "year": 2018}
     printed = json.loads((built_project / "build" / "vestre_toten.json").read_text(encoding="utf-8"))["values"]
     assert printed["total_funding"] == "22,0\u00a0mill.\u00a0kr"  # what the prose printed, as it printed it
-
-
-def test_second_configuration_builds_from_the_same_notebooks(project):
-    result = build_report("reports/vestre_toten_nabokommuner.yaml")
-    text = " ".join(read_pages(result.pdf))
-    assert result.pdf.name == "vestre_toten_nabokommuner.pdf"
-    assert "Vestre Toten 2011–2017 sammenlignet med nabokommunene" in text
-    assert "indeks 2008 = 100" in text
-    assert "Østre Toten" in text and "Gjøvik" in text
-    assert "Hele landet" not in text
 
 
 def test_provenance_in_the_xmp_and_the_sidecar_match_the_inputs(built_project):

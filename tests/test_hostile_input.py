@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
@@ -20,11 +18,10 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from support import copy_project
+from support import copy_project, environment, evalreport
 
 CONFIG = "reports/vestre_toten.yaml"
 NAME = "vestre_toten"
-EVALREPORT = str(Path(sys.executable).with_name("evalreport"))
 STOPPED = "stopped"
 
 SCRIPT = "<script>alert(1)</script>"
@@ -39,10 +36,7 @@ PROBE_SIZE = (7, 5)  # an image of this size is not in the report: if the PDF ha
 
 def run(root: Path, *args: str, env: dict | None = None):
     """`evalreport <args>` on the project at `root`, as the analyst runs it."""
-    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    environment.update({"EVALREPORT_ROOT": str(root), **(env or {})})
-    return subprocess.run([EVALREPORT, *args], cwd=root, env=environment, capture_output=True, text=True,
-                          timeout=900)
+    return evalreport(root, *args, env=environment(**(env or {})))
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

@@ -1,4 +1,7 @@
-"""The build redoes only what changed, says so, and gives the same bytes for the same inputs."""
+"""The build redoes only what changed, says so, and gives the same bytes for the same inputs.
+
+Each test changes its own copy of the session's warm build (`warm_project`, the working directory).
+"""
 
 from __future__ import annotations
 
@@ -8,47 +11,38 @@ import os
 import pytest
 from pypdf import PdfReader
 
-from support import build_report
 from evalreport.errors import ChapterError
-
-from support import copy_project
+from support import build_report, copy_project
 
 CONFIG = "reports/vestre_toten.yaml"
 DATA_CHAPTERS = {"10_sammendrag", "20_innledning", "30_omstillingsprosessen", "40_maloppnaelse",
                  "50_sysselsetting", "60_andre_indikatorer", "90_vedlegg"}
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    """One copy of the project, built once; each test leaves it built and up to date."""
-    root = copy_project(tmp_path_factory.mktemp("incremental") / "project")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EVALREPORT_ROOT", str(root))
-        first = build_report(CONFIG)
-        assert len(first.executed) == 8 and not first.reused
-        yield root
+def test_a_clean_build_runs_every_chapter(warm_build):
+    assert len(warm_build.result.executed) == 8 and not warm_build.result.reused
 
 
 def pdf_text(path) -> str:
     return " ".join(page.extract_text() for page in PdfReader(path).pages).replace("\u00a0", " ")
 
 
-def test_nothing_changed_does_no_work(project):
-    pdf = project / "build" / "vestre_toten.pdf"
+def test_nothing_changed_does_no_work(warm_project):
+    pdf = warm_project / "build" / "vestre_toten.pdf"
     before = (pdf.stat().st_mtime_ns, pdf.read_bytes())
     result = build_report(CONFIG)
     assert result.rebuilt is False and result.executed == []
     assert (pdf.stat().st_mtime_ns, pdf.read_bytes()) == before
 
 
-def test_new_timestamp_on_unchanged_data_does_no_work(project):
-    data = project / "data" / "vestre_toten" / "funding.csv"
+def test_new_timestamp_on_unchanged_data_does_no_work(warm_project):
+    data = warm_project / "data" / "vestre_toten" / "funding.csv"
     os.utime(data, (data.stat().st_atime + 3600, data.stat().st_mtime + 3600))
     assert build_report(CONFIG).rebuilt is False
 
 
-def test_prose_edit_runs_no_chapter(project):
-    prose = project / "prose" / "vestre_toten" / "permanent_work.md"
+def test_prose_edit_runs_no_chapter(warm_project):
+    prose = warm_project / "prose" / "vestre_toten" / "permanent_work.md"
     prose.write_text(prose.read_text(encoding="utf-8").replace(
         "Etter programslutt videreføres", "Etter programslutt i 2017 videreføres"), encoding="utf-8")
     result = build_report(CONFIG)
@@ -62,26 +56,26 @@ def rendered(project) -> dict[str, str]:
     return {stem: fragment["key"] for stem, fragment in state["fragments"].items()}
 
 
-def test_an_edit_to_a_standard_chapters_text_runs_no_chapter(project):
-    before = rendered(project)
-    text = project / "notebooks" / "20_innledning.md"
+def test_an_edit_to_a_standard_chapters_text_runs_no_chapter(warm_project):
+    before = rendered(warm_project)
+    text = warm_project / "notebooks" / "20_innledning.md"
     text.write_text(text.read_text(encoding="utf-8").replace(
         "Denne sluttevalueringen skal vurdere", "Denne sluttevalueringen skal særlig vurdere"), encoding="utf-8")
     result = build_report(CONFIG)
     assert result.executed == [] and len(result.reused) == 8
     assert "Denne sluttevalueringen skal særlig vurdere" in pdf_text(result.pdf)
-    after = rendered(project)
+    after = rendered(warm_project)
     assert [stem for stem in after if after[stem] != before[stem]] == ["20_innledning"]  # only its text is rendered
 
 
-def test_an_edit_to_a_text_in_another_language_changes_nothing(project):
-    text = project / "notebooks" / "20_innledning.nn.md"
+def test_an_edit_to_a_text_in_another_language_changes_nothing(warm_project):
+    text = warm_project / "notebooks" / "20_innledning.nn.md"
     text.write_text(text.read_text(encoding="utf-8").replace("## Mandat", "## Mandatet"), encoding="utf-8")
     assert build_report(CONFIG).rebuilt is False  # the report is in bokmål
 
 
-def test_code_edit_runs_that_chapter_only(project):
-    chapter = project / "notebooks" / "40_maloppnaelse.py"
+def test_code_edit_runs_that_chapter_only(warm_project):
+    chapter = warm_project / "notebooks" / "40_maloppnaelse.py"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
         'report.source("goals")', 'report.source("goals") + " (kontrollert)"'), encoding="utf-8")
     result = build_report(CONFIG)
@@ -89,9 +83,9 @@ def test_code_edit_runs_that_chapter_only(project):
     assert "(kontrollert)" in pdf_text(result.pdf)
 
 
-def test_an_exhibit_template_edit_runs_the_chapters_that_show_exhibits(project):
+def test_an_exhibit_template_edit_runs_the_chapters_that_show_exhibits(warm_project):
     # A table's markup is made while its chapter runs: a new template is a new run, not a reuse.
-    template = project / "report_templates" / "evalreport" / "exhibits" / "exhibit.html.j2"
+    template = warm_project / "report_templates" / "evalreport" / "exhibits" / "exhibit.html.j2"
     template.write_text(template.read_text(encoding="utf-8").replace(
         '<p class="er-source">{{ source_label }}: ', '<p class="er-source">{{ source_label }} (ny mal): '),
         encoding="utf-8")
@@ -99,8 +93,8 @@ def test_an_exhibit_template_edit_runs_the_chapters_that_show_exhibits(project):
     assert len(result.executed) == 8 and "Kilde (ny mal): " in pdf_text(result.pdf)
 
 
-def test_data_edit_runs_the_chapters_that_read_data(project):
-    goals = project / "data" / "vestre_toten" / "goals.csv"
+def test_data_edit_runs_the_chapters_that_read_data(warm_project):
+    goals = warm_project / "data" / "vestre_toten" / "goals.csv"
     goals.write_text(goals.read_text(encoding="utf-8").replace("M3,nye_bedrifter,Nye bedrifter,10,8",
                                                                "M3,nye_bedrifter,Nye bedrifter,10,9"),
                      encoding="utf-8")
@@ -109,24 +103,37 @@ def test_data_edit_runs_the_chapters_that_read_data(project):
     assert result.reused == ["70_utviklingsevne"]
 
 
-def test_same_inputs_give_the_same_bytes(project, tmp_path, monkeypatch):
-    again = copy_project(tmp_path / "again")
-    for part in ("notebooks", "data", "prose", "report_templates"):  # the same inputs as the module's project has now
-        for source in (project / part).rglob("*"):
-            if source.is_file():
-                target = again / source.relative_to(project)
-                target.write_bytes(source.read_bytes())
-    monkeypatch.setenv("EVALREPORT_ROOT", str(again))
-    result = build_report(CONFIG, jobs=1)  # other timing, other chapter order: same bytes
-    assert result.pdf.read_bytes() == (project / "build" / "vestre_toten.pdf").read_bytes()
-    assert result.html.read_bytes() == (project / "build" / "vestre_toten.html").read_bytes()
+def test_same_inputs_give_the_same_bytes(warm_project, tmp_path, monkeypatch):
+    # A build after edits of prose, a chapter's text, a chapter's code and the data, which reuses
+    # what it may, and a build from nothing of the same inputs, one chapter at a time (other timing,
+    # other order): the same bytes. Each subsets its fonts into an empty cache of its own.
+    edits = [("prose/vestre_toten/permanent_work.md", "Etter programslutt videreføres",
+              "Etter programslutt i 2017 videreføres"),
+             ("notebooks/20_innledning.md", "Denne sluttevalueringen skal vurdere",
+              "Denne sluttevalueringen skal særlig vurdere"),
+             ("notebooks/40_maloppnaelse.py", 'report.source("goals")', 'report.source("goals") + " (kontrollert)"'),
+             ("data/vestre_toten/goals.csv", "M3,nye_bedrifter,Nye bedrifter,10,8", "M3,nye_bedrifter,Nye bedrifter,10,9")]
+    for name, old, new in edits:
+        path = warm_project / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, name
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setenv("EVALREPORT_CACHE", str(tmp_path / "cache-incremental"))
+    incremental = build_report(CONFIG)
+    assert incremental.reused == ["70_utviklingsevne"]
+    again = copy_project(tmp_path / "again", root=warm_project)
+    monkeypatch.setenv("EVALREPORT_CACHE", str(tmp_path / "cache-clean"))
+    result = build_report(CONFIG, jobs=1, root=again)
+    assert len(result.executed) == 8
+    assert result.pdf.read_bytes() == incremental.pdf.read_bytes()
+    assert result.html.read_bytes() == incremental.html.read_bytes()
 
 
-def test_a_failed_build_leaves_nothing_a_later_build_would_reuse(project):
+def test_a_failed_build_leaves_nothing_a_later_build_would_reuse(warm_project):
     # A data edit and a failing chapter; then both are undone and only prose changes. The
     # report must show the data as they are, not as the failed build saw them.
-    population = project / "data" / "vestre_toten" / "population.csv"
-    chapter = project / "notebooks" / "70_utviklingsevne.py"
+    population = warm_project / "data" / "vestre_toten" / "population.csv"
+    chapter = warm_project / "notebooks" / "70_utviklingsevne.py"
     original_population, original_chapter = population.read_bytes(), chapter.read_bytes()
     population.write_text(population.read_text(encoding="utf-8").replace(
         "0529,Vestre Toten,2018,13314,", "0529,Vestre Toten,2018,13999,"), encoding="utf-8")
@@ -135,7 +142,7 @@ def test_a_failed_build_leaves_nothing_a_later_build_would_reuse(project):
         build_report(CONFIG)
     population.write_bytes(original_population)
     chapter.write_bytes(original_chapter)
-    prose = project / "prose" / "vestre_toten" / "permanent_work.md"
+    prose = warm_project / "prose" / "vestre_toten" / "permanent_work.md"
     prose.write_text(prose.read_text(encoding="utf-8").replace("Etter programslutt", "Rett etter programslutt"),
                      encoding="utf-8")
     result = build_report(CONFIG)
@@ -144,8 +151,13 @@ def test_a_failed_build_leaves_nothing_a_later_build_would_reuse(project):
     assert "Rett etter programslutt" in text
 
 
-def test_template_edit_renders_again_in_the_same_process(project):
-    template = project / "report_templates" / "evalreport" / "chapter.html.j2"
+def test_template_edit_renders_again_in_the_same_process(warm_project):
+    # A build in this process first, which reads the templates of this copy (and may keep them) ...
+    prose = warm_project / "prose" / "vestre_toten" / "permanent_work.md"
+    prose.write_text(prose.read_text(encoding="utf-8") + "\nEin setning til.\n", encoding="utf-8")
+    assert 'data-edition="2"' not in build_report(CONFIG).html.read_text(encoding="utf-8")
+    # ... then an edit of a template, which the next build in the same process must use.
+    template = warm_project / "report_templates" / "evalreport" / "chapter.html.j2"
     template.write_text(template.read_text(encoding="utf-8").replace(
         '<section class="chapter">', '<section class="chapter" data-edition="2">'), encoding="utf-8")
     result = build_report(CONFIG)

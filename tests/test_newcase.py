@@ -10,6 +10,7 @@ import pytest
 
 from evalreport.datasets import schemas
 from evalreport.commands.datadict import _example_config
+from support import bare_environment
 
 # The codes the issue names (sources: SSB's KLASS 131 via the bundled register, see its tests):
 # Oslo; Sunndal; Årdal before and after 2020; Trondheim; Bodø; Horten since 2024.
@@ -18,7 +19,7 @@ CODES = ["0301", "1563", "1424", "4643", "5001", "1804", "3901"]
 
 def evalreport(project, *arguments) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "evalreport", *arguments], cwd=project, capture_output=True,
-                          text=True, env={"PATH": "/usr/bin:/bin", "EVALREPORT_ROOT": str(project)})
+                          text=True, env=bare_environment())
 
 
 @pytest.mark.parametrize("code", CODES)

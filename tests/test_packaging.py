@@ -3,6 +3,7 @@ package ships (the region register), as a user who installs it with pip gets it.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,8 +21,13 @@ def installed(tmp_path_factory) -> Path:
     dependencies, which it takes from this environment (a .pth line: the project's own source and
     its editable install are not on that path, so only the wheel can provide evalreport)."""
     work = tmp_path_factory.mktemp("wheel")
+    # pip builds in the source folder (setuptools writes build/ and an egg-info there): build a copy,
+    # so that the developer's build/ and src/ are never touched.
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "build", "dist", "node_modules", "__pycache__", "*.egg-info", ".pytest_cache", "data", "tests"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                    "--disable-pip-version-check", "-w", str(work / "dist"), str(ROOT)], check=True)
+                    "--disable-pip-version-check", "-w", str(work / "dist"), str(source)], check=True)
     wheel = next((work / "dist").glob("evalreport-*.whl"))
     environment = work / "venv"
     venv.create(environment, with_pip=True)

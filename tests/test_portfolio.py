@@ -64,10 +64,19 @@ def single_builds(template, tmp_path_factory) -> dict[str, dict[str, bytes]]:
     project, cases = template
     single = copy_of(project, tmp_path_factory.mktemp("single") / "project")
     outputs = {}
-    for case in cases:
-        build_report(single, single.config_path(case=case))
-        outputs[case] = {suffix: (single.build_dir / f"{case}.{suffix}").read_bytes() for suffix in OUTPUTS}
+    with pytest.MonkeyPatch.context() as patch:  # fonts subset by these builds alone (see own_font_cache)
+        patch.setenv("EVALREPORT_CACHE", str(single.root.parent / "cache"))
+        for case in cases:
+            build_report(single, single.config_path(case=case))
+            outputs[case] = {suffix: (single.build_dir / f"{case}.{suffix}").read_bytes() for suffix in OUTPUTS}
     return outputs
+
+
+@pytest.fixture
+def own_font_cache(tmp_path, monkeypatch):
+    """An empty font cache for the portfolio's builds (its workers inherit the environment), so that
+    they cannot take the single builds' font subsets: equal bytes then mean equal builds."""
+    monkeypatch.setenv("EVALREPORT_CACHE", str(tmp_path / "cache"))
 
 
 def assert_same_bytes(project: Project, cases: list[str], single: dict) -> None:
@@ -78,7 +87,7 @@ def assert_same_bytes(project: Project, cases: list[str], single: dict) -> None:
 
 
 def test_local_cluster_builds_each_report_as_a_single_build_and_isolates_a_failing_case(
-        template, single_builds, tmp_path):
+        template, single_builds, own_font_cache, tmp_path):
     from evalreport.pipeline import portfolio
 
     source, cases = template
@@ -114,7 +123,8 @@ def test_local_cluster_builds_each_report_as_a_single_build_and_isolates_a_faili
     assert_same_bytes(project, cases, single_builds)
 
 
-def test_scheduler_and_two_workers_as_separate_processes_build_the_same_bytes(template, single_builds, tmp_path):
+def test_scheduler_and_two_workers_as_separate_processes_build_the_same_bytes(template, single_builds,
+                                                                              own_font_cache, tmp_path):
     import psutil
 
     from evalreport.pipeline import portfolio

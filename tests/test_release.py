@@ -1,9 +1,10 @@
 """Releases to the council, drafts and the short colophon (issue 11).
 
 The pure parts (the order of versions, the previous release, the list of changes, writing dist/,
-what counts as an uncommitted change) are tested on hand-made inputs. One module builds the test
+what counts as an uncommitted change) are tested on hand-made inputs. The module builds the test
 case of tests/cases.py (Årdal, nynorsk) as the council gets it: release 1.0, the refusals, a
-change of data, release 1.1 with the list of changes, and a draft.
+change of data, release 1.1 with the list of changes, and a draft. Release 1.0 and release 1.1
+are each made once, in a checkout no test changes; a test that changes one works on its own copy.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from pypdf import PdfReader
 
 from cases import write_ardal
-from support import copy_project
+from support import copy_built, copy_project, environment
 
 from evalreport.errors import ReleaseError
 from evalreport.pipeline import colophon
@@ -168,8 +169,7 @@ def test_uncommitted_files_are_changed_tracked_files_and_untracked_inputs(tmp_pa
 # --- the release flow, end to end -----------------------------------------------------------------------
 
 def evalreport(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}  # the commit's time decides
-    env.update(GIT_ENV, EVALREPORT_ROOT=str(root))
+    env = environment(**GIT_ENV)  # without SOURCE_DATE_EPOCH: the commit's time decides
     return subprocess.run([sys.executable, "-m", "evalreport", *args], cwd=root, env=env, capture_output=True,
                           text=True, timeout=900)
 
@@ -183,8 +183,9 @@ def plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    """The Årdal case committed in a git checkout, released as 1.0; the outputs of each step."""
+def first_release(tmp_path_factory):
+    """The Årdal case committed in a git checkout, released as 1.0; what the release said. No test
+    changes this checkout: those that change one take `released`, a copy of their own."""
     root = copy_project(tmp_path_factory.mktemp("release") / "project")
     write_ardal(root, "nn", "ardal")
     (root / ".gitignore").write_text("/build/\n")
@@ -193,6 +194,12 @@ def released(tmp_path_factory):
     git(root, "commit", "-qm", "Årdal as the council gets it")  # 2 March 2026: the release's date
     first = evalreport(root, "release", "1.0", "--config", "reports/ardal.yaml")
     return {"root": root, "first": first}
+
+
+@pytest.fixture
+def released(first_release, tmp_path):
+    """This test's own copy of the checkout released as 1.0."""
+    return {"root": copy_built(first_release["root"], tmp_path / "project"), "first": first_release["first"]}
 
 
 def test_a_release_writes_the_three_files_read_only_with_their_sums(released):
@@ -282,10 +289,11 @@ def test_a_draft_is_not_released_unless_forced(released):
 
 
 @pytest.fixture(scope="module")
-def second(released):
-    """A change of data (the company's 2014 grant 1.5 -> 2.0 M, spent on industry), committed on
-    15 April 2026, then release 1.1."""
-    root = released["root"]
+def second_release(first_release, tmp_path_factory):
+    """A copy of the checkout released as 1.0, then a change of data (the company's 2014 grant 1.5 ->
+    2.0 M, spent on industry), committed on 15 April 2026, then release 1.1; the checkout and what
+    the release said. No test changes it."""
+    root = copy_built(first_release["root"], tmp_path_factory.mktemp("second") / "project")
     funding = root / "data" / "ardal" / "funding.csv"
     funding.write_text(funding.read_text(encoding="utf-8").replace("2014,hydro,1500000", "2014,hydro,2000000"),
                        encoding="utf-8")
@@ -294,12 +302,12 @@ def second(released):
     industry_2014 = next(line for line in text.splitlines() if line.startswith("2014,Industri,"))
     spending.write_text(text.replace(industry_2014, "2014,Industri,3200000"), encoding="utf-8")
     git(root, "commit", "-qam", "The company's grant for 2014 was 2.0 M", date="2026-04-15T10:00:00+00:00")
-    return evalreport(root, "release", "1.1", "--config", "reports/ardal.yaml")
+    return {"root": root, "second": evalreport(root, "release", "1.1", "--config", "reports/ardal.yaml")}
 
 
-def test_the_next_release_lists_the_changed_key_figures_and_chapters(released, second):
+def test_the_next_release_lists_the_changed_key_figures_and_chapters(second_release):
+    second, root = second_release["second"], second_release["root"]
     assert second.returncode == 0, second.stderr
-    root = released["root"]
     # Worked out by hand: 24.5 M + 0.5 M = 25.0 M in all; the municipality's 3.0 M is 12.2 % of 24.5 M
     # and 12.0 % of 25.0 M. Public money is unchanged (the company is private), so is the cost per job.
     out = plain(second.stdout)
@@ -323,8 +331,9 @@ def test_the_next_release_lists_the_changed_key_figures_and_chapters(released, s
 
 # --- drafts ---------------------------------------------------------------------------------------------
 
-def test_a_draft_says_utkast_on_every_page_and_still_passes_the_pdf_checks(released, second):
-    root = released["root"]
+def test_a_draft_says_utkast_on_every_page_and_still_passes_the_pdf_checks(second_release, tmp_path):
+    assert second_release["second"].returncode == 0, second_release["second"].stderr
+    root = copy_built(second_release["root"], tmp_path / "project")
     done = evalreport(root, "build", "--config", "reports/ardal.yaml", "--draft")
     assert done.returncode == 0, done.stderr
     pdf = root / "build" / "ardal.pdf"

@@ -278,23 +278,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except EvalreportError as exc:
-        return _stopped(args, str(exc))
-    except KeyboardInterrupt:
-        return _stopped(args, "interrupted", code=130)
+        return _stopped(args, str(exc), exc=exc)
+    except KeyboardInterrupt as exc:
+        return _stopped(args, "interrupted", code=130, exc=exc)
     except OSError as exc:
         # A full disk, a read-only folder, a file that vanished: what happened and where, in one line.
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        return _stopped(args, f"{exc.strerror or exc}{where}")
+        return _stopped(args, f"{exc.strerror or exc}{where}", exc=exc)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for the analyst
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         return _stopped(args, f"an unexpected error: {type(exc).__name__}: {exc}\n"
-                              "This is a fault in evalreport, not in your files; run again with -v and report it.")
+                              "This is a fault in evalreport, not in your files; run again with -v and report it.",
+                        exc=exc)
 
 
-def _stopped(args: argparse.Namespace, message: str, code: int = 1) -> int:
-    stopped = {"build": "The build stopped; the last good report was not changed.",
-               "release": "The release stopped; nothing was written to dist/."}.get(
-                   args.command, f"'evalreport {args.command}' stopped.")
+def _stopped(args: argparse.Namespace, message: str, code: int = 1, exc: BaseException | None = None) -> int:
+    from evalreport.pipeline.build import Published
+
+    published = Published.of(exc) if exc is not None else None
+    if args.command == "build" and published:
+        stopped = (f"The build stopped after publishing the new report: {', '.join(published)} are the new ones, "
+                   "all of this build; the next build checks them again.")
+    else:
+        stopped = {"build": "The build stopped; the last good report was not changed.",
+                   "release": "The release stopped; nothing was written to dist/."}.get(
+                       args.command, f"'evalreport {args.command}' stopped.")
     print(f"\n{stopped}\n{message}", file=sys.stderr)
     return code
 

@@ -21,6 +21,11 @@ def file_mode() -> int:
     return 0o666 & ~_umask()
 
 
+def folder_mode() -> int:
+    """The mode a new folder gets under this process's umask (a temporary folder gets 0700 instead)."""
+    return 0o777 & ~_umask()
+
+
 def write_atomically(target: Path, write) -> None:
     """Call write(tmp_path), then move the result into place; on failure the old file stays.
 

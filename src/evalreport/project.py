@@ -46,11 +46,8 @@ class Project:
 
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
-        """The project above `start` (default: the working directory): the folder with pyproject.toml
-        and report_templates/. EVALREPORT_ROOT names it outright (for a data folder elsewhere)."""
-        override = os.environ.get("EVALREPORT_ROOT")
-        if override:
-            return cls(Path(override).resolve())
+        """The project at or above `start` (default: the working directory): the folder with
+        pyproject.toml and report_templates/. The command line runs in the project folder."""
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / "pyproject.toml").is_file() and (folder / TEMPLATES).is_dir():

@@ -153,7 +153,6 @@ class BackgroundBuild:
     def __init__(self, project: Project, config_arg: str, jobs: int | None, draft: bool, log_file: Path):
         self.command = [sys.executable, "-m", "evalreport", "-q", "build", "--config", config_arg,
                         *(["--jobs", str(jobs)] if jobs else []), *(["--draft"] if draft else [])]
-        self.env = {**os.environ, "EVALREPORT_ROOT": str(project.root)}
         self.project = project
         self.log_file = log_file
         self._process: subprocess.Popen | None = None
@@ -165,7 +164,7 @@ class BackgroundBuild:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.log_file, "wb") as output:
             # A session of its own, so that stopping it stops everything it started.
-            self._process = subprocess.Popen(self.command, cwd=self.project.root, env=self.env,
+            self._process = subprocess.Popen(self.command, cwd=self.project.root,
                                              stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
             self.state = "writing"
             threading.Thread(target=self._report, args=(self._process, time.perf_counter()), daemon=True).start()
@@ -173,8 +172,8 @@ class BackgroundBuild:
     def stop(self) -> None:
         """Interrupt the build, then kill it if it lingers.
 
-        An interrupt is what Ctrl-C does: were it moving the new outputs into build/, it puts the old
-        ones back (publish.replace_together), which takes milliseconds. Whatever else it is doing can
+        An interrupt is what Ctrl-C does: were it publishing its outputs, build/ holds the old set or
+        the new one, whole (the publisher switches them with one rename). Whatever else it is doing can
         be dropped (its files are written aside and its state last), so it is killed after
         STOP_SECONDS rather than waited for while it winds down its PDF validators: the new page
         must not wait for an old PDF.

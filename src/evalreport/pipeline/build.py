@@ -22,7 +22,7 @@ from typing import Callable
 from evalreport.config import ReportConfig, load_config
 from evalreport.datasets import load_case
 from evalreport.files import clear_the_way
-from evalreport.pipeline import document, language, prose, steps
+from evalreport.pipeline import document, language, prose, publish, steps
 from evalreport.pipeline.executors import LocalExecutor
 from evalreport.pipeline.lock import report_lock
 from evalreport.pipeline.plan import Plan, Release, make_plan, prose_dir_of
@@ -50,12 +50,31 @@ class BuildResult:
 WORK_FOLDERS = ("executed", "fragments", "failed", "published")
 
 
-def run_steps(plan: Plan, selected: tuple[steps.Step, ...], executor, state: BuildState) -> steps.Run:
+class Published:
+    """Said of an exception that stopped a build after its outputs were published: `outputs` (as
+    the analyst names them) are the new ones, all of one build (see `build`)."""
+
+    attribute = "evalreport_published"
+
+    @classmethod
+    def mark(cls, exc: BaseException, outputs: list[str]) -> None:
+        try:
+            setattr(exc, cls.attribute, outputs)
+        except AttributeError:  # an exception that takes no attributes; the message says less
+            pass
+
+    @classmethod
+    def of(cls, exc: BaseException) -> list[str] | None:
+        return getattr(exc, cls.attribute, None)
+
+
+def run_steps(plan: Plan, selected: tuple[steps.Step, ...], executor, state: BuildState,
+              run: steps.Run | None = None) -> steps.Run:
     """Run `selected` steps in order; the document steps (render to the outputs) go to the executor
     together, as one piece of work where the files are."""
     for folder in WORK_FOLDERS:  # a file where the build keeps a folder would stop every build alike
         clear_the_way(plan.work / folder)
-    run = steps.Run(plan, state, executor)
+    run = run or steps.Run(plan, state, executor)
     index = 0
     while index < len(selected):
         step = selected[index]
@@ -91,7 +110,15 @@ def build(plan: Plan, executor=None, then: Callable[[Plan], object] | None = Non
                      plan.project.relative(plan.pdf), seconds)
             return BuildResult(plan.pdf, plan.html, state.pages, seconds, rebuilt=False,
                                after=then(plan) if then else None)
-        run = run_steps(plan, steps.STEPS, executor, state)
+        run = steps.Run(plan, state, executor)
+        try:
+            run_steps(plan, steps.STEPS, executor, state, run)
+        except BaseException as exc:
+            # Stopped after the switch (an interrupt, a full disk while the state is written):
+            # build/ holds the new outputs, and the message must not say otherwise.
+            if run.published or publish.switched(run.staging):
+                Published.mark(exc, [plan.project.relative(plan.output(s)) for s in steps.SUFFIXES])
+            raise
         after = then(plan) if then else None
     seconds = time.perf_counter() - started
     pages, checks = run.results["pdf"]["pages"], run.results["pdf"]["checks"]

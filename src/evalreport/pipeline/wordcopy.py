@@ -247,9 +247,10 @@ def _mark_blocks(soup: BeautifulSoup, section: Tag, context: Origin, sources: _S
 
 # Footnotes as pandoc's HTML reader knows them (and its writer makes Word's own footnotes of): a
 # reference <a role="doc-noteref" href="#id"> and the note <li id="id"> in a <section
-# role="doc-endnotes">. The report's notes may come as a note in place (<span class="footnote">, as
-# WeasyPrint sets at the foot of the page) or as references to a list of notes (class footnote-ref,
-# the notes in a section or div of class footnotes, as markdown renderers write them).
+# role="doc-endnotes">. The report's notes come as a note in place (<span class="er-footnote">, which
+# WeasyPrint sets at the foot of the page: evalreport.pipeline.dialect), or, from other HTML, as
+# references to a list of notes (class footnote-ref, the notes in a section or div of class
+# footnotes, as markdown renderers write them).
 
 
 def _collect_notes(soup: BeautifulSoup, section: Tag, counter: list[int]) -> None:
@@ -257,7 +258,7 @@ def _collect_notes(soup: BeautifulSoup, section: Tag, counter: list[int]) -> Non
     a note without a source of its own belongs, to the section); `counter` numbers them through the
     report."""
     notes = []
-    for note in section.select("span.footnote, aside.footnote"):
+    for note in section.select("span.er-footnote, span.footnote, aside.footnote"):
         block = note.find_parent(LEAVES)
         paragraph = soup.new_tag("p")
         source = note.get(SOURCE_ATTRIBUTE) or (block.get(SOURCE_ATTRIBUTE) if block is not None else None)
@@ -437,9 +438,9 @@ def _insert_after(element: Tag, following: list[Tag]) -> None:
 def _styled_blocks(soup: BeautifulSoup) -> None:
     """Callouts and the reference list in their Word styles."""
     for callout in soup.find_all(lambda t: t.name in ("div", "aside", "section")
-                                 and any(c == "callout" or c.startswith("callout-") for c in t.get("class", []))):
+                                 and any(c in ("callout", "er-callout") for c in t.get("class", []))):
         callout["data-custom-style"] = "Callout"
-    for references in soup.select("#refs, .references, .csl-bib-body"):
+    for references in soup.select("ul.er-reference-list, #refs, .references, .csl-bib-body"):
         references["data-custom-style"] = "Bibliography"
 
 
