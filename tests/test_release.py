@@ -37,33 +37,46 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "G
 # --- the order of versions and the previous release ------------------------------------------------
 
 def test_versions_are_ordered_as_numbers_not_as_text():
-    ordered = ["0.9", "1.0rc1", "1.0", "1.1", "1.2", "1.10", "2.0"]
+    ordered = ["0.9", "1.0", "1.0.1", "1.1", "1.2", "1.10", "2.0"]
     assert sorted(reversed(ordered), key=release.version_key) == ordered
 
 
-def test_versions_that_are_not_pep_440_are_ordered_by_their_numbers_and_words():
-    assert sorted(["utkast-10", "utkast-9", "utkast-2"], key=release.version_key) == ["utkast-2", "utkast-9",
-                                                                                        "utkast-10"]
+def released_in(dist: Path, name: str, version: str, draft: bool = False) -> None:
+    """A release folder as release_report writes it: the three files and their SHA256SUMS."""
+    folder = dist / f"{name}-{version}"
+    folder.mkdir(parents=True)
+    sidecar = {"release": {"version": version}, "parameters": {"output_name": name, "draft": draft}}
+    contents = {f"{name}-{version}.pdf": b"%PDF", f"{name}-{version}.html": b"<html>",
+                f"{name}-{version}.json": json.dumps(sidecar).encode()}
+    for file_name, data in contents.items():
+        (folder / file_name).write_bytes(data)
+    (folder / "SHA256SUMS").write_text("".join(f"{hashlib.sha256(d).hexdigest()}  {f}\n" for f, d in contents.items()))
 
 
-def test_the_previous_release_is_the_newest_earlier_one():
-    versions = ["1.0", "1.1", "1.10", "2.0"]
-    assert release.previous_release(versions, "1.2") == "1.1"
-    assert release.previous_release(versions, "1.11") == "1.10"
-    assert release.previous_release(versions, "3.0") == "2.0"
-    assert release.previous_release(versions, "0.5") is None
+def test_the_previous_release_is_the_newest_earlier_final_one(tmp_path):
+    dist = tmp_path / "dist"
+    for version in ("1.0", "1.1", "1.10", "2.0"):
+        released_in(dist, "r", version)
+    released_in(dist, "r", "2.1", draft=True)
+    found = release.released(dist, "r")
+    assert release.previous_release(found, "1.2").version == "1.1"
+    assert release.previous_release(found, "1.11").version == "1.10"
+    assert release.previous_release(found, "3.0").version == "2.0"  # not the forced draft 2.1
+    assert release.previous_release(found, "3.0", final=False).version == "2.1"
+    assert release.previous_release(found, "0.5") is None
 
 
-@pytest.mark.parametrize("name", ["", "../1.0", "1.0/a", ".hidden", "1 0", "x" * 41])
-def test_a_version_name_must_be_a_plain_part_of_a_file_name(name):
+@pytest.mark.parametrize("name", ["", "../1.0", "1.0/a", ".hidden", "1 0", "x" * 41, "v2", "1", "1.0rc1",
+                                  "2024-spring", "01.0"])
+def test_a_version_must_be_a_version_number(name):
     with pytest.raises(ReleaseError):
         release.check_version_name(name)
 
 
 def test_the_suggested_next_version_counts_up_the_last_number():
     assert release.suggest_next("1.9") == "1.10"
-    assert release.suggest_next("2.0rc1") == "2.0rc2"
-    assert release.suggest_next("final") == "final.1"
+    assert release.suggest_next("2.0") == "2.1"
+    assert release.suggest_next("1.0.3") == "1.0.4"
 
 
 # --- the list of changes ------------------------------------------------------------------------------
@@ -89,7 +102,7 @@ def test_changes_list_each_changed_key_figure_with_old_and_new_value_and_each_ch
 
 def test_nothing_changed_says_so_in_the_reports_language():
     changes = colophon.compare_releases(PREVIOUS, PREVIOUS["key_figures_printed"], PREVIOUS["chapters"])
-    assert changes == {"key_figures": [], "chapters": []}
+    assert changes == {"key_figures": [], "chapters": [], "sentences": []}
     section = colophon.render_changes(changes, "1.1", "1.0", "nn", TEMPLATES)
     assert "Endringar frå versjon 1.0 {-}" in section and "Ingen nøkkeltal er endra." in section
     assert "Changes from version 1.0" in colophon.render_changes(changes, "1.1", "1.0", "en", TEMPLATES)
@@ -106,38 +119,51 @@ def test_the_section_sets_old_and_new_values_side_by_side_and_escapes_them():
 
 # --- writing dist/ ----------------------------------------------------------------------------------
 
-def test_release_files_are_written_read_only_with_their_sums(tmp_path):
-    dist = tmp_path / "dist"
-    contents = {dist / "r-1.0.pdf": b"%PDF-1.7 a", dist / "r-1.0.json": b"{}"}
-    sums = release.write_release(dist, contents)
+def test_a_release_folder_is_written_read_only_with_its_sums(tmp_path):
+    folder = tmp_path / "dist" / "r-1.0"
+    contents = {folder / "r-1.0.pdf": b"%PDF-1.7 a", folder / "r-1.0.json": b"{}"}
+    sums = release.write_release(folder, contents)
     assert sums == [hashlib.sha256(b"%PDF-1.7 a").hexdigest(), hashlib.sha256(b"{}").hexdigest()]
     for path, data in contents.items():
         assert path.read_bytes() == data and stat.S_IMODE(path.stat().st_mode) == 0o444
-    assert (dist / "SHA256SUMS").read_text() == f"{sums[0]}  r-1.0.pdf\n{sums[1]}  r-1.0.json\n"
+    assert (folder / "SHA256SUMS").read_text() == f"{sums[0]}  r-1.0.pdf\n{sums[1]}  r-1.0.json\n"
     # sha256sum -c reads the same format (two spaces: a text-mode line)
-    done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True)
+    done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
     assert done.returncode == 0 and "r-1.0.pdf: OK" in done.stdout
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == ["r-1.0"]  # nothing aside is left
 
 
-def test_an_existing_release_file_is_never_replaced_and_a_failed_release_leaves_nothing(tmp_path):
+def test_an_existing_release_is_never_replaced_and_a_failed_release_leaves_nothing(tmp_path):
+    folder = tmp_path / "dist" / "r-1.0"
+    folder.mkdir(parents=True)
+    (folder / "r-1.0.json").write_bytes(b"old")
+    with pytest.raises(ReleaseError, match="appeared"):
+        release.write_release(folder, {folder / "r-1.0.pdf": b"new pdf", folder / "r-1.0.json": b"new"})
+    assert (folder / "r-1.0.json").read_bytes() == b"old"
+    assert not (folder / "r-1.0.pdf").exists() and not (folder / "SHA256SUMS").exists()
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == ["r-1.0"]
+
+
+def test_releases_are_read_from_the_sidecars_of_that_report(tmp_path):
     dist = tmp_path / "dist"
-    dist.mkdir()
-    (dist / "r-1.0.json").write_bytes(b"old")
-    with pytest.raises(FileExistsError):
-        release.write_release(dist, {dist / "r-1.0.pdf": b"new pdf", dist / "r-1.0.json": b"new"})
-    assert (dist / "r-1.0.json").read_bytes() == b"old"
-    assert not (dist / "r-1.0.pdf").exists() and not (dist / "SHA256SUMS").exists()
-
-
-def test_released_versions_are_read_from_the_sidecars_of_that_report(tmp_path):
-    dist = tmp_path / "dist"
-    dist.mkdir()
     for name, version in (("r", "1.0"), ("r", "1.1"), ("r-nabo", "1.0")):
-        sidecar = {"release": {"version": version}, "parameters": {"output_name": name}}
-        (dist / f"{name}-{version}.json").write_text(json.dumps(sidecar))
-    (dist / "r-2.0.json").write_text("not json")
-    assert set(release.released_versions(dist, "r")) == {"1.0", "1.1"}  # not 'nabo-1.0', not the damaged one
-    assert set(release.released_versions(dist, "r-nabo")) == {"1.0"}
+        released_in(dist, name, version)
+    (dist / "r-2.0").mkdir()
+    (dist / "r-2.0" / "r-2.0.json").write_text("not json")
+    assert set(release.released(dist, "r")) == {"1.0", "1.1"}  # not 'nabo-1.0', not the damaged one
+    assert set(release.released(dist, "r-nabo")) == {"1.0"}
+
+
+def test_a_release_changed_since_is_found_by_its_sums(tmp_path):
+    dist = tmp_path / "dist"
+    released_in(dist, "r", "1.0")
+    [found] = release.released(dist, "r").values()
+    from evalreport.project import Project
+
+    assert release.damage(found, Project(tmp_path)) == []
+    (dist / "r-1.0" / "r-1.0.pdf").write_bytes(b"%PDF changed")
+    assert release.damage(found, Project(tmp_path)) == ["dist/r-1.0/r-1.0.pdf does not match its SHA-256 in "
+                                                         "dist/r-1.0/SHA256SUMS"]
 
 
 # --- uncommitted changes ------------------------------------------------------------------------------
@@ -205,27 +231,28 @@ def released(first_release, tmp_path):
 def test_a_release_writes_the_three_files_read_only_with_their_sums(released):
     root, done = released["root"], released["first"]
     assert done.returncode == 0, done.stderr
-    dist = root / "dist"
+    dist = root / "dist" / "ardal-1.0"
     names = ["ardal-1.0.pdf", "ardal-1.0.html", "ardal-1.0.json"]
     sums = (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     assert sums == [f"{hashlib.sha256((dist / n).read_bytes()).hexdigest()}  {n}" for n in names]
     for name in names:
         assert stat.S_IMODE((dist / name).stat().st_mode) == 0o444
-        assert f"dist/{name}  sha256 " in done.stdout
+        assert f"  {name}  sha256 " in done.stdout
+    assert "in dist/ardal-1.0/:" in done.stdout
     assert "The first release of this report" in done.stdout
 
 
 def test_the_title_page_shows_the_version_and_the_date_of_its_commit(released):
-    pages = pdf_pages(released["root"] / "dist" / "ardal-1.0.pdf")
+    pages = pdf_pages(released["root"] / "dist" / "ardal-1.0" / "ardal-1.0.pdf")
     assert "Versjon 1.0 (2. mars 2026)" in pages[0]
-    sidecar = json.loads((released["root"] / "dist" / "ardal-1.0.json").read_text(encoding="utf-8"))
+    sidecar = json.loads((released["root"] / "dist" / "ardal-1.0" / "ardal-1.0.json").read_text(encoding="utf-8"))
     assert sidecar["release"] == {"version": "1.0", "date": "2026-03-02", "previous": None, "changes": None}
     assert not any("Endringar frå versjon" in page for page in pages)
 
 
 def test_the_colophon_is_short_and_says_where_the_full_provenance_is(released):
     root = released["root"]
-    pages = pdf_pages(root / "dist" / "ardal-1.0.pdf")
+    pages = pdf_pages(root / "dist" / "ardal-1.0" / "ardal-1.0.pdf")
     colophon_text = " ".join(pages).split("Kolofon")[-1]
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
     for fact in ("Versjon 1.0", "Bygd 2. mars 2026 10:00 UTC", "Ikkje innsjekka endringar nei",
@@ -238,24 +265,22 @@ def test_the_colophon_is_short_and_says_where_the_full_provenance_is(released):
     assert len(colophon_text) < 700
     assert not re.search(r"Tabell \d+: (Kolofon|Programvare|Parametrar|Inndata)", " ".join(pages))
     # ... which stay in the sidecar and the XMP, for machines
-    sidecar = json.loads((root / "dist" / "ardal-1.0.json").read_text(encoding="utf-8"))
+    sidecar = json.loads((root / "dist" / "ardal-1.0" / "ardal-1.0.json").read_text(encoding="utf-8"))
     funding = hashlib.sha256((root / "data" / "ardal" / "funding.csv").read_bytes()).hexdigest()
     assert sidecar["provenance"]["inputs_sha256"]["data/ardal/funding.csv"] == funding
     assert "weasyprint" in sidecar["provenance"]["versions"]
-    xmp = PdfReader(root / "dist" / "ardal-1.0.pdf").trailer["/Root"]["/Metadata"].get_object().get_data()
+    xmp = PdfReader(root / "dist" / "ardal-1.0" / "ardal-1.0.pdf").trailer["/Root"]["/Metadata"].get_object().get_data()
     assert funding.encode() in xmp and b"<evalreport:versions>" in xmp
 
 
 def test_a_released_version_is_never_written_again(released):
     root = released["root"]
-    before = (root / "dist" / "SHA256SUMS").read_bytes()
+    before = (root / "dist" / "ardal-1.0" / "SHA256SUMS").read_bytes()
     done = evalreport(root, "release", "1.0", "--config", "reports/ardal.yaml", "--force")
     assert done.returncode == 1
     assert "version 1.0 of ardal was released already" in done.stderr and "never replaced" in done.stderr
-    assert "for example 1.1" in done.stderr and "Traceback" not in done.stderr
-    done = evalreport(root, "release", "1.0.0", "--config", "reports/ardal.yaml")  # the same version under PEP 440
-    assert done.returncode == 1 and "released already (as 1.0)" in done.stderr
-    assert (root / "dist" / "SHA256SUMS").read_bytes() == before
+    assert "make release VERSION=1.1 CASE=ardal" in done.stderr and "Traceback" not in done.stderr
+    assert (root / "dist" / "ardal-1.0" / "SHA256SUMS").read_bytes() == before
 
 
 def test_a_release_is_refused_with_uncommitted_changes_naming_them(released):
@@ -269,7 +294,7 @@ def test_a_release_is_refused_with_uncommitted_changes_naming_them(released):
         prose.write_text(kept, encoding="utf-8")
     assert done.returncode == 1
     assert "uncommitted changes: prose/ardal/lessons.md" in done.stderr
-    assert "FORCE=1" in done.stderr and not (root / "dist" / "ardal-1.1.pdf").exists()
+    assert "FORCE=1" in done.stderr and not (root / "dist" / "ardal-1.1" / "ardal-1.1.pdf").exists()
 
 
 def test_a_draft_is_not_released_unless_forced(released):
@@ -285,7 +310,7 @@ def test_a_draft_is_not_released_unless_forced(released):
         git(root, "commit", "-qam", "final again")
     assert done.returncode == 1
     assert "the report is a draft (draft: true in reports/ardal.yaml)" in done.stderr
-    assert not (root / "dist" / "ardal-1.1.pdf").exists()
+    assert not (root / "dist" / "ardal-1.1" / "ardal-1.1.pdf").exists()
 
 
 @pytest.fixture(scope="module")
@@ -314,19 +339,22 @@ def test_the_next_release_lists_the_changed_key_figures_and_chapters(second_rele
     assert "Changes from version 1.0 to 1.1:" in out
     assert re.search(r"Samla finansiering +24,5 mill\. kr -> 25,0 mill\. kr", out)
     assert re.search(r"Av dette frå kommunen +3,0 mill\. kr \(12,2 %\) -> 3,0 mill\. kr \(12,0 %\)", out)
-    assert "Offentlege midlar" not in out
+    assert "Offentlege midlar" not in out.split("chapters whose text changed:")[0]  # not among the key figures
+    # ... and every sentence that changed is listed, the chapter before it: the municipality's share
+    assert re.search(r"Samandrag: .*12,2 %.*\n? *-> .*12,0 %", second.stdout) or "12,0 %" in out.split(
+        "chapters whose text changed:")[1]
     assert "Samandrag" in out.split("chapters whose text changed:")[1]
-    pages = pdf_pages(root / "dist" / "ardal-1.1.pdf")
+    pages = pdf_pages(root / "dist" / "ardal-1.1" / "ardal-1.1.pdf")
     assert "Versjon 1.1 (15. april 2026)" in pages[0]
     section = next(page for page in pages if "Endringar frå versjon 1.0" in page and "Innhald" not in page)
     assert "Nøkkeltal Versjon 1.0 Versjon 1.1" in section
     assert "Samla finansiering 24,5 mill. kr 25,0 mill. kr" in section
     assert "Av dette frå kommunen 3,0 mill. kr (12,2 %) 3,0 mill. kr (12,0 %)" in section
     assert "«Samandrag»" in section
-    sidecar = json.loads((root / "dist" / "ardal-1.1.json").read_text(encoding="utf-8"))
+    sidecar = json.loads((root / "dist" / "ardal-1.1" / "ardal-1.1.json").read_text(encoding="utf-8"))
     assert sidecar["release"]["previous"] == "1.0" and sidecar["release"]["date"] == "2026-04-15"
-    assert len((root / "dist" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()) == 6
-    assert stat.S_IMODE((root / "dist" / "ardal-1.0.pdf").stat().st_mode) == 0o444  # 1.0 untouched
+    assert len((root / "dist" / "ardal-1.1" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()) == 3
+    assert stat.S_IMODE((root / "dist" / "ardal-1.0" / "ardal-1.0.pdf").stat().st_mode) == 0o444  # 1.0 untouched
 
 
 # --- drafts ---------------------------------------------------------------------------------------------
@@ -347,8 +375,8 @@ def test_a_draft_says_utkast_on_every_page_and_still_passes_the_pdf_checks(secon
     # The diagonal watermark: one drawing painted inside an /Artifact sequence on every page, which
     # the final report (release 1.1) does not have.
     assert len(drawn_on_every_page_as_artifact(pdf)) == 1
-    assert drawn_on_every_page_as_artifact(root / "dist" / "ardal-1.1.pdf") == set()
-    assert "UTKAST" not in " ".join(pdf_pages(root / "dist" / "ardal-1.1.pdf"))
+    assert drawn_on_every_page_as_artifact(root / "dist" / "ardal-1.1" / "ardal-1.1.pdf") == set()
+    assert "UTKAST" not in " ".join(pdf_pages(root / "dist" / "ardal-1.1" / "ardal-1.1.pdf"))
 
 
 def drawn_on_every_page_as_artifact(pdf: Path) -> set[str]:
