@@ -39,7 +39,7 @@ figures.plot_lines(
 
 # %% exhibit="tbl-employment"
 tables.table_series(employment.levels, names, fmt, report.look, report.text("captions.employment_levels"),
-                    report.source("employment"))
+                    report.source("employment"), series_break=employment.series_break)
 
 # %% exhibit="fig-synthetic-control"
 figures.plot_lines(
@@ -52,7 +52,7 @@ figures.plot_lines(
                              names[config.municipality], fmt),
     y_label=report.text("labels.index", base=fmt.years(employment.analysis.fit_years[0],
                                                       employment.analysis.fit_years[-1])),
-    decimals=0, shade=(config.programme.start, config.programme.end),
+    decimals=0, shade=(config.programme.start, config.programme.end), series_break=employment.series_break,
 )
 
 # %% exhibit="tbl-control-weights"
@@ -68,6 +68,7 @@ figures.plot_placebo_gaps(
     alt=figures.describe_placebos(employment.treated_gap, employment.placebo_gaps, config.programme.start,
                                   names[config.municipality], fmt),
     y_label=report.text("labels.index_points"), shade=(config.programme.start, config.programme.end),
+    series_break=employment.series_break,
 )
 
 # %% exhibit="fig-event-study"
@@ -78,6 +79,7 @@ figures.plot_event_study(
     alt=figures.describe_band(employment.event_study["gap"], employment.event_study["low"],
                               employment.event_study["high"], config.programme.start, config.programme.end, fmt),
     y_label=report.text("labels.index_points"), shade=(config.programme.start, config.programme.end), decimals=0,
+    series_break=employment.series_break,
 )
 
 # %% exhibit="tbl-sensitivity"

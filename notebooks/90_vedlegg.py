@@ -21,7 +21,8 @@ project_root = ""
 from evalreport import chapter, chapters, tables
 
 report = chapter.load(config_file, case_store, project_root)
-report.glue(**chapters.appendix.values(report.case.provenance, report.fmt))
+report.glue(**chapters.appendix.values(report.case.provenance, report.fmt,
+                                        series_break=report.config.effect.series_break))
 
 # %% exhibit="tbl-datasets"
 tables.table_datasets(report.case.provenance, report.language, report.look, report.text("captions.datasets"),

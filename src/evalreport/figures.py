@@ -105,6 +105,15 @@ def describe_stacked_funding(by_year: pd.DataFrame, by_funder: pd.DataFrame, fmt
                       total_first=fmt.mnok(by_year.loc[first, "total"]), total_last=fmt.mnok(by_year.loc[last, "total"]))
 
 
+def _mark_break(ax, series_break: int | None, language: str) -> None:
+    """A dotted line before the first year of a new statistics series, labelled, where a chart crosses it."""
+    if not series_break:
+        return
+    ax.axvline(series_break - 0.5, color="#444444", linewidth=0.8, linestyle=":")
+    ax.text(series_break - 0.4, 0.02, words.text(language, "labels.series_break", year=series_break),
+            transform=ax.get_xaxis_transform(), fontsize=7.5, color=TEXT_COLOUR, va="bottom")
+
+
 def plot_lines(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, look: Look, caption: str, source: str,
                alt: str, y_label: str = "", decimals: int = 0, shade: tuple[int, int] | None = None,
                series_break: int | None = None) -> Exhibit:
@@ -113,10 +122,7 @@ def plot_lines(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, look
     with look.charts():
         fig, ax = _new_axes()
         _shade(ax, shade, lang)
-        if series_break:
-            ax.axvline(series_break - 0.5, color="#444444", linewidth=0.8, linestyle=":")
-            ax.text(series_break - 0.4, 0.02, words.text(lang, "labels.series_break"),
-                    transform=ax.get_xaxis_transform(), fontsize=7.5, color=TEXT_COLOUR, va="bottom")
+        _mark_break(ax, series_break, lang)
         for i, code in enumerate(series.columns):
             line = series[code].dropna()
             ax.plot(line.index, line.values, color=PALETTE[i % len(PALETTE)],
@@ -169,13 +175,14 @@ def plot_bars(values: pd.Series, fmt: Formatter, look: Look, caption: str, sourc
 
 def plot_placebo_gaps(treated: pd.Series, placebos: pd.DataFrame, labels: tuple[str, str], fmt: Formatter, look: Look,
                       caption: str, source: str, alt: str, y_label: str = "", shade: tuple[int, int] | None = None,
-                      decimals: int = 0) -> Exhibit:
+                      decimals: int = 0, series_break: int | None = None) -> Exhibit:
     """The treated unit's gap (strong, dark) drawn over every placebo's gap (thin, grey), as Abadie,
     Diamond & Hainmueller (2010) draw the test: an effect stands out only if its line leaves the
     grey band. `labels` names the two in the legend: (treated, placebos)."""
     with look.charts():
         fig, ax = _new_axes()
         _shade(ax, shade, fmt.language)
+        _mark_break(ax, series_break, fmt.language)
         ax.axhline(0, color="#444444", linewidth=0.8)
         for i, code in enumerate(placebos.columns):
             ax.plot(placebos.index, placebos[code].values, color=PLACEBO_COLOUR, linewidth=0.5, zorder=1,
@@ -191,12 +198,14 @@ def plot_placebo_gaps(treated: pd.Series, placebos: pd.DataFrame, labels: tuple[
 
 def plot_event_study(gap: pd.Series, low: pd.Series, high: pd.Series, labels: tuple[str, str], fmt: Formatter,
                      look: Look, caption: str, source: str, alt: str, y_label: str = "",
-                     shade: tuple[int, int] | None = None, decimals: int = 0) -> Exhibit:
+                     shade: tuple[int, int] | None = None, decimals: int = 0,
+                     series_break: int | None = None) -> Exhibit:
     """Yearly effects (the gap) with the range of the well-fitted placebos' gaps as a band; `labels`
     names (the gap, the band)."""
     with look.charts():
         fig, ax = _new_axes()
         _shade(ax, shade, fmt.language)
+        _mark_break(ax, series_break, fmt.language)
         ax.axhline(0, color="#444444", linewidth=0.8)
         ax.fill_between(low.index, low.values, high.values, facecolor="#DDDDDD", edgecolor=PLACEBO_COLOUR,
                         linewidth=0.8, label=labels[1], zorder=1)

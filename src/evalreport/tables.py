@@ -120,13 +120,16 @@ def table_goals(attainment: pd.DataFrame, fmt: Formatter, look: Look, caption: s
 
 
 def table_series(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, look: Look, caption: str, source: str,
-                 decimals: int = 0) -> Exhibit:
-    """A yearly series per region (years as rows): the data behind a chart."""
+                 decimals: int = 0, series_break: int | None = None) -> Exhibit:
+    """A yearly series per region (years as rows): the data behind a chart; where it crosses a break in
+    the statistics (`series_break`, the first year of the new series), a note under it says so."""
     lang = fmt.language
     frame = series.reset_index()
     columns = [Column("year", words.text(lang, "labels.year"), numeric=False)]
     columns += [Column(code, names.get(code, code), lambda v, d=decimals: fmt.number(v, d)) for code in series.columns]
-    return make_table(frame, columns, caption, source, lang, look)
+    crosses = series_break is not None and series.index.min() < series_break <= series.index.max()
+    note = words.text(lang, "notes.series_break", year=series_break) if crosses else ""
+    return make_table(frame, columns, caption, source, lang, look, note=note)
 
 
 def table_key_figures(rows: list[tuple[str, str]], language: str, look: Look, caption: str, source: str) -> Exhibit:

@@ -221,7 +221,9 @@ def test_appendix_lists_the_datasets_in_order():
     provenance = {"b": Provenance(name="b", file="b.csv", title="B", method="Summed.", **record),
                   "a": Provenance(name="a", file="a.csv", title="A", method="As published.", **record)}
     assert appendix.values(provenance) == {"datasets": [{"title": "B", "file": "b.csv", "method": "Summed."},
-                                                        {"title": "A", "file": "a.csv", "method": "As published."}]}
+                                                        {"title": "A", "file": "a.csv", "method": "As published."}],
+                                           "method_series_break": None}
+    assert appendix.values(provenance, series_break=2015)["method_series_break"] == "2015"
 
 
 def test_the_summary_cites_the_national_study_in_each_language_from_the_shipped_sources():

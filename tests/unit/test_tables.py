@@ -190,3 +190,22 @@ def test_whole_numbers_stay_whole_beside_decimal_columns():
                         LOOK)
     assert '<th scope="row" class="text">2008</th>' in html
     assert "2008.0" not in html
+
+
+def test_a_series_across_the_break_in_the_statistics_says_so_under_the_table():
+    from pathlib import Path
+
+    import pandas as pd
+
+    from evalreport.exhibits import Look
+    from evalreport.formatting import Formatter
+    from evalreport.tables import table_series
+
+    look = Look(Path(__file__).resolve().parents[2] / "report_templates")
+    series = pd.DataFrame({"3443": [6206.0, 6232.0, 6539.0]}, index=pd.Index([2013, 2014, 2015], name="year"))
+    across = table_series(series, {"3443": "Vestre Toten"}, Formatter("nb"), look, "Sysselsatte", "SSB",
+                          series_break=2015)._repr_html_()
+    assert "Brudd i statistikken fra 2015: tallene fra 2015 bygger på a-ordningen" in across
+    before = table_series(series.loc[[2013, 2014]], {"3443": "Vestre Toten"}, Formatter("nb"), look, "Sysselsatte",
+                          "SSB", series_break=2015)._repr_html_()
+    assert "Brudd i statistikken" not in before  # the years do not cross it

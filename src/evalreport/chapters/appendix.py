@@ -11,10 +11,13 @@ from evalreport.formatting import Formatter
 VALIDATION = "method_validation.json"  # written by `make validate-method` (dev/validate_method.py)
 
 
-def values(provenance: dict, fmt: Formatter | None = None, validation: dict | None = None) -> dict:
-    """Each dataset's title, file and how it was made, in the order of datasets.yaml; and, with `fmt`,
-    the validation's figures as the text prints them (`validation` defaults to the shipped one)."""
-    found = {"datasets": [{"title": p.title, "file": p.file, "method": p.method} for p in provenance.values()]}
+def values(provenance: dict, fmt: Formatter | None = None, validation: dict | None = None,
+           series_break: int | None = None) -> dict:
+    """Each dataset's title, file and how it was made, in the order of datasets.yaml; the year of the
+    break the effect estimate bridges (the configuration's effect.series_break); and, with `fmt`, the
+    validation's figures as the text prints them (`validation` defaults to the shipped one)."""
+    found = {"datasets": [{"title": p.title, "file": p.file, "method": p.method} for p in provenance.values()],
+             "method_series_break": str(series_break) if series_break else None}
     if fmt is not None:
         validation = validation or read_validation()
         found["validation_available"] = validation is not None

@@ -15,7 +15,6 @@ from evalreport.config import ReportConfig
 from evalreport.datasets import Case
 from evalreport.formatting import Formatter
 
-SERIES_BREAK = 2015  # SSB's employment statistics rest on new sources from 2015 (a-ordningen)
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,13 @@ class Employment:
     treated_gap: pd.Series
     placebo_gaps: pd.DataFrame
     event_study: pd.DataFrame  # gap, low, high by year
+    declared_break: int | None = None  # the configuration's effect.series_break (SSB's a-ordningen from 2015)
 
     @property
     def series_break(self) -> int | None:
-        years = self.levels.index
-        return SERIES_BREAK if years.min() < SERIES_BREAK <= years.max() else None
+        """The first year of the new statistics series, if the report's years cross it."""
+        years, year = self.levels.index, self.declared_break
+        return year if year is not None and years.min() < year <= years.max() else None
 
 
 def compute(config: ReportConfig, case: Case, analysis: effect.Analysis) -> Employment:
@@ -49,7 +50,8 @@ def compute(config: ReportConfig, case: Case, analysis: effect.Analysis) -> Empl
         analysis=analysis, synthetic=effect.frame_of_levels(analysis),
         treated_gap=pd.Series(analysis.main.gap).sort_index(),
         placebo_gaps=pd.DataFrame(analysis.main.placebo.gaps).sort_index(),
-        event_study=pd.DataFrame(analysis.main.event_study).T.sort_index())
+        event_study=pd.DataFrame(analysis.main.event_study).T.sort_index(),
+        declared_break=config.effect.series_break)
 
 
 def values(employment: Employment, config: ReportConfig, fmt: Formatter, names: dict[str, str], name) -> dict:
@@ -62,7 +64,8 @@ def values(employment: Employment, config: ReportConfig, fmt: Formatter, names: 
         "employment_base": fmt.number(employment.levels.loc[config.base_year, config.municipality]),
         "employment_latest": fmt.number(own.iloc[-1]),
         "employment_latest_year": str(own.index[-1]),
-        "series_break_in_period": config.period.start < SERIES_BREAK <= config.period.end,
+        "series_break_in_period": employment.series_break is not None,
+        "series_break": str(employment.series_break) if employment.series_break else None,
         **effect.glue_values(employment.analysis, config, fmt, name),
     }
 
