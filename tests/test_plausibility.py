@@ -57,3 +57,13 @@ def test_a_huge_project_list_paid_far_beyond_the_funding_is_noted(project):
     done = check(project)
     assert "projects.csv: 100,000 projects, more than any restructuring programme has had" in done.stderr, done.stderr
     assert "projects.csv: the projects were paid" in done.stderr and "more than the" in done.stderr
+
+
+def test_make_check_names_an_unclosed_style_and_an_include_in_prose(project):
+    lessons = project / "prose" / "vestre_toten" / "lessons.md"
+    lessons.write_text(lessons.read_text(encoding="utf-8") + "\n<style>\n\nMer tekst.\n\n{% include 'x.md' %}\n",
+                       encoding="utf-8")
+    done = check(project)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "prose/vestre_toten/lessons.md, line" in done.stderr and "<style> is not allowed in prose" in done.stderr
+    assert "{% include %} is not allowed in prose" in done.stderr

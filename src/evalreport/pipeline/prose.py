@@ -21,9 +21,11 @@ key of this render, which neither prose nor data can know.
 
 from __future__ import annotations
 
+import ctypes
 import html
 import re
 import secrets
+import threading
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import jinja2
 import nh3
+from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from evalreport.errors import ProseError, excerpt
@@ -120,6 +123,91 @@ class _Prose(str):
     """Rendered markdown of a prose file: printed as markdown, not as a value."""
 
 
+# Prose is text with a few values in it. A template that would run for minutes or make gigabytes is
+# a mistake (or an attack) and stops with its file and line: the time one piece of prose may take, the
+# text an operator may make, and the text a piece of prose may come to.
+PROSE_SECONDS = 10.0
+PROSE_TEXT_LIMIT = 1_000_000  # characters a * or + may make, and a rendered piece of prose may have
+NOT_IN_PROSE = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends, nodes.Macro, nodes.CallBlock)
+
+
+class ProseTimeout(Exception):
+    """Raised in the thread that renders prose when it has taken longer than PROSE_SECONDS."""
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox, with the size of what an operator makes bounded: `'x' * 2000000000` is refused
+    before it is made (the sandbox alone bounds only range())."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)) or \
+                operator == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
+            size, times = (len(left), right) if isinstance(right, int) else (len(right), left)
+            if size * times > PROSE_TEXT_LIMIT:
+                raise ProseError(f"'*' would make {size * times:,} characters or items, more than prose may "
+                                 f"({PROSE_TEXT_LIMIT:,})")
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise ProseError(f"'**' with an exponent of {right}: prose computes no such numbers; glue them from a "
+                             "chapter")
+        if operator == "+" and isinstance(left, (str, list)) and isinstance(right, (str, list)) \
+                and len(left) + len(right) > PROSE_TEXT_LIMIT:
+            raise ProseError(f"'+' would make more than {PROSE_TEXT_LIMIT:,} characters or items")
+        return super().call_binop(context, operator, left, right)
+
+
+def refuse_what_prose_may_not_do(tree, where: str, first_line: int) -> None:
+    """{% include %}, {% import %}, {% extends %} and macros reach for other templates or define
+    code: prose includes a case's prose file with {{ prose("name") }} and nothing else."""
+    for node in tree.find_all(NOT_IN_PROSE):
+        tag = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from ... import",
+               nodes.Extends: "extends", nodes.Macro: "macro", nodes.CallBlock: "call"}[type(node)]
+        raise ProseError(f"{where}, line {first_line + node.lineno - 1}: {{% {tag} %}} is not allowed in prose; "
+                         "include a case's prose file with {{ prose(\"name\") }}, and compute values in a chapter")
+
+
+# HTML that markdown passes on whole to its end tag, which the sanitiser then removes with its content:
+# unclosed, it takes every line after it out of the report without a word.
+SWALLOWING = re.compile(r"<(script|style|textarea|pre)\b", re.IGNORECASE)
+
+
+def refuse_swallowing_html(markdown: str, origins: list[tuple[str, int]]) -> None:
+    """<script>, <style> and <textarea> are never kept in the report, and an unclosed <pre> hides the
+    text after it: each is an error naming its file and line, instead of text that silently goes."""
+    lines = markdown.split("\n")
+    for number, line in enumerate(lines):
+        for found in SWALLOWING.finditer(line):
+            tag = found.group(1).lower()
+            where = "{}, line {}".format(*origins[number]) if number < len(origins) and origins[number] else "prose"
+            if tag != "pre":
+                raise ProseError(f"{where}: <{tag}> is not allowed in prose (the report keeps no {tag}, and everything "
+                                 f"up to </{tag}> would go with it); remove it")
+            rest = "\n".join(lines[number:])[found.end():]
+            if not re.search(r"</pre\s*>", rest, re.IGNORECASE):
+                raise ProseError(f"{where}: <pre> is not closed, so every line after it would be one preformatted "
+                                 "block; close it with </pre>, or write the text as markdown")
+
+
+def run_with_deadline(render, seconds: float):
+    """`render()`, stopped with ProseTimeout if it runs longer than `seconds` (a watchdog thread raises it
+    in this thread; a template's loops are Python code, which it interrupts between two steps)."""
+    target = threading.get_ident()
+    done = threading.Event()
+
+    def watch() -> None:
+        if not done.wait(seconds):
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(ProseTimeout))
+
+    watchdog = threading.Thread(target=watch, name="prose-deadline", daemon=True)
+    watchdog.start()
+    try:
+        return render()
+    finally:
+        done.set()
+        watchdog.join()
+
+
 @dataclass
 class ProseRenderer:
     """Renders the markdown of one report, with its glued values and its case's prose folder.
@@ -143,9 +231,9 @@ class ProseRenderer:
     defined: dict = field(default_factory=dict)  # labels the prose defined ({#fig-...}): label -> (file, line)
 
     def __post_init__(self):
-        self._environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                                 finalize=self._finalize, keep_trailing_newline=True,
-                                                 **JINJA_SYNTAX)
+        self._environment = BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                               finalize=self._finalize, keep_trailing_newline=True,
+                                               **JINJA_SYNTAX)
         self._environment.globals.update({"prose": self._include, "exhibit": self._exhibit})
         self._key = secrets.token_hex(16)  # the exhibits' marks: no prose or value can know it
         self._mark = re.compile(f"^[ \t]*\ue002{self._key}:(?P<label>[^\ue003]*)\ue003[ \t]*$", re.MULTILINE)
@@ -201,10 +289,22 @@ class ProseRenderer:
         """Jinja over one piece of markdown; every error names the file and the line. Each line of the
         output keeps a mark of its file and line (sourcelines), which `_strip` takes off."""
         try:
-            template = self._environment.from_string(sourcelines.mark(source, self._file_number(where), first_line))
-            return template.render(**{k: _wrap(v) for k, v in self.values.items()})
+            marked = sourcelines.mark(source, self._file_number(where), first_line)
+            refuse_what_prose_may_not_do(self._environment.parse(marked), where, first_line)
+            template = self._environment.from_string(marked)
+            values = {k: _wrap(v) for k, v in self.values.items()}
+            rendered = run_with_deadline(lambda: template.render(**values), PROSE_SECONDS)
+            if len(rendered) > PROSE_TEXT_LIMIT * 2:
+                raise _Located(f"{where}: the text comes to {len(rendered):,} characters, more than a report's "
+                               "prose can be; look for a loop that writes more than it should")
+            return rendered
         except _Located:
             raise
+        except ProseTimeout as exc:
+            raise _Located(f"{_line(exc, where, first_line)}: the text took more than {PROSE_SECONDS:.0f} seconds to fill in, which text "
+                           "never should; look for a loop over a large range in it") from None
+        except (OverflowError, MemoryError) as exc:
+            raise _Located(f"{_line(exc, where, first_line)}: {exc}; prose computes no such values, glue them from a chapter") from None
         except jinja2.TemplateSyntaxError as exc:
             raise _Located(f"{where}, line {first_line + exc.lineno - 1}: {exc.message}") from None
         except jinja2.UndefinedError as exc:
@@ -216,7 +316,9 @@ class ProseRenderer:
 
     def markdown_to_html(self, source: str, where: str, first_line: int = 1) -> str:
         """One markdown cell or file as safe HTML, values in place."""
-        return self._to_html(*sourcelines.strip(self._render(source, where, first_line), self._files))
+        markdown, origins = sourcelines.strip(self._render(source, where, first_line), self._files)
+        refuse_swallowing_html(markdown, origins)
+        return self._to_html(markdown, origins)
 
     def _to_html(self, markdown: str, origins: list[tuple[str, int]]) -> str:
         options = dialect.Options(key=self._key, language=self.language, look=self.look, prose_dir=self.prose_dir,
@@ -376,7 +478,6 @@ def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) 
     (`dialect.scan`). The names it prints are checked when the chapters have computed them, in the
     build. Raises ProseError listing every problem, each with its file and line."""
     import jupytext
-    from jinja2 import meta, nodes
 
     from evalreport.pipeline import citations
 
@@ -432,6 +533,13 @@ def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) 
         except jinja2.TemplateSyntaxError as exc:
             problems.append(f"{label}, line {first_line + exc.lineno - 1}: {exc.message}")
             continue
+        for check in (lambda: refuse_what_prose_may_not_do(tree, label, first_line),
+                      lambda: refuse_swallowing_html(source, [(label, first_line + n)
+                                                              for n in range(source.count("\n") + 1)])):
+            try:
+                check()
+            except ProseError as exc:
+                problems.append(str(exc))
         for call in tree.find_all(nodes.Call):
             if isinstance(call.node, nodes.Name) and call.node.name == "prose" and call.args \
                     and isinstance(call.args[0], nodes.Const):
