@@ -107,9 +107,10 @@ def test_a_value_prints_escaped_and_inert():
 
 def test_markup_of_the_analyst_is_sanitised():
     source = ("Se **resultatene** og [rapporten](https://www.innovasjonnorge.no/).\n\n"
-              "<script>alert(1)</script>\n\n"
               '<img src="x" onerror="alert(1)">\n\n'
               "[klikk](javascript:alert(1)) og <a href=\"JaVaScRiPt:alert(2)\">her</a>")
+    with pytest.raises(ProseError, match="<script> is not allowed in prose"):  # refused, not silently dropped
+        renderer({}).markdown_to_html(source + "\n\n<script>alert(1)</script>\n", CELL)
     html = plain(renderer({}).markdown_to_html(source, CELL))
     assert "<script" not in html
     # Neither the script's text nor the handler nor the link survives; markdown leaves a link it refuses
