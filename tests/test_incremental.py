@@ -86,9 +86,10 @@ def test_code_edit_runs_that_chapter_only(warm_project):
 def test_an_exhibit_template_edit_runs_the_chapters_that_show_exhibits(warm_project):
     # A table's markup is made while its chapter runs: a new template is a new run, not a reuse.
     template = warm_project / "report_templates" / "evalreport" / "exhibits" / "exhibit.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace(
-        '<p class="er-source">{{ source_label }}: ', '<p class="er-source">{{ source_label }} (ny mal): '),
-        encoding="utf-8")
+    before = template.read_text(encoding="utf-8")
+    after = before.replace("{{ source_label }}: ", "{{ source_label }} (ny mal): ")
+    assert after != before, "the exhibit template no longer writes the source line this test changes"
+    template.write_text(after, encoding="utf-8")
     result = build_report(CONFIG)
     assert len(result.executed) == 8 and "Kilde (ny mal): " in pdf_text(result.pdf)
 

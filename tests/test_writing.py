@@ -27,10 +27,8 @@ def written(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("writing") / "project")
     write_ardal(root, "nn", "ardal")
     write_writing_features(root, "ardal")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EVALREPORT_ROOT", str(root))
-        result = build_report("reports/ardal.yaml")
-        composed = _composed(root)
+    result = build_report("reports/ardal.yaml", root=root)
+    composed = _composed(root)
     pages = [re.sub(r"\s+", " ", page.extract_text().replace(NBSP, " ")) for page in PdfReader(result.pdf).pages]
     sidecar = json.loads((root / "build" / "ardal.json").read_text(encoding="utf-8"))
     twin = (root / "build" / "ardal.html").read_text(encoding="utf-8")
@@ -46,7 +44,7 @@ def _composed(root: Path) -> str:
     from evalreport.pipeline.state import BuildState
     from evalreport.project import Project
 
-    project = Project.find()
+    project = Project(root)
     plan = make_plan(project, project.resolve("reports/ardal.yaml"))
     run = build.run_steps(plan, steps.steps_until("compose"), LocalExecutor(), BuildState.read(plan))
     return run.composed.html
