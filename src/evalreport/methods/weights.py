@@ -237,8 +237,17 @@ def least_cost_vertex(M: np.ndarray, r: np.ndarray, c: np.ndarray, start: np.nda
             basis.append(int(j))
     if len(basis) != m:
         return None
-    B = M[:, basis]
-    inverse = np.linalg.inv(B)
+    try:
+        return _revised_simplex(M, r, c, np.array(basis), max_iterations)
+    except np.linalg.LinAlgError:  # a basis singular in floating point though its rank looked full
+        return None
+
+
+def _revised_simplex(M: np.ndarray, r: np.ndarray, c: np.ndarray, basis: np.ndarray,
+                     max_iterations: int) -> np.ndarray | None:
+    """The simplex iterations of least_cost_vertex from a feasible `basis`."""
+    n = M.shape[1]
+    inverse = np.linalg.inv(M[:, basis])
     x = inverse @ r
     if x.min() < -1e-8:
         return None
@@ -246,7 +255,6 @@ def least_cost_vertex(M: np.ndarray, r: np.ndarray, c: np.ndarray, start: np.nda
     tolerance = 1e-11 * max(float(np.abs(c).max(initial=0.0)), 1e-300)
     degenerate = 0
     MT = np.ascontiguousarray(M.T)
-    basis = np.array(basis)
     for iteration in range(max_iterations):
         if iteration and iteration % 50 == 0:  # refactor now and then: the updates accumulate rounding
             inverse = np.linalg.inv(M[:, basis])
