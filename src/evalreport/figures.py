@@ -97,6 +97,21 @@ def describe_latest(region: str, series: pd.Series, fmt: Formatter, decimals: in
                       year=series.index[-1])
 
 
+def describe_index_chart(subject: str, code: str, levels: pd.DataFrame, index: pd.DataFrame, names: dict[str, str],
+                         fmt: Formatter) -> str:
+    """Alternative text for a chart of indices: the municipality's (`code`) change in its own units, then each
+    area's last index."""
+    return " ".join([describe_change(subject, names[code], levels[code], fmt),
+                     *(describe_index(names[c], index[c], fmt) for c in index.columns)])
+
+
+def describe_rates_chart(subject: str, code: str, rates: pd.DataFrame, names: dict[str, str], fmt: Formatter,
+                         decimals: int = 1) -> str:
+    """Alternative text for a chart of rates: the municipality's (`code`) change, then each other area's last
+    figure."""
+    return " ".join([describe_change(subject, names[code], rates[code], fmt, decimals),
+                     *(describe_latest(names[c], rates[c], fmt, decimals) for c in rates.columns[1:])])
+
 def describe_stacked_funding(by_year: pd.DataFrame, by_funder: pd.DataFrame, fmt: Formatter) -> str:
     """Alternative text for the funding chart: the years, the first and last year's totals, each funder's sum."""
     first, last = by_year.index[0], by_year.index[-1]
