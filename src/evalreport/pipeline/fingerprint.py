@@ -1,5 +1,5 @@
-"""Content fingerprints of everything a build depends on (standard library only, so that a
-build with nothing to do can say so before any heavy import)."""
+"""Content fingerprints of everything a build depends on (standard library only; WeasyPrint's
+libraries are read through ctypes, so that a build with nothing to do never loads WeasyPrint)."""
 
 from __future__ import annotations
 
