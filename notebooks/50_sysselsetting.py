@@ -32,7 +32,8 @@ report.glue(**chapters.employment.values(employment, config, fmt, names, report.
 figures.plot_lines(
     employment.index, names, fmt, report.look,
     caption=report.text("captions.employment_index", base_year=config.base_year), source=report.source("employment"),
-    alt=chapters.employment.index_alt(employment, config, fmt, names),
+    alt=figures.describe_index_chart(report.text("alt.subject_employment"), config.municipality, employment.levels,
+                                     employment.index, names, fmt),
     y_label=report.text("labels.index", base=config.base_year), decimals=0,
     shade=(config.programme.start, config.programme.end), series_break=employment.series_break,
 )
@@ -92,7 +93,8 @@ tables.table_rows(
 figures.plot_lines(
     employment.unemployment, names, fmt, report.look,
     caption=report.text("captions.unemployment_chart"), source=report.source("unemployment"),
-    alt=chapters.employment.unemployment_alt(employment, config, fmt, names),
+    alt=figures.describe_rates_chart(report.text("alt.subject_unemployment"), config.municipality,
+                                     employment.unemployment, names, fmt),
     y_label=report.text("labels.unemployed_pct"), decimals=1, shade=(config.programme.start, config.programme.end),
 )
 

@@ -15,15 +15,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalreport import regions, words
+from IPython.display import display
+
+from evalreport import casestore, effect, regions, words
 from evalreport.config import ReportConfig, load_config
-from evalreport.datasets import Case
+from evalreport.datasets import Case, load_case
 from evalreport.errors import ConfigError
 from evalreport.exhibits import Look
 from evalreport.formatting import Formatter, for_language
-from evalreport.project import Project
+from evalreport.project import GLUE_MIMETYPE, Project
 
-GLUE_MIMETYPE = "application/vnd.evalreport.glue+json"
 CONFIG_VARIABLE = "EVALREPORT_CONFIG"  # set by `make lab CASE=...` for chapters run by hand
 LANGUAGES = words.LANGUAGES
 
@@ -46,8 +47,6 @@ class ChapterContext:
         """The effect analysis (evalreport.effect.Analysis): the one the build estimated, or, for a
         chapter run by hand, estimated here."""
         if not hasattr(self, "_effect"):
-            from evalreport import effect
-
             self._effect = (effect.read(Path(self.effect_store)) if self.effect_store
                             else effect.analyse(self.config, self.case))
         return self._effect
@@ -88,8 +87,6 @@ class ChapterContext:
         """Record named values for the prose: text (already formatted), or yes/no, numbers, lists and
         mappings of them for conditions (`{% if in_robek %}`). The build reads them back from the
         executed notebook; they also go to the JSON sidecar as the report's key figures."""
-        from IPython.display import display
-
         checked = {name: _plain(name, value) for name, value in values.items()}
         summary = "\n".join(f"{name} = {value!r}" for name, value in checked.items())
         display({GLUE_MIMETYPE: checked, "text/plain": f"glued for the prose:\n{summary}"}, raw=True)
@@ -118,11 +115,7 @@ def load(config_file: str = "", case_store: str = "", project_root: str = "", ef
         raise ConfigError("this chapter does not know which report it belongs to: open it with "
                           "'make lab CASE=<name>', or set config_file in its parameters cell")
     if case_store:
-        from evalreport import casestore
-
         config, case, _ = casestore.read(Path(case_store))
         return ChapterContext(config, case, project.root, effect_store)
-    from evalreport.datasets import load_case
-
     config = load_config(project.resolve(config_file))
     return ChapterContext(config, load_case(config, project.resolve(config.data_dir), project.relative), project.root)

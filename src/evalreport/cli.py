@@ -1,25 +1,29 @@
 """evalreport: final evaluation reports of Norwegian municipal restructuring programmes.
 
 The one command-line interface; the Makefile's targets call it. Every command names its report
-with --case <name> (reports/<name>.yaml) or --config <file>.
+with --case <name> (reports/<name>.yaml) or --config <file>. Each command's module (`evalreport.commands`)
+is imported when the command runs: the build's modules take seconds to import, and `evalreport --help`
+or a mistyped option need not wait for them.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 from pathlib import Path
 
 from evalreport import __version__
-from evalreport.errors import ConfigError, EvalreportError
+from evalreport.errors import ConfigError, EvalreportError, Published
+from evalreport.project import Project
 
 DEFAULT_CASE = "vestre_toten"  # the bundled sample, built when no case is named
+EFFECT_DESCRIPTION = ("Estimate the programme's effect on one unit with a synthetic control of the other units, "
+                      "with placebo inference (every donor in turn as if treated).")
 
 
-def _project():
-    from evalreport.project import Project
-
+def _project() -> Project:
     return Project.find()
 
 
@@ -30,32 +34,23 @@ def _config_path(project, args) -> Path:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from evalreport.pipeline.build import build_report
-
     if args.all or args.portfolio or args.scheduler:
         return _build_portfolio(args)
+    from evalreport.commands import build
+
     project = _project()
-    result = build_report(project, _config_path(project, args), jobs=args.jobs, draft=args.draft)
-    print(f"The report is ready: {project.relative(result.pdf)} ({result.pages} pages); "
-          f"HTML twin: {project.relative(result.html)}; Word copy for comments: "
-          f"{project.relative(result.pdf.with_suffix('.docx'))}")
-    return 0
+    return build.build(project, _config_path(project, args), jobs=args.jobs, draft=args.draft)
 
 
 def _build_portfolio(args: argparse.Namespace) -> int:
     """Every case (or those a portfolio file lists) on a Dask cluster: a local one, or --scheduler's."""
-    from evalreport.pipeline import portfolio
+    from evalreport.commands import build
 
     project = _project()
     if args.case or args.config:
         raise ConfigError("give --case/--config for one report, or --all/--portfolio for many, not both")
-    configs = portfolio.portfolio_cases(project, project.resolve(args.portfolio) if args.portfolio else None)
-    if not args.verbose:  # the portfolio says one line per report and chapter; the steps' own lines would interleave
-        logging.getLogger("evalreport").setLevel(logging.WARNING)
-    with portfolio.Cluster(args.scheduler, args.workers) as cluster:
-        result = portfolio.build_portfolio(project, configs, cluster, draft=args.draft)
-    print(result.summary(project))
-    return 1 if result.failed else 0
+    return build.build_portfolio(project, project.resolve(args.portfolio) if args.portfolio else None,
+                                 args.scheduler, args.workers, draft=args.draft, verbose=args.verbose)
 
 
 def _portfolio_report(args: argparse.Namespace) -> int:
@@ -99,19 +94,10 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from evalreport.pipeline.build import check_report
-
-    from evalreport.commands.newcase import unfinished_prose
+    from evalreport.commands import build
 
     project = _project()
-    path = _config_path(project, args)
-    config = check_report(project, path)
-    print(f"{project.relative(path)}: the configuration and the data are valid")
-    unfinished = unfinished_prose(project.resolve(config.prose_dir or f"prose/{path.stem}"))
-    if unfinished:
-        print("Still to write (as 'make new-case' left them): "
-              + ", ".join(project.relative(p) for p in unfinished), file=sys.stderr)
-    return 0
+    return build.check(project, _config_path(project, args))
 
 
 def _new_case(args: argparse.Namespace) -> int:
@@ -145,8 +131,6 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    import shutil
-
     build = _project().build_dir
     shutil.rmtree(build, ignore_errors=True)
     print(f"removed {build}")
@@ -258,8 +242,51 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_parser("data-dictionary", help="write docs/data-dictionary.md from the schemas").set_defaults(
         run=_data_dictionary)
     sub.add_parser("clean", help="remove everything the build made").set_defaults(run=_clean)
-    from evalreport.commands import estimate as effect_command  # scipy is loaded only when it runs
-    effect_command.add_parser(sub)
+    _add_effect_parser(sub)
+    return parser
+
+
+def _effect(args: argparse.Namespace) -> int:
+    from evalreport.commands import estimate
+
+    return estimate.run(args)
+
+
+def _add_effect_parser(sub) -> argparse.ArgumentParser:
+    """Register the `effect` subcommand on the command line's subparsers."""
+    parser = sub.add_parser("effect", help="synthetic-control effect estimate with placebo inference",
+                            description=EFFECT_DESCRIPTION)
+    parser.add_argument("--panel", required=True, help="long-form CSV or .xlsx: one row per unit and time")
+    parser.add_argument("--unit", required=True, help="the column naming the unit (e.g. kommune)")
+    parser.add_argument("--time", required=True, help="the column with the year")
+    parser.add_argument("--outcome", required=True, help="the column to estimate the effect on")
+    parser.add_argument("--treated", required=True, help="the unit that had the programme")
+    parser.add_argument("--start", required=True, help="the programme's first year")
+    parser.add_argument("--predictor", action="append", default=[], metavar="COL:YEARS",
+                        help="mean of COL over YEARS (1988 or 1980-1988); repeat for more (default: the outcome's "
+                             "mean over the years before the start)")
+    parser.add_argument("--fit", default=None, metavar="YEARS",
+                        help="years whose outcome MSPE chooses the predictor weights (default: every year before --start)")
+    parser.add_argument("--donors", default=None, metavar="UNIT,UNIT,...", help="the units to build the control from "
+                        "(default: every other unit)")
+    parser.add_argument("--effect-years", default=None, metavar="YEARS",
+                        help="the effect window the estimate and the test are about, e.g. 2011-2017 (default: every "
+                             "year from --start); later years are reported as their own window")
+    parser.add_argument("--index", default=None, metavar="YEARS",
+                        help="take the outcome as an index, each unit's mean over YEARS = 100 (the report uses its fit "
+                             "years)")
+    parser.add_argument("--series-break", default=None, metavar="YEAR",
+                        help="bridge a break in the statistics from YEAR on: chain-link every unit's outcome with the "
+                             "median change that year (the report's rule for SSB's 2015 break)")
+    parser.add_argument("--v-floor", default="0", metavar="SHARE",
+                        help="the least share of an equal weight each predictor keeps in V (default 0: any V)")
+    parser.add_argument("--noise-floor", default=None, metavar="POINTS",
+                        help="use the post/pre-period MSPE ratio test with pre-period RMSPEs below POINTS counted as "
+                             "POINTS instead of the studentised test (off by default; its size is not controlled)")
+    parser.add_argument("--json", default=None, metavar="OUT.json", help="write the full result here")
+    parser.add_argument("--workers", default="1", help="processes for the placebo fits (default 1)")
+    parser.add_argument("--cache", default=None, metavar="DIR", help="reuse results for the same data and options")
+    parser.set_defaults(run=_effect)
     return parser
 
 
@@ -293,8 +320,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _stopped(args: argparse.Namespace, message: str, code: int = 1, exc: BaseException | None = None) -> int:
-    from evalreport.pipeline.build import Published
-
     published = Published.of(exc) if exc is not None else None
     if args.command == "build" and published:
         stopped = (f"The build stopped after publishing the new report: {', '.join(published)} are the new ones, "

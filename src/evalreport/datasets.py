@@ -520,6 +520,15 @@ def plausibility_notes(config: ReportConfig, frames: dict[str, pd.DataFrame],
     return notes
 
 
+def check_reconciliation(funding: pd.DataFrame, spending: pd.DataFrame, tolerance_nok: float = 1.0) -> None:
+    """Raise if the accounts' total funding and total spending differ by more than `tolerance_nok` (rounding):
+    a check across two input tables, made while the case is validated."""
+    gap = float(funding["amount_nok"].sum() - spending["amount_nok"].sum())
+    if abs(gap) > tolerance_nok:
+        larger, smaller = ("funding", "spending") if gap > 0 else ("spending", "funding")
+        raise ValueError(f"funding and spending do not reconcile: {larger} exceeds {smaller} by {abs(gap):,.0f} NOK")
+
+
 def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame], tables: dict[str, readers.RawTable],
                   unvalidated: dict[str, readers.RawTable] | None = None) -> list[str]:
     """Rules that join two datasets, or a dataset and the configuration. A rule on ids (text) also
@@ -588,8 +597,6 @@ def _check_across(config: ReportConfig, frames: dict[str, pd.DataFrame], tables:
                             f"{config.municipality} in {', '.join(map(str, missing))}, years the effect estimate is "
                             "fitted to (effect.fit_years); add them, or fit to other years")
     if "funding" in frames and "spending" in frames:
-        from evalreport.indicators import check_reconciliation
-
         try:  # the accounts must account for every krone, administration included
             check_reconciliation(frames["funding"], frames["spending"])
         except ValueError as exc:

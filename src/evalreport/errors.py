@@ -35,6 +35,25 @@ class CommentsError(EvalreportError, ValueError):
     """A file given as the client's returned Word copy is not one of this report's Word copies."""
 
 
+class Published:
+    """Said of an exception that stopped a build after its outputs were published: `outputs` (as
+    the analyst names them) are the new ones, all of one build (see `pipeline.build.build`). The command line reads it here, without
+    importing the build."""
+
+    attribute = "evalreport_published"
+
+    @classmethod
+    def mark(cls, exc: BaseException, outputs: list[str]) -> None:
+        try:
+            setattr(exc, cls.attribute, outputs)
+        except AttributeError:  # an exception that takes no attributes; the message says less
+            pass
+
+    @classmethod
+    def of(cls, exc: BaseException) -> list[str] | None:
+        return getattr(exc, cls.attribute, None)
+
+
 def excerpt(text: object, limit: int = 40) -> str:
     """A short, safe piece of a value for a message: control characters made visible, cut to `limit`.
 

@@ -10,7 +10,6 @@ the whole report ("Figur 3", "Tabell 2") in page order.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,31 +42,12 @@ class Look:
         """Render `template` (relative to report_templates/evalreport/); text is escaped, `Markup` is not."""
         return environment(str(self.folder)).get_template(template).render(**context)
 
-    @contextlib.contextmanager
-    def charts(self):
-        """Draw in the chart style, in the report's fonts, for the duration of the block only."""
-        import matplotlib.style
-
-        register_fonts(self.fonts)
-        with matplotlib.style.context(str(self.chart_style)):
-            yield
-
 
 @lru_cache(maxsize=8)
 def environment(folder: str) -> jinja2.Environment:
     """One template environment per folder (Jinja compiles a template once, again when its file changes)."""
     return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
-
-
-@lru_cache(maxsize=4)
-def register_fonts(fonts_dir: Path) -> None:
-    """Make the report's shipped fonts known to matplotlib, so that charts are measured and drawn in them
-    (matplotlib's font list is per process; adding the same files again changes nothing)."""
-    from matplotlib import font_manager
-
-    for font in sorted(fonts_dir.glob("*.ttf")):
-        font_manager.fontManager.addfont(str(font))
 
 
 @dataclass(frozen=True)

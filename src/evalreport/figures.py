@@ -1,6 +1,6 @@
 """Charts of the report: vector SVG in the report's font, with alternative text from the data.
 
-Each chart is drawn inside its report's chart style (`Look.charts`: report_templates/evalreport/
+Each chart is drawn inside its report's chart style (`_chart_style`: report_templates/evalreport/
 charts.mplstyle and the shipped fonts), which holds for that chart only; its words (axis marks,
 alternative texts) come from the catalogue of words in the report's language.
 """
@@ -8,14 +8,19 @@ alternative texts) come from the catalogue of words in the report's language.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
+from functools import lru_cache
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
 
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.style  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from evalreport import words  # noqa: E402
@@ -33,6 +38,22 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 TEXT_COLOUR = "#222222"
 CONTEXT_COLOUR = "#767676"  # bars outside the programme's years: grey, hatched, still 4.5:1 on white
 PLACEBO_COLOUR = "#949494"  # the placebos' lines and the edge of their band: 3:1 on white, behind the case's
+
+
+@contextlib.contextmanager
+def _chart_style(look: Look):
+    """Draw in the report's chart style, in its fonts, for the duration of the block only."""
+    register_fonts(look.fonts)
+    with matplotlib.style.context(str(look.chart_style)):
+        yield
+
+
+@lru_cache(maxsize=4)
+def register_fonts(fonts_dir: Path) -> None:
+    """Make the report's shipped fonts known to matplotlib, so that charts are measured and drawn in them
+    (matplotlib's font list is per process; adding the same files again changes nothing)."""
+    for font in sorted(fonts_dir.glob("*.ttf")):
+        font_manager.fontManager.addfont(str(font))
 
 
 def _to_svg(fig: plt.Figure) -> str:
@@ -97,6 +118,21 @@ def describe_latest(region: str, series: pd.Series, fmt: Formatter, decimals: in
                       year=series.index[-1])
 
 
+def describe_index_chart(subject: str, code: str, levels: pd.DataFrame, index: pd.DataFrame, names: dict[str, str],
+                         fmt: Formatter) -> str:
+    """Alternative text for a chart of indices: the municipality's (`code`) change in its own units, then each
+    area's last index."""
+    return " ".join([describe_change(subject, names[code], levels[code], fmt),
+                     *(describe_index(names[c], index[c], fmt) for c in index.columns)])
+
+
+def describe_rates_chart(subject: str, code: str, rates: pd.DataFrame, names: dict[str, str], fmt: Formatter,
+                         decimals: int = 1) -> str:
+    """Alternative text for a chart of rates: the municipality's (`code`) change, then each other area's last
+    figure."""
+    return " ".join([describe_change(subject, names[code], rates[code], fmt, decimals),
+                     *(describe_latest(names[c], rates[c], fmt, decimals) for c in rates.columns[1:])])
+
 def describe_stacked_funding(by_year: pd.DataFrame, by_funder: pd.DataFrame, fmt: Formatter) -> str:
     """Alternative text for the funding chart: the years, the first and last year's totals, each funder's sum."""
     first, last = by_year.index[0], by_year.index[-1]
@@ -119,7 +155,7 @@ def plot_lines(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, look
                series_break: int | None = None) -> Exhibit:
     """One line per column (the first drawn strongest), labelled at its end, not only by colour."""
     lang = fmt.language
-    with look.charts():
+    with _chart_style(look):
         fig, ax = _new_axes()
         _shade(ax, shade, lang)
         _mark_break(ax, series_break, lang)
@@ -139,7 +175,7 @@ def plot_lines(series: pd.DataFrame, names: dict[str, str], fmt: Formatter, look
 def plot_stacked_bars(table: pd.DataFrame, labels: dict[str, str], fmt: Formatter, look: Look, caption: str,
                       source: str, alt: str, y_label: str = "", scale: float = 1.0, decimals: int = 0) -> Exhibit:
     """Stacked bars, one per row (year), one segment per column, told apart by colour and hatch."""
-    with look.charts():
+    with _chart_style(look):
         fig, ax = _new_axes()
         bottom = pd.Series(0.0, index=table.index)
         for i, column in enumerate(table.columns):
@@ -158,7 +194,7 @@ def plot_stacked_bars(table: pd.DataFrame, labels: dict[str, str], fmt: Formatte
 def plot_bars(values: pd.Series, fmt: Formatter, look: Look, caption: str, source: str, alt: str, y_label: str = "",
               highlight: tuple[int, int] | None = None, decimals: int = 0) -> Exhibit:
     """Vertical bars over years; bars inside `highlight` are solid, the others lighter and hatched."""
-    with look.charts():
+    with _chart_style(look):
         fig, ax = _new_axes()
         for year, value in values.items():
             inside = highlight is not None and highlight[0] <= year <= highlight[1]
@@ -179,7 +215,7 @@ def plot_placebo_gaps(treated: pd.Series, placebos: pd.DataFrame, labels: tuple[
     """The treated unit's gap (strong, dark) drawn over every placebo's gap (thin, grey), as Abadie,
     Diamond & Hainmueller (2010) draw the test: an effect stands out only if its line leaves the
     grey band. `labels` names the two in the legend: (treated, placebos)."""
-    with look.charts():
+    with _chart_style(look):
         fig, ax = _new_axes()
         _shade(ax, shade, fmt.language)
         _mark_break(ax, series_break, fmt.language)
@@ -202,7 +238,7 @@ def plot_event_study(gap: pd.Series, low: pd.Series, high: pd.Series, labels: tu
                      series_break: int | None = None) -> Exhibit:
     """Yearly effects (the gap) with the range of the well-fitted placebos' gaps as a band; `labels`
     names (the gap, the band)."""
-    with look.charts():
+    with _chart_style(look):
         fig, ax = _new_axes()
         _shade(ax, shade, fmt.language)
         _mark_break(ax, series_break, fmt.language)
@@ -222,7 +258,7 @@ def plot_forest(estimates: list[tuple[str, float, float | None, float | None, bo
                 caption: str, source: str, alt: str, x_label: str = "") -> Exhibit:
     """A dot per row (name, estimate, low, high, clear) at its estimate, top to bottom, its interval as a
     line where bounded, a line at zero; a filled dot where `clear`, an open one where not."""
-    with look.charts():
+    with _chart_style(look):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, max(1.6, 0.32 * len(estimates) + 0.9)))
         colour = PALETTE[0]
         for y, (_, estimate, low, high, clear) in enumerate(reversed(estimates)):

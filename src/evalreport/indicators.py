@@ -138,10 +138,3 @@ def value_in(statistics: pd.DataFrame, value: str, region: str, year: int) -> fl
         raise KeyError(f"no '{value}' for region {region} in {year}")
     return float(rows[value].iloc[0])
 
-
-def check_reconciliation(funding: pd.DataFrame, spending: pd.DataFrame, tolerance_nok: float = 1.0) -> None:
-    """Raise if total spending and total funding differ (OWID-style check of the outputs)."""
-    gap = float(funding["amount_nok"].sum() - spending["amount_nok"].sum())
-    if abs(gap) > tolerance_nok:
-        larger, smaller = ("funding", "spending") if gap > 0 else ("spending", "funding")
-        raise ValueError(f"funding and spending do not reconcile: {larger} exceeds {smaller} by {abs(gap):,.0f} NOK")

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import requests
+
 from evalreport import regions, words
 
 log = logging.getLogger(__name__)
@@ -80,8 +82,6 @@ def fetch_json(session, path: str, params: Mapping[str, str], *, attempts: int =
     """GET `API_ROOT/path` with `params` as JSON, retrying connection failures, 429 and 5xx
     (waiting as Retry-After says, else `backoff` seconds doubled each time); raise KlassError
     naming the URL, the status and KLASS's message otherwise."""
-    import requests
-
     url = f"{API_ROOT}/{path}"
     where = url + "?" + "&".join(f"{k}={v}" for k, v in params.items())
     wait = backoff
@@ -254,8 +254,6 @@ def refresh_register(out_dir=None, *, to: dt.date | None = None, first: dt.date 
     without error, with at least `min_in_use` codes of each kind in use on the last day; otherwise
     KlassError, and the old files stay. `session` is a requests.Session or anything with its `get` (tests pass a fake).
     """
-    import requests
-
     to = to or dt.date.today() + dt.timedelta(days=1)
     out = Path(out_dir) if out_dir is not None else Path(str(resources.files("evalreport.resources")))
     session = session or requests.Session()

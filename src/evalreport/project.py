@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,9 @@ TEMPLATES = "report_templates"
 TEMPLATE_FOLDER = "evalreport"  # report_templates/evalreport/: the report's templates, styles and chart style
 CHART_STYLE = "charts.mplstyle"
 EXHIBIT_TEMPLATES = "exhibits"
+# How a chapter's glued values travel from its kernel to the build: chapter.glue displays them under this
+# MIME type, the renderer reads them back from the executed notebook.
+GLUE_MIMETYPE = "application/vnd.evalreport.glue+json"
 BUILD = "build"
 PARTS = ("pyproject.toml", NOTEBOOKS, REPORTS, "data", PROSE, TEMPLATES)  # what a build reads of a project
 CHAPTER_NAME = re.compile(r"^(\d+)_[A-Za-z0-9_æøåÆØÅ-]+\.(py|md)$")
@@ -113,8 +117,6 @@ class Project:
     def copy_to(self, target: Path) -> Project:
         """Copy what a build reads (not the package: the installed one is used) to `target`: for the
         benchmark and the tests, which must never touch the analyst's build/."""
-        import shutil
-
         target.mkdir(parents=True, exist_ok=True)
         for part in PARTS:
             source = self.root / part

@@ -25,6 +25,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from evalreport.errors import excerpt
@@ -529,8 +530,6 @@ def _from_ssb_download(table: RawTable, layout: Layout, table_id: str, problems:
 # --- Excel -------------------------------------------------------------------------------------
 
 def _read_excel(path: Path, label: str, layout: Layout, sheet: str | None, problems: ProblemLog) -> RawTable | None:
-    import openpyxl  # only needed for workbooks
-
     with path.open("rb") as stream:
         head = stream.read(4096)
     if not head.startswith(b"PK\x03\x04"):
@@ -609,8 +608,6 @@ def _workbook_of_sensible_size(path: Path, label: str, sheet: str | None, proble
     """Whether the workbook unpacks to a sensible size and its sheet holds a sensible number of cells;
     a problem saying which limit it passes otherwise. Looks only at the zip's directory and the
     sheet's stated dimension, so a zip bomb is never unpacked."""
-    import openpyxl
-
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -654,8 +651,6 @@ def _report_formulas_without_values(path: Path, title: str, cells: list[list], l
     A workbook written by a program (not by Excel) stores formulas without their results, and
     reading it gives empty cells where the numbers should be.
     """
-    import openpyxl
-
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         missing = [cell.coordinate for row in workbook[title].iter_rows() for cell in row

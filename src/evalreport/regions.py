@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import pandas as pd
+
 from evalreport import words
 
 FIRST_YEAR = 1994  # the register covers the units in use from 1 January of this year
@@ -495,8 +497,6 @@ def suggest(text, limit: int = 5) -> tuple[Region, ...]:
 
 @lru_cache(maxsize=1)
 def _regions_frame():
-    import pandas as pd
-
     rows = []
     for region in _register().regions.values():
         renumbering = [c.new_code for c in region.successors if c.kind == "renumbering"]

@@ -3,6 +3,7 @@ template exhibits/table.html.j2 (see evalreport.exhibits.Look)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from evalreport import words
 from evalreport.exhibits import Exhibit, Look
-from evalreport.formatting import Formatter
+from evalreport.formatting import Formatter, for_language
 
 
 LONG_TABLE_ROWS = 14  # longer tables may break across pages rather than leave a page half empty
@@ -142,10 +143,6 @@ def table_key_figures(rows: list[tuple[str, str]], language: str, look: Look, ca
 
 def table_datasets(provenance: dict, language: str, look: Look, caption: str, source: str) -> Exhibit:
     """Every dataset with its source, licence, retrieval date and status."""
-    import datetime as dt
-
-    from evalreport.formatting import for_language
-
     fmt = for_language(language)
     frame = pd.DataFrame([{"title": f"{p.title} ({p.file})", "source": p.source, "licence": p.licence,
                            "retrieved": fmt.date(dt.date.fromisoformat(p.retrieved)),

@@ -182,25 +182,6 @@ def test_summarise_spending_by_area(spending):
     assert by_area["share_pct"].sum() == pytest.approx(100.0)
 
 
-def test_check_reconciliation_passes_when_totals_match(funding, spending):
-    indicators.check_reconciliation(funding, spending)  # 22.0 M == 22.0 M: no exception
-
-
-def test_check_reconciliation_tolerates_rounding(funding, spending):
-    spending = spending.assign(amount_nok=spending["amount_nok"].astype(float))
-    spending.loc[0, "amount_nok"] += 0.5  # a gap of 0.5 NOK is within the default 1 NOK
-    indicators.check_reconciliation(funding, spending)
-
-
-def test_check_reconciliation_raises_when_totals_differ(funding, spending):
-    spending = spending.iloc[:-1]  # drops 2.0 M of spending: funding 22.0 M vs spending 20.0 M
-    with pytest.raises(ValueError, match="do not reconcile"):
-        indicators.check_reconciliation(funding, spending)
-
-
-# --- projects ------------------------------------------------------------------------------------
-
-
 def test_summarise_projects_by_area(projects):
     summary = indicators.summarise_projects(projects).set_index("focus_area")
     # Ordered by granted, largest first (4.0 M, 2.0 M, 1.5 M), with 'total' last.

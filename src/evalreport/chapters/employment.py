@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from evalreport import effect, figures, indicators, words
+from evalreport import effect, indicators
 from evalreport import summary as key_figures
 from evalreport.config import ReportConfig
 from evalreport.datasets import Case
@@ -69,19 +69,3 @@ def values(employment: Employment, config: ReportConfig, fmt: Formatter, names: 
         **effect.glue_values(employment.analysis, config, fmt, name),
     }
 
-
-def index_alt(employment: Employment, config: ReportConfig, fmt: Formatter, names: dict[str, str]) -> str:
-    """The employment index chart's alternative text: the municipality's change, each area's last index."""
-    code = config.municipality
-    return " ".join([
-        figures.describe_change(words.text(fmt.language, "alt.subject_employment"), names[code],
-                                employment.levels[code], fmt),
-        *(figures.describe_index(names[c], employment.index[c], fmt) for c in employment.index.columns)])
-
-
-def unemployment_alt(employment: Employment, config: ReportConfig, fmt: Formatter, names: dict[str, str]) -> str:
-    """The unemployment chart's alternative text: the municipality's change, each other area's last figure."""
-    code, rates = config.municipality, employment.unemployment
-    return " ".join([
-        figures.describe_change(words.text(fmt.language, "alt.subject_unemployment"), names[code], rates[code], fmt, 1),
-        *(figures.describe_latest(names[c], rates[c], fmt, 1) for c in rates.columns[1:])])

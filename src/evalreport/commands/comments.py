@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docx import Document as WordDocument
 from lxml import etree
 
+from evalreport.config import load_config
 from evalreport.errors import CommentsError
 from evalreport.files import write_text
 from evalreport.pipeline import ooxml, wordcopy
+from evalreport.pipeline.fingerprint import hash_file
 from evalreport.pipeline.ooxml import w
 from evalreport.pipeline.wordcopy import BUILD, CHAPTER, COMPUTED, FILE, Origin
 
@@ -136,10 +140,8 @@ class _Comment:
 
 def _comments(data: bytes, label: str) -> dict[str, _Comment]:
     """The comments by id (author, date, text), read by python-docx."""
-    import docx
-
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = WordDocument(io.BytesIO(data))
         found = {}
         for comment in document.comments:
             stamp = comment.timestamp
@@ -423,8 +425,6 @@ def _group_note(origin: Origin, project) -> str:
         if not path.is_file():
             notes.append(f"{origin.path} is no longer there: find the text where it went.")
         elif origin.sha256:
-            from evalreport.pipeline.fingerprint import hash_file
-
             if hash_file(path) != origin.sha256:
                 notes.append("The file changed after the Word copy was made: the lines may have moved.")
     if origin.kind in (FILE, CHAPTER) and origin.path.startswith("notebooks/"):
@@ -508,10 +508,6 @@ class Written:
 def write_checklist(project, docx: Path, config_path: Path | None) -> Written:
     """Read `docx`, check it is the Word copy of the report `config_path` names (or, without one, of a
     report of this project), and write its checklist to build/<name>-comments.md."""
-    import json
-
-    from evalreport.config import load_config
-
     label = str(docx)
     returned = read_returned(docx, label)
     if config_path is None:

@@ -8,14 +8,15 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from evalreport.config import ReportConfig
+from evalreport.datasets import schemas
+
 PATH = Path("docs/data-dictionary.md")
 TYPES = {"int64": "whole number", "float64": "number (decimal comma or point)"}
 
 
 def _example_config():
     """A configuration to build the schemas from; the years in messages come out as placeholders."""
-    from evalreport.config import ReportConfig
-
     return ReportConfig.model_validate({
         "title": "-", "municipality": "3443", "programme": {"start": 2011, "end": 2017},
         "period": {"start": 2008, "end": 2019}, "base_year": 2010, "comparison": ["0"], "author": "-",
@@ -60,8 +61,6 @@ def render(config=None, heading: str = "Data dictionary", intro: list[str] | Non
     """The data dictionary as markdown, from the schemas of `config` (default: an example case), under
     `heading`, with `intro` lines first. A case's README (`config` given) shows its own codes and years
     as `examples` (column: value) and no other example figures: the sample's are not the case's."""
-    from evalreport.datasets import schemas
-
     written = ("Written from the schemas by `make data-dictionary`; do not edit by hand." if config is None else
                "Written by `make new-case` from the schemas of this case.")
     lines = [f"# {heading}", "", *(intro or []),

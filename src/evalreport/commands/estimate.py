@@ -1,62 +1,21 @@
 """`evalreport effect`: a synthetic-control estimate with placebo inference from a long-form
-panel, printed as a summary and optionally written as JSON."""
+panel, printed as a summary and optionally written as JSON. Its options are the command line's (cli.py)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
 import time
+from pathlib import Path
 
 from evalreport.errors import ConfigError
-
-DESCRIPTION = ("Estimate the programme's effect on one unit with a synthetic control of the other units, "
-               "with placebo inference (every donor in turn as if treated).")
-
-
-def add_parser(sub) -> argparse.ArgumentParser:
-    """Register the `effect` subcommand on the command line's subparsers."""
-    parser = sub.add_parser("effect", help="synthetic-control effect estimate with placebo inference",
-                            description=DESCRIPTION)
-    parser.add_argument("--panel", required=True, help="long-form CSV or .xlsx: one row per unit and time")
-    parser.add_argument("--unit", required=True, help="the column naming the unit (e.g. kommune)")
-    parser.add_argument("--time", required=True, help="the column with the year")
-    parser.add_argument("--outcome", required=True, help="the column to estimate the effect on")
-    parser.add_argument("--treated", required=True, help="the unit that had the programme")
-    parser.add_argument("--start", required=True, help="the programme's first year")
-    parser.add_argument("--predictor", action="append", default=[], metavar="COL:YEARS",
-                        help="mean of COL over YEARS (1988 or 1980-1988); repeat for more (default: the outcome's "
-                             "mean over the years before the start)")
-    parser.add_argument("--fit", default=None, metavar="YEARS",
-                        help="years whose outcome MSPE chooses the predictor weights (default: every year before --start)")
-    parser.add_argument("--donors", default=None, metavar="UNIT,UNIT,...", help="the units to build the control from "
-                        "(default: every other unit)")
-    parser.add_argument("--effect-years", default=None, metavar="YEARS",
-                        help="the effect window the estimate and the test are about, e.g. 2011-2017 (default: every "
-                             "year from --start); later years are reported as their own window")
-    parser.add_argument("--index", default=None, metavar="YEARS",
-                        help="take the outcome as an index, each unit's mean over YEARS = 100 (the report uses its fit "
-                             "years)")
-    parser.add_argument("--series-break", default=None, metavar="YEAR",
-                        help="bridge a break in the statistics from YEAR on: chain-link every unit's outcome with the "
-                             "median change that year (the report's rule for SSB's 2015 break)")
-    parser.add_argument("--v-floor", default="0", metavar="SHARE",
-                        help="the least share of an equal weight each predictor keeps in V (default 0: any V)")
-    parser.add_argument("--noise-floor", default=None, metavar="POINTS",
-                        help="use the post/pre-period MSPE ratio test with pre-period RMSPEs below POINTS counted as "
-                             "POINTS instead of the studentised test (off by default; its size is not controlled)")
-    parser.add_argument("--json", default=None, metavar="OUT.json", help="write the full result here")
-    parser.add_argument("--workers", default="1", help="processes for the placebo fits (default 1)")
-    parser.add_argument("--cache", default=None, metavar="DIR", help="reuse results for the same data and options")
-    parser.set_defaults(run=run)
-    return parser
+from evalreport.methods.panel import (Panel, Specification, bridge_series_break, parse_predictor, parse_years,
+                                      read_panel)
+from evalreport.methods.synth import Inference, estimate_synthetic_control, summarise_leave_one_out
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from evalreport.methods.panel import (Panel, Specification, bridge_series_break, parse_predictor, parse_years,
-                                          read_panel)
-    from evalreport.methods.synth import Inference, estimate_synthetic_control
-
     started = time.perf_counter()
     start = _integer(args.start, "--start", "a year such as 2011")
     workers = _integer(args.workers, "--workers", "a number of processes such as 2")
@@ -90,8 +49,6 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     print(format_summary(result, seconds))
     if args.json:
-        import dataclasses
-
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(dataclasses.replace(result, seconds=seconds).to_json(), encoding="utf-8")
@@ -101,8 +58,6 @@ def run(args: argparse.Namespace) -> int:
 
 def format_summary(result, seconds: float) -> str:
     """A readable summary: the estimate with its window, its uncertainty, the fit, the weights."""
-    from evalreport.methods.synth import summarise_leave_one_out
-
     post = result.post_years
     effect = f"{result.att:,.2f}" if result.identified else (
         f"not identified ({result.att_range[0]:,.2f} to {result.att_range[1]:,.2f} over equally good fits)")
@@ -155,8 +110,6 @@ def _number(text: str, option: str, example: str) -> float:
         value = float(str(text).strip())
     except ValueError:
         raise ConfigError(f"{option} {text!r}: expected {example}") from None
-    import math
-
     if not math.isfinite(value):
         raise ConfigError(f"{option} {text!r}: expected {example}")
     return value

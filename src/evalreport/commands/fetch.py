@@ -14,13 +14,12 @@ from pathlib import Path
 
 import yaml
 
+from evalreport import klassrefresh, ssb
 from evalreport.config import load_config
 
 def make_client(project, cache: str, refresh: bool, record: str | None = None, replay: str | None = None):
     """The SSB client of this run: the network, or the recordings in the folder `replay`; recording
     every call in the folder `record`."""
-    from evalreport import ssb
-
     session = ssb.make_replay_session(project.resolve(replay)) if replay else None
     recorder = ssb.Recorder(project.resolve(record)) if record else None
     return ssb.SsbClient(project.resolve(cache), refresh=refresh, session=session, recorder=recorder)
@@ -29,8 +28,6 @@ def make_client(project, cache: str, refresh: bool, record: str | None = None, r
 def fetch_statistics(project, config_path: Path, out: str | None, cache: str, refresh: bool, force: bool,
                      record: str | None = None, replay: str | None = None) -> int:
     """Write the statistics datasets of the case from SSB (or its cache); return the exit code."""
-    from evalreport import ssb
-
     # The data come before the report is written: an empty author or organisation is no reason to wait.
     config = load_config(config_path, project.relative(config_path), require_authorship=False)
     out_dir = project.resolve(out or config.data_dir)
@@ -90,8 +87,6 @@ def fetch_statistics(project, config_path: Path, out: str | None, cache: str, re
 
 def refresh_regions(project) -> int:
     """Fetch the region register anew from SSB's KLASS (classifications 131 and 104, with changes)."""
-    from evalreport import klassrefresh
-
     try:
         result = klassrefresh.refresh_register()
     except klassrefresh.KlassError as exc:

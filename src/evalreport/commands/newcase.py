@@ -10,13 +10,18 @@ import csv
 import datetime as dt
 import io
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import yaml
 
 from evalreport import regions, words
-from evalreport.config import RESERVED_OUTPUT_NAMES, ReportConfig
+from evalreport.commands import datadict
+from evalreport.config import RESERVED_OUTPUT_NAMES, ReportConfig, describe_wrong_place
+from evalreport.datasets import TEMPLATE_STATUS, schemas
 from evalreport.errors import ConfigError
+from evalreport.ssb.definitions import EMPLOYMENT_FIRST_YEAR
 
 FILL_IN = "<!-- evalreport: fill in -->"  # marks a prose file still as `make new-case` wrote it
 # The comment above report_date in a new case's configuration: the date new-case wrote, which a release
@@ -67,8 +72,6 @@ def choose_place(case: str, code: str, start: int, end: int, language: str) -> t
     tell the analyst about its changes of number. Raise ConfigError when the number's place did not
     exist then (1579 Hustadvika, formed in 2020, for 2012-2017), naming the municipalities that did,
     with the exact command for each."""
-    from evalreport.config import describe_wrong_place
-
     problem = describe_wrong_place(code, start, end)
     if problem:
         candidates = regions.places_in(code, start, end)
@@ -97,9 +100,7 @@ def _csv(rows: list[list[str]]) -> str:
 
 def _template_rows(name: str, schema, config, name_of_municipality: str) -> list[list[str]]:
     """The header and one example row of a dataset, with the case's own codes and years where they fit."""
-    from evalreport.commands.datadict import describe_columns
-
-    columns = describe_columns(schema)
+    columns = datadict.describe_columns(schema)
     # The case's own codes and years; every figure empty, and no status: a template row is never
     # taken for a published figure (the sample's numbers are not this case's).
     example = {c["name"]: "" if c["type"] != "text" else c["example"] for c in columns}
@@ -133,19 +134,13 @@ def _check_years(start: int, end: int, shock_year: int | None) -> None:
         raise ConfigError(f"START={start}: the region register begins in {regions.FIRST_YEAR}, and the effect estimate "
                           "needs at least two years before the programme, so a programme may start in "
                           f"{regions.FIRST_YEAR + 2} at the earliest (SSB's employment series here begin in "
-                          f"{_first_data_year()})")
+                          f"{EMPLOYMENT_FIRST_YEAR})")
     if end > start + 30:
         raise ConfigError(f"START={start} and END={end}: a restructuring programme runs a few years (about six); "
                           "check the years")
-    if shock_year is not None and not _first_data_year() < shock_year <= start:
+    if shock_year is not None and not EMPLOYMENT_FIRST_YEAR < shock_year <= start:
         raise ConfigError(f"SHOCK={shock_year}: the year of the shock (the closure that led to the programme) must lie "
-                          f"after {_first_data_year()} and not after the programme's first year {start}")
-
-
-def _first_data_year() -> int:
-    from evalreport.ssb.definitions import EMPLOYMENT_FIRST_YEAR
-
-    return EMPLOYMENT_FIRST_YEAR
+                          f"after {EMPLOYMENT_FIRST_YEAR} and not after the programme's first year {start}")
 
 
 def scaffold(project, case: str, municipality: str, start: int, end: int, language: str = "nb",
@@ -184,7 +179,7 @@ def start_case(project, case: str, municipality: str, start: int, end: int, lang
     county = _choose_county(then[0] if then else code, current, start)
     # Every year the employment series have before the programme: the synthetic control fits and
     # tests better on more years, and three years before it would be those of the shock itself.
-    period_start = min(_first_data_year(), start - 2)
+    period_start = min(EMPLOYMENT_FIRST_YEAR, start - 2)
     fields = {
         "title": words.text(language, "new_case.title", name=name, period=f"{start}–{end}"),
         "municipality": current,
@@ -206,9 +201,6 @@ def start_case(project, case: str, municipality: str, start: int, end: int, lang
         fields["effect"] = {"fit_years": f"{period_start}-{shock_year - 1}"}
     config = ReportConfig.model_validate({**fields, "author": "-", "organisation": "-"})
     # Everything is written aside first and moved into place at the end: a case is there whole or not at all.
-    import shutil
-    import tempfile
-
     staging = Path(tempfile.mkdtemp(prefix=".new-case-", dir=project.root))
     try:
         written = _write_case(project, staging, case, config, fields, name, county, language)
@@ -229,8 +221,6 @@ def start_case(project, case: str, municipality: str, start: int, end: int, lang
 def _write_case(project, root: Path, case: str, config, fields: dict, name: str, county: str,
                 language: str) -> list[Path]:
     """Write a case's files under `root` (a staging folder shaped like the project)."""
-    from evalreport.datasets import TEMPLATE_STATUS, schemas
-
     config_path = root / "reports" / f"{case}.yaml"
     data_dir = root / "data" / case
     prose_dir = root / "prose" / case
@@ -256,8 +246,6 @@ def _write_case(project, root: Path, case: str, config, fields: dict, name: str,
         "# published, reconstructed or synthetic. `make data CASE=...` fetches the statistics from SSB.\n"
         + yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     written.append(provenance)
-    from evalreport.commands import datadict
-
     readme = data_dir / "README.md"
     code = config.municipality_code_in(config.programme.start)
     examples = {"region_code": code, "region_name": name, "year": str(config.programme.start),

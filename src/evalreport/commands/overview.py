@@ -23,6 +23,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from evalreport import __version__, figures, regions, words
+from evalreport.config import load_config
 from evalreport.errors import ConfigError
 from evalreport.exhibits import Look
 from evalreport.files import write_text
@@ -93,8 +94,6 @@ def read_row(case: str, sidecar: dict) -> ProgrammeRow:
 
 def read_rows(project, config_paths: list[Path]) -> tuple[list[ProgrammeRow], list[str]]:
     """The rows of the built reports, in the order given, and the names of the cases not built."""
-    from evalreport.config import load_config
-
     rows, missing = [], []
     for path in config_paths:
         config = load_config(path, project.relative(path))
@@ -197,8 +196,6 @@ def plot_forest(rows: list[ProgrammeRow], language: str, source: str, look: Look
 def compose(rows: list[ProgrammeRow], missing: list[str], language: str, title: str, author: str,
             organisation: str, templates: Path) -> str:
     """The overview as one HTML document on the reports' template (title page, contents, numbering)."""
-    from evalreport.pipeline.document import TEMPLATE_NAME, finish_document
-
     look = Look(templates)
     fmt = for_language(language)
 
@@ -234,7 +231,7 @@ def compose(rows: list[ProgrammeRow], missing: list[str], language: str, title: 
     before, _, after = fixed["page"].partition("{page}")
     created = max((r.built_at for r in rows), default="") or f"{dt.date.today().isoformat()}T12:00:00+00:00"
     years = (min(r.start for r in rows), max(r.end for r in rows)) if rows else None
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates / TEMPLATE_NAME),
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates / document.TEMPLATE_NAME),
                                      autoescape=jinja2.select_autoescape(["html", "j2"]))
     page = environment.get_template("report.html.j2").render(
         language=language, title=title, short_title=word("kicker"), subject=f"{word('kicker')}: {title}",
@@ -245,7 +242,7 @@ def compose(rows: list[ProgrammeRow], missing: list[str], language: str, title: 
         sample=any(r.sample for r in rows), fixed=fixed, page_label_before=before,
         page_label_middle=after.split("{pages}")[0], stylesheet="evalreport/report.css", provenance_json="",
         chapters=chapters)
-    return finish_document(page, language)
+    return document.finish_document(page, language)
 
 
 @dataclass(frozen=True)

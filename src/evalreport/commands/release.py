@@ -32,6 +32,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from evalreport.commands.newcase import REPORT_DATE_WRITTEN
 from evalreport.errors import ReleaseError
 from evalreport.pipeline import build, colophon, fingerprint, steps
 from evalreport.pipeline.executors import LocalExecutor
@@ -304,8 +305,6 @@ def data_changed(project: Project, plan: Plan) -> dt.date | None:
 def date_warnings(project: Project, plan: Plan, config_path: Path) -> list[str]:
     """What to tell the analyst about report_date before a release: still the date `make new-case`
     wrote, or older than the latest change to the data the report is built on."""
-    from evalreport.commands.newcase import REPORT_DATE_WRITTEN
-
     config, label, warnings = plan.config, plan.config_arg, []
     written = REPORT_DATE_WRITTEN.search(config_path.read_text(encoding="utf-8"))
     if written and written.group(1) == config.report_date.isoformat():

@@ -21,6 +21,7 @@ from typing import Callable
 
 from evalreport.config import ReportConfig, load_config
 from evalreport.datasets import load_case
+from evalreport.errors import Published
 from evalreport.files import clear_the_way
 from evalreport.pipeline import document, language, prose, publish, steps
 from evalreport.pipeline.executors import LocalExecutor
@@ -48,24 +49,6 @@ class BuildResult:
 
 
 WORK_FOLDERS = ("executed", "fragments", "failed", "published")
-
-
-class Published:
-    """Said of an exception that stopped a build after its outputs were published: `outputs` (as
-    the analyst names them) are the new ones, all of one build (see `build`)."""
-
-    attribute = "evalreport_published"
-
-    @classmethod
-    def mark(cls, exc: BaseException, outputs: list[str]) -> None:
-        try:
-            setattr(exc, cls.attribute, outputs)
-        except AttributeError:  # an exception that takes no attributes; the message says less
-            pass
-
-    @classmethod
-    def of(cls, exc: BaseException) -> list[str] | None:
-        return getattr(exc, cls.attribute, None)
 
 
 def run_steps(plan: Plan, selected: tuple[steps.Step, ...], executor, state: BuildState,

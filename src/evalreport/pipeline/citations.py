@@ -20,12 +20,22 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from citeproc import Citation as CslCitation
+from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator, formatter
+from citeproc.source import BibliographySource
+from citeproc.source.bibtex import BibTeX
+from citeproc.source.json import CiteProcJSON
+from lxml import etree
+
+from evalreport import words
 from evalreport.errors import ProseError
 
 CASE_FILES = ("references.json", "references.bib")
@@ -145,8 +155,6 @@ def load(prose_dir: Path | None, relative=str) -> Bibliography:
 
 @lru_cache(maxsize=8)
 def _load(files: tuple) -> Bibliography:
-    from citeproc.source import BibliographySource
-
     problems, merged, origin = [], BibliographySource(), {}
     for path, _, _, label in files:
         try:
@@ -167,8 +175,6 @@ def _load(files: tuple) -> Bibliography:
 
 def _read(path: Path, label: str):
     """One bibliography file as citeproc reads it; ProseError naming the file and the entry."""
-    from citeproc.source.json import CiteProcJSON
-
     if path.suffix == ".bib":
         return _read_bibtex(path, label)
     try:
@@ -221,8 +227,6 @@ LATEX_ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~"
 
 def latex_to_unicode(text: str) -> str:
     """{\\aa} -> å, {\\"o} and \\"{o} -> ö, {\\'e} -> é: the letters a reference manager escapes."""
-    import unicodedata
-
     letters = "|".join(sorted(map(re.escape, LATEX_LETTERS), key=len, reverse=True))
     text = re.sub(rf"\{{\\({letters})\}}|\\({letters})(?![A-Za-z])\s?", lambda m: LATEX_LETTERS[m.group(1) or m.group(2)],
                   text)
@@ -237,10 +241,6 @@ def latex_to_unicode(text: str) -> str:
 
 
 def _read_bibtex(path: Path, label: str):
-    import tempfile
-
-    from citeproc.source.bibtex import BibTeX
-
     try:
         text = latex_to_unicode(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -266,12 +266,8 @@ def _read_bibtex(path: Path, label: str):
 def format_citations(bibliography: Bibliography, citations: list[Citation], language: str) -> tuple[list[str], list[str]]:
     """Each citation's text and the reference list (one entry per cited source, sorted), as HTML
     (italics as <i>, text escaped)."""
-    from citeproc import CitationStylesBibliography, formatter
-
     if not citations:
         return [], []
-    from evalreport import words
-
     style, narrative = _styles(words.text(language, "citations.csl_locale"))
     references = CitationStylesBibliography(style, bibliography.source, formatter.html)
 
@@ -303,8 +299,6 @@ def _sort_key(entry: str) -> str:
 
 
 def _narrative(narrative, bibliography: Bibliography, citations: list[Citation], citation: Citation) -> str:
-    from citeproc import CitationStylesBibliography, formatter
-
     references = CitationStylesBibliography(narrative, bibliography.source, formatter.html)
     all_citations = [_csl(c) for c in citations]
     for c in all_citations:
@@ -313,9 +307,6 @@ def _narrative(narrative, bibliography: Bibliography, citations: list[Citation],
 
 
 def _csl(citation: Citation):
-    from citeproc import Citation as CslCitation
-    from citeproc import CitationItem, Locator
-
     return CslCitation([CitationItem(i.key, **({"locator": Locator(i.label, i.locator)} if i.locator else {}))
                         for i in citation.items])
 
@@ -333,9 +324,6 @@ def _text(value) -> str:
 @lru_cache(maxsize=4)
 def _styles(locale: str):
     """The style, and its narrative form (Author (year, s. 12)) for `@key` in running text."""
-    from citeproc import CitationStylesStyle
-    from lxml import etree
-
     path = style_file()
     text = path.read_bytes()
     style = CitationStylesStyle(str(path), locale=locale, validate=False)
@@ -350,8 +338,6 @@ def _styles(locale: str):
         '<group xmlns="http://purl.org/net/xbiblio/csl" delimiter=" "><text macro="author-short"/>'
         '<group prefix="(" suffix=")" delimiter=", "><text macro="year"/><text macro="locator"/></group></group>')
     layout.append(narrative_layout)
-    import tempfile
-
     with tempfile.NamedTemporaryFile("wb", suffix=".csl", delete=False) as file:
         file.write(etree.tostring(tree, xml_declaration=True, encoding="utf-8"))
         narrative_path = file.name

@@ -25,6 +25,7 @@ which the sanitiser requires (`prose.sanitise`): a `data-er-*` attribute written
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from evalreport import words
 from evalreport.errors import ProseError
@@ -84,12 +91,6 @@ def attribute(options: Options, name: str, value: str) -> str:
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    from mdit_py_plugins.attrs import attrs_plugin
-    from mdit_py_plugins.container import container_plugin
-    from mdit_py_plugins.footnote import footnote_plugin
-    from mdit_py_plugins.subscript import sub_plugin
-    from mdit_py_plugins.superscript import superscript_plugin
-
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(attrs_plugin).use(sub_plugin).use(superscript_plugin)
     md.use(container_plugin, name="callout", validate=lambda params, *_: callout_kind(params) is not None,
@@ -251,8 +252,6 @@ def _xref(label: str, before: str, options: Options, found: Found, origin, locat
 
 
 def _near(label: str, known: list[str]) -> str:
-    import difflib
-
     close = difflib.get_close_matches(label, known, n=3, cutoff=0.6)
     return f"; did you mean {', '.join(close)}?" if close else f" (labels of this kind: {', '.join(known) or 'none'})"
 
@@ -482,8 +481,6 @@ def _table_frame(inline: Token, md, env, options: Options, found: Found, sources
 
 def _frame(options: Options, kind: str, caption: str, source: str, body: str = "\ue010") -> tuple[str, str]:
     """The exhibit frame (exhibits/exhibit.html.j2) around `body`, as (before, after) the body."""
-    from markupsafe import Markup
-
     label, text = _source_line(source, options.language)
     if options.look is None:  # a check (scan): the frame's markup does not matter
         return f'<figure class="er-exhibit er-{kind}"><figcaption>{caption}</figcaption>', "</figure>"

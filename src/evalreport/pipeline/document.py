@@ -11,18 +11,26 @@ import datetime as dt
 import errno
 import functools
 import hashlib
+import io
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jinja2
 from bs4 import BeautifulSoup, Comment
+from fontTools import subset
+from fontTools.pens.svgPathPen import SVGPathPen
+from fontTools.pens.transformPen import TransformPen
+from fontTools.ttLib import TTFont
 
 from evalreport import __version__, words
 from evalreport.config import ReportConfig
 from evalreport.formatting import for_language
 from evalreport.files import write_atomically
+from evalreport.pipeline import fontcache, marks
 
 TEMPLATE_NAME = "evalreport"
 
@@ -129,12 +137,6 @@ def draft_watermark(word: str, templates: Path) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _watermark(word: str, path: Path, _mtime_ns: int, _size: int) -> str:
-    import math
-
-    from fontTools.pens.svgPathPen import SVGPathPen
-    from fontTools.pens.transformPen import TransformPen
-    from fontTools.ttLib import TTFont
-
     font = TTFont(path, lazy=True)
     glyphs, cmap, metrics = font.getGlyphSet(), font.getBestCmap(), font["hmtx"]
     pen = SVGPathPen(glyphs, ntos=lambda n: f"{n:.0f}")
@@ -209,8 +211,6 @@ def _limit_bookmark_siblings(soup: BeautifulSoup) -> None:
 def finish_document(html: str, language: str, bibliography=None) -> str:
     """Number chapters, sections and exhibits, give headings unique ids, fill in the prose's citations
     (with the reference list) and cross-references, and write the table of contents."""
-    from evalreport.pipeline import marks
-
     soup = BeautifulSoup(html, "html.parser")
     for link in soup.select("a.anchor-link"):
         link.decompose()
@@ -495,8 +495,6 @@ def without_reserved_names(name: str, reserved: list[str]) -> str:
 
 def twin_family_name(face: FontFace) -> str:
     """The family name the twin's subset of a face goes by (see `without_reserved_names`)."""
-    from fontTools.ttLib import TTFont
-
     with TTFont(face.path, lazy=True) as font:
         return without_reserved_names(face.family, reserved_font_names(font))
 
@@ -525,8 +523,6 @@ def subset_font(path: Path, characters: str) -> bytes:
 
 
 def _make_subset(path: Path, characters: str) -> bytes:
-    from evalreport.pipeline import fontcache
-
     key = fontcache.key_of(kind="twin-woff2", font=hashlib.sha256(path.read_bytes()).hexdigest(),
                            characters=characters)
     return fontcache.cached(key, lambda: _subset_with_fonttools(path, characters))
@@ -540,11 +536,6 @@ def _subset_font(path: Path, _mtime_ns: int, _size: int, characters: str) -> byt
 
 
 def _subset_with_fonttools(path: Path, characters: str) -> bytes:
-    import io
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
     options = subset.Options()
     options.name_IDs = ["*"]
     font = TTFont(path, recalcTimestamp=False)  # the same inputs give the same bytes
@@ -583,8 +574,6 @@ def inline_chart(svg: str, alt: str, key: str, families: dict[str, str]) -> str:
     so that two charts never share one; its style sheet applies to itself only; its text names the
     page's fonts; and what a browser does not need (metadata, layout whitespace) goes.
     """
-    from xml.etree import ElementTree
-
     root = ElementTree.fromstring(svg)
     for parent in list(root.iter()):
         for child in list(parent):

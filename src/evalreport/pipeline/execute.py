@@ -13,13 +13,21 @@ import functools
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill
+from jupyter_client.manager import KernelManager
+from papermill.exceptions import PapermillExecutionError
 
 from evalreport.errors import ChapterError
 from evalreport.pipeline import fingerprint
@@ -46,8 +54,6 @@ class Kernels:
         self.lock = threading.Lock()
 
     def get(self):
-        from jupyter_client.manager import KernelManager
-
         manager = getattr(self.local, "manager", None)
         if manager is None or not manager.is_alive():
             sockets = tempfile.mkdtemp(prefix="evalreport-kernel-")
@@ -83,10 +89,6 @@ def execute_chapter(job: Job, parameters: dict, kernels: Kernels) -> float:
     The executed notebook replaces `job.output` only when every cell ran; a failed run is kept in
     `job.failed_dir` for inspection, and the cache never holds it.
     """
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     manager = kernels.get()
     notebook = read_chapter(job.source)
     reset = nbformat.v4.new_code_cell("%reset -f", metadata={"tags": ["remove-cell", RESET_TAG]})
@@ -119,8 +121,6 @@ def execute_chapter(job: Job, parameters: dict, kernels: Kernels) -> float:
 
 def _own_frames(traceback_lines: list[str]) -> str:
     """The last frames of the failing cell's traceback, without colour codes, indented."""
-    import re
-
     text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(traceback_lines or []))
     frames = [block for block in text.split("\n\n") if block.strip()]
     shown = "\n".join(frames[-TRACEBACK_FRAMES:]).strip().splitlines()[-12:]
@@ -154,8 +154,6 @@ def read_chapter(path: Path):
 # each version of a chapter once.
 @functools.lru_cache(maxsize=64)
 def _read_chapter(path: Path, _mtime_ns: int, _size: int):
-    import jupytext
-
     notebook = jupytext.read(path)
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"
@@ -177,8 +175,6 @@ def code_signature(notebook) -> str:
 
 def execute_all(jobs: list[Job], parameters: dict, workers: int, kernels: Kernels, on_done=None) -> None:
     """Execute chapters side by side; report each as it finishes; raise one error for all failures."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
     errors = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chapter") as pool:
         futures = {pool.submit(execute_chapter, job, parameters, kernels): job for job in jobs}

@@ -1,8 +1,9 @@
-"""Content fingerprints of everything a build depends on (standard library only, so that a
-build with nothing to do can say so before any heavy import)."""
+"""Content fingerprints of everything a build depends on (standard library only; WeasyPrint's
+libraries are read through ctypes, so that a build with nothing to do never loads WeasyPrint)."""
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.metadata
 import json
@@ -74,8 +75,6 @@ def system_libraries() -> dict[str, str]:
     Read through ctypes, not WeasyPrint's bindings, which take most of a second to load: the check
     for a build with nothing to do must stay fast.
     """
-    import ctypes
-
     found = {}
     for name, (files, function) in _LIBRARIES.items():
         found[name] = "not found"

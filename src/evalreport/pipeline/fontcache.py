@@ -15,6 +15,8 @@ import json
 import os
 from pathlib import Path
 
+from fontTools import version as fonttools_version
+
 from evalreport.files import write_atomically
 
 MAX_ENTRIES = 400  # about 30 KB each; the oldest go first
@@ -30,9 +32,7 @@ def cache_dir() -> Path:
 
 
 def key_of(**parts) -> str:
-    from fontTools import version
-
-    return hashlib.sha256(json.dumps({**parts, "fonttools": version}, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps({**parts, "fonttools": fonttools_version}, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _seal(key: str, body: bytes) -> bytes:

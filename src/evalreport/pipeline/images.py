@@ -27,6 +27,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+from PIL import Image as Pillow
 
 from evalreport.errors import ProseError
 
@@ -114,8 +117,6 @@ def _inspect(path: Path, _mtime_ns: int, size: int) -> Image:
 
 
 def _bitmap(path: Path, kind: str, size: int) -> Image:
-    from PIL import Image as Pillow
-
     name = path.name
     try:
         with Pillow.open(path) as image:
@@ -138,8 +139,6 @@ def _bitmap(path: Path, kind: str, size: int) -> Image:
 
 
 def _svg(path: Path, size: int) -> Image:
-    from xml.etree import ElementTree
-
     name = path.name
     raw = path.read_bytes()
     if b"<!ENTITY" in raw:

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from evalreport import words
 from evalreport.errors import ProseError
+from evalreport.pipeline import citations, prose
 
 
 def labelled(soup: BeautifulSoup, language: str) -> dict[str, tuple[str, str]]:
@@ -80,8 +81,6 @@ def fill_cross_references(soup: BeautifulSoup, language: str) -> None:
 
 def fill_citations(soup: BeautifulSoup, language: str, bibliography: Callable[[], object] | None) -> None:
     """Each citation's text, and the reference list after the last numbered chapter."""
-    from evalreport.pipeline import citations, prose
-
     marks = soup.select("span.er-cite[data-er-cite]")
     if not marks:
         return

@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -73,8 +76,6 @@ def write_package(parts: dict[str, bytes], when: dt.datetime) -> bytes:
 
 def custom_properties_xml(properties: dict[str, str]) -> bytes:
     """docProps/custom.xml holding `properties` as text properties, in the order given."""
-    from xml.sax.saxutils import escape, quoteattr
-
     entries = "".join(
         f'<property fmtid="{CUSTOM_FMTID}" pid="{pid}" name={quoteattr(name)}><vt:lpwstr>{escape(value)}</vt:lpwstr>'
         "</property>" for pid, (name, value) in enumerate(properties.items(), start=2))
@@ -84,8 +85,6 @@ def custom_properties_xml(properties: dict[str, str]) -> bytes:
 
 def read_custom_properties(parts: dict[str, bytes]) -> dict[str, str]:
     """The text of every user-defined document property (docProps/custom.xml), by name."""
-    from lxml import etree
-
     data = parts.get(CUSTOM_PROPERTIES)
     if not data:
         return {}
@@ -99,7 +98,5 @@ def read_custom_properties(parts: dict[str, bytes]) -> dict[str, str]:
 
 def safe_parser():
     """An XML parser for files from outside: no network, no entities expanded, no DTDs loaded."""
-    from lxml import etree
-
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                            remove_blank_text=False)

@@ -18,6 +18,7 @@ import signal
 import threading
 from pathlib import Path
 from typing import Callable
+from urllib.request import url2pathname
 from xml.sax.saxutils import escape as xml_escape
 
 from pydyf import Array, Dictionary, Stream
@@ -64,7 +65,7 @@ def _confined_fetcher(templates: Path):
     """A URL fetcher that reads only `data:` URLs and the project's own templates and fonts: a link,
     an image or an attachment anywhere else (a local file, the network) stops the build. A file of
     the templates that is missing (a font) is logged as an error, which fails the PDF (_Failures)."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetchingError
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetchingError  # slow: only the PDF step needs it
 
     allowed = templates.resolve()
 
@@ -72,8 +73,6 @@ def _confined_fetcher(templates: Path):
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
             if scheme == "file":
-                from urllib.request import url2pathname
-
                 path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
                 if path.is_relative_to(allowed) and path.is_file():
                     return super().fetch(url, headers)
@@ -126,7 +125,7 @@ def _font_subsetting(epoch: int | None):
     machines and at other times. fontTools is pinned in the lock file, and reads SOURCE_DATE_EPOCH
     for that date; the environment variable is set only while the PDF is written, under a lock.
     """
-    from weasyprint.pdf import fonts
+    from weasyprint.pdf import fonts  # slow to import; only the PDF step needs it
 
     with _SUBSETTER_LOCK:
         saved_subsetter, saved_epoch = fonts.harfbuzz_subset, os.environ.get("SOURCE_DATE_EPOCH")
@@ -180,7 +179,7 @@ def write_pdf(html: str, target: Path, templates: Path, epoch: int | None = None
     weasy_log.propagate = False  # its errors become our one message, below
     weasy_log.addHandler(failures)
     weasy_log.addFilter(quiet)
-    from weasyprint.urls import FatalURLFetchingError
+    from weasyprint.urls import FatalURLFetchingError  # slow to import; only the PDF step needs it
 
     try:
         with _interrupts_noticed(failures), _font_subsetting(epoch):

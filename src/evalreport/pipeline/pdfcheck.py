@@ -24,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import page as page_validation
+import pdfua
 import pikepdf
 
 from evalreport.errors import PdfCheckError  # noqa: F401 - raised here, caught by the command line
@@ -154,8 +156,6 @@ def verify_pdf(path: str | Path, language: str, *, title: str | None = None, dra
 
 def page_validation_problems(path: Path) -> tuple[list[Problem], list[str]]:
     """page-validation's PDF/A-2a and PDF/UA-1 profiles: one problem per failed rule."""
-    import page as page_validation
-
     problems: list[Problem] = []
     ran: list[str] = []
     for profile, label in VALIDATION_PROFILES.items():
@@ -183,8 +183,6 @@ def page_validation_problems(path: Path) -> tuple[list[Problem], list[str]]:
 
 def pdfua_problems(path: Path) -> tuple[list[Problem], list[str], list[str]]:
     """pdfua's checks: every finding is a problem; a rule that could not run is one unless known."""
-    import pdfua
-
     ran = [f"pdfua {pdfua.__version__}"]
     try:
         report = pdfua.validate(str(path))

@@ -173,7 +173,7 @@ class Cluster:
     def __init__(self, scheduler: str | None = None, workers: int | None = None,
                  dashboard: str | None = "127.0.0.1:8787"):
         from distributed import Client, LocalCluster  # dask loads in about a second; only a portfolio needs it
-        from distributed.security import Security
+        from distributed.security import Security  # as slow: only a portfolio needs it
 
         for noisy in ("distributed", "bokeh", "tornado"):
             logging.getLogger(noisy).setLevel(logging.CRITICAL)
@@ -277,7 +277,7 @@ class DaskExecutor:
 
     def _gather(self, futures):
         """The results of `futures` as they finish; a stopped portfolio cancels what is left."""
-        from distributed import as_completed
+        from distributed import as_completed  # dask loads in about a second; only a portfolio needs it
 
         for future in as_completed(futures):
             if self.stopping.is_set():
@@ -412,7 +412,7 @@ def worker_kernels(root: Path, package_key: str):
 
 def _worker_address() -> str:
     try:
-        from distributed import get_worker
+        from distributed import get_worker  # dask loads in about a second; only a portfolio's worker has it
 
         return get_worker().address
     except ValueError:  # not on a worker (a test calling the task directly)

@@ -22,6 +22,7 @@ key of this render, which neither prose nor data can know.
 from __future__ import annotations
 
 import ctypes
+import difflib
 import html
 import re
 import secrets
@@ -33,12 +34,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jupytext
 import nh3
 from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from evalreport.errors import ProseError, excerpt
-from evalreport.pipeline import dialect, images, sourcelines
+from evalreport.pipeline import citations, dialect, execute, images, sourcelines
 
 TOKEN = "\ue000{}\ue001"  # private-use characters: markdown leaves them alone
 TOKEN_PATTERN = re.compile("\ue000(\\d+)\ue001")
@@ -385,8 +387,6 @@ def _computed(markup: str, label: str) -> str:
 
 def _near(name: str, values: dict) -> str:
     """Names like a mistyped one, for the message; the whole list is in the sidecar, not here."""
-    import difflib
-
     close = difflib.get_close_matches(name, list(values), n=4, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return hint + (" (every name with its value is listed under 'values' in build/<report>.json after a build "
@@ -448,8 +448,6 @@ def declared_labels(chapters, prose_dir: Path | None, language: str) -> set[str]
     """Every label the report's text can refer to, read from the files as they are written: the labels
     of the chapters' tables and figures (`exhibit=` in their notebooks) and those the text gives its
     own images, tables and headings ({#fig-...}, {#tbl-...}, {#sec-...})."""
-    from evalreport.pipeline import execute
-
     labels, texts = set(), []
     for chapter in chapters:
         if chapter.is_notebook:
@@ -477,10 +475,6 @@ def check_markup(chapters, prose_dir: Path | None, language: str, relative=str) 
     footnote, citation and cross-reference names something that exists, every label is used once
     (`dialect.scan`). The names it prints are checked when the chapters have computed them, in the
     build. Raises ProseError listing every problem, each with its file and line."""
-    import jupytext
-
-    from evalreport.pipeline import citations
-
     environment = SandboxedEnvironment(**JINJA_SYNTAX)
     problems, sources = [], []
     for chapter in chapters:

@@ -31,6 +31,7 @@ twin drops every `data-er-*` attribute (`document.compose_html_twin`); the PDF n
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,10 +41,12 @@ import nbformat
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
-from evalreport.chapter import GLUE_MIMETYPE
 from evalreport.errors import ChapterError, ProseError
 from evalreport.exhibits import Look
-from evalreport.pipeline import citations, execute, images, language, prose
+from evalreport.files import write_text
+from evalreport.formatting import for_language
+from evalreport.pipeline import citations, dialect, execute, fingerprint, images, language, prose
+from evalreport.project import GLUE_MIMETYPE
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +134,6 @@ def _output_html(output) -> str:
     if "text/html" in data:
         return prose.sanitise(_text(data["text/html"]))
     if "text/markdown" in data:
-        from evalreport.pipeline import dialect
-
         return prose.sanitise(dialect.parser().render(_text(data["text/markdown"])))
     return ""
 
@@ -184,8 +185,6 @@ def _read_executed(path: Path, _mtime_ns: int, _size: int) -> nbformat.NotebookN
 
 def builtin_values(config) -> dict:
     """Values every prose may name, from the configuration alone."""
-    from evalreport.formatting import for_language
-
     fmt = for_language(config.language)
     start, end = config.programme.start, config.programme.end
     return {"municipality": config.municipality_name, "programme_start": str(start), "programme_end": str(end),
@@ -205,11 +204,6 @@ def render_report(plan, previous: dict) -> tuple[list[str], dict, dict]:
     content still matches the digest recorded when it was made. A case's prose that reads as another
     language than the report's is warned about.
     """
-    import json
-
-    from evalreport.pipeline import fingerprint
-    from evalreport.files import write_text
-
     project, config = plan.project, plan.config
     for warning in language.check_prose(plan.prose_dir, config.language, project.relative):
         log.warning("  warning: %s", warning)

@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Callable
 
 from evalreport import casestore, effect
+from evalreport.datasets import load_case
 from evalreport.errors import DatasetError
+from evalreport.files import write_text
 from evalreport.pipeline import (citations, colophon, document, execute, fingerprint, pdf, pdfcheck, publish, render,
                                  wordcopy)
 from evalreport.pipeline.plan import Plan, release_name
@@ -101,8 +103,6 @@ def check(run: Run) -> None:
             run.case_facts = {"key": key, "sample": previous["sample"], "store": store}
             return
         log.info("  note: the stored case %s was damaged or changed; checking the data again", store.name)
-    from evalreport.datasets import load_case
-
     case = load_case(plan.config, plan.data_dir, plan.project.relative)
     for stale in plan.work.glob("case-*.json"):
         stale.unlink()
@@ -244,8 +244,6 @@ def write_html(run: Run, target: Path) -> dict:
 
 
 def write_sidecar(run: Run, target: Path) -> dict:
-    from evalreport.files import write_text
-
     result = run.results["pdf"]["checks"]
     sidecar = {**sidecar_of(run), "pdf_checks": {"passed": result.passed, "checkers": list(result.checkers),
                                                  "problems": [str(p) for p in result.problems],

@@ -36,14 +36,19 @@ import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+from xml.sax.saxutils import escape
 
+import pypandoc
+import resvg_py
 from bs4 import BeautifulSoup, NavigableString, Tag
 from lxml import etree
 
 from evalreport import __version__, words
 from evalreport.errors import RenderingError
 from evalreport.files import write_atomically
-from evalreport.pipeline import ooxml
+from evalreport.pipeline import fontcache, ooxml
+from evalreport.pipeline.document import PRINT_STYLESHEET, TEMPLATE_NAME, read_font_faces
 from evalreport.pipeline.ooxml import w
 
 log = logging.getLogger(__name__)
@@ -469,8 +474,6 @@ def _images(soup: BeautifulSoup, templates: Path, prose_dir: Path | None) -> Non
     report's own fonts (Word draws an SVG only from 2016 on, LibreOffice not at all, and pandoc makes
     a PNG of one only with rsvg-convert); an image named by its file, only inside the case's prose
     folder, read from there. Any other image becomes its alt text."""
-    from evalreport.pipeline.document import PRINT_STYLESHEET, TEMPLATE_NAME, read_font_faces
-
     fonts = None
     for image in soup.find_all("img"):
         source = image.get("src", "")
@@ -496,8 +499,6 @@ def _images(soup: BeautifulSoup, templates: Path, prose_dir: Path | None) -> Non
 def _inlined(source: str, prose_dir: Path | None) -> str:
     """An image named by its file (relative to the prose folder, or a file: URL) as a data: URL, if
     the file is an image inside the prose folder; '' otherwise."""
-    from urllib.parse import unquote, urlparse
-
     if prose_dir is None or not source:
         return ""
     parsed = urlparse(source)
@@ -520,10 +521,6 @@ def svg_to_png(svg: str, fonts: tuple[str, ...]) -> bytes:
     `evalreport.pipeline.fontcache`), keyed by the SVG, the fonts' bytes, the resolution and resvg's
     version, so that a build whose charts did not change draws none.
     """
-    import resvg_py
-
-    from evalreport.pipeline import fontcache
-
     key = fontcache.key_of(kind="word-copy-chart-png", svg=hashlib.sha256(svg.encode("utf-8")).hexdigest(),
                            fonts=[_file_digest(Path(f)) for f in fonts], dpi=CHART_DPI, resvg=resvg_py.__version__)
     return fontcache.cached(key, lambda: _draw(svg, fonts))
@@ -540,8 +537,6 @@ def _digest(path: Path, _mtime_ns: int, _size: int) -> str:
 
 
 def _draw(svg: str, fonts: tuple[str, ...]) -> bytes:
-    import resvg_py
-
     try:
         png = resvg_py.svg_to_bytes(svg_string=svg, dpi=float(CHART_DPI), skip_system_fonts=True,
                                     font_files=list(fonts), background="#ffffff")
@@ -579,8 +574,6 @@ def _without_chunk(chunks: bytes, kind: bytes) -> bytes:
 def run_pandoc(html: str, reference: Path, language: str) -> bytes:
     """pandoc's Word document of `html` in the style of `reference`, sandboxed (it reads nothing but
     its input and the reference)."""
-    import pypandoc
-
     with tempfile.TemporaryDirectory(prefix="evalreport-docx-") as folder:
         output = Path(folder) / "report.docx"
         command = [pypandoc.get_pandoc_path(), "--sandbox", "--from=html", "--to=docx",
@@ -682,8 +675,6 @@ def _finish_styles(data: bytes, tag: str) -> bytes:
 def core_properties(facts: WordFacts) -> bytes:
     """Title, subject, keywords, status and description say it is a draft for comments, in the report's
     language; the dates are the build's."""
-    from xml.sax.saxutils import escape
-
     language = facts.language
     document = words.section(language, "document")
     copy = words.section(language, "word_copy")

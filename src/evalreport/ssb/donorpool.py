@@ -26,7 +26,7 @@ from evalreport.ssb.errors import SsbError
 from evalreport.ssb.jsonstat import read_symbol
 from evalreport.ssb.series import (fetch_cells_of_sources, follow_code, is_municipality_code, join_sources,
                                    list_municipalities, read_table_years)
-from evalreport.ssb.statistics import describe_provenance, output_columns
+from evalreport.ssb.statistics import describe_provenance, make_row, output_columns
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +116,6 @@ def build_panel(series: pd.DataFrame, units: list[Unit], definition: StatisticDe
                 ) -> tuple[pd.DataFrame, list[str]]:
     """Return the panel (one row per unit and year of its life a table gives a value for) and the
     unit-years none gives one for. `series` is the tables' cells joined (`join_sources`)."""
-    from evalreport.ssb.statistics import make_row
-
     found = {(r.region_code, int(r.year)): r for r in series.itertuples()}
     rows, missing = [], []
     for unit in units:
