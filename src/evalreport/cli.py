@@ -101,12 +101,16 @@ def _preview(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from evalreport.pipeline.build import check_report
 
+    from evalreport.chapters import statements
     from evalreport.commands.newcase import unfinished_prose
 
     project = _project()
     path = _config_path(project, args)
-    config = check_report(project, path)
+    checked = check_report(project, path)
+    config = checked.config
     print(f"{project.relative(path)}: the configuration and the data are valid")
+    if checked.statements:
+        print(statements.describe(checked.statements, project.relative(path), project.relative))
     unfinished = unfinished_prose(project.resolve(config.prose_dir or f"prose/{path.stem}"))
     if unfinished:
         print("Still to write (as 'make new-case' left them): "
