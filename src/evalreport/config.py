@@ -108,6 +108,18 @@ class EffectSettings(_Strict):
         return value
 
 
+class Statements(_Strict):
+    """Sentences the standard chapters say on the analyst's behalf, not computed from the data: each is
+    said while its switch is on, and `make check` lists them with their text (said_<name> in a chapter's
+    text)."""
+
+    follows_guide: bool = Field(True, description="The introduction's mandate says the evaluation follows "
+                                "Innovasjon Norge's guide to final evaluations, and cites it.")
+    national_study: bool = Field(True, description="The summary cites the national evaluation of the "
+                                 "restructuring scheme (Telemarksforsking 2022) and its finding, in reports dated "
+                                 "after it was published.")
+
+
 class ReportConfig(_Strict):
     """Everything that makes one report differ from another built from the same notebooks."""
 
@@ -135,6 +147,8 @@ class ReportConfig(_Strict):
         None, description="Years before the programme that the effect estimate starts from "
                           "(default: the year before the programme).")
     effect: EffectSettings = Field(default_factory=EffectSettings)
+    statements: Statements = Field(default_factory=Statements, description="Sentences the standard chapters say "
+                                   "on the analyst's behalf; switch one off where it is not true of the evaluation.")
     draft: bool = Field(False, description="A draft: a PDF failing the PDF/A-2a and PDF/UA-1 checks is kept "
                                            "with a loud warning instead of stopping the build.")
     commissioner: str | None = Field(None, min_length=1, max_length=200,

@@ -67,7 +67,7 @@ def test_summary_values_in_bokmaal():
     assert values["employment_verb"] == "økte"
     assert values["population_date"] == f"1.{NBSP}januar{NBSP}2014"
     assert values["last_three_years"] == "2011–2013"
-    assert values["national_study_telemarksforsking2022"] is False  # a report of 2014 cannot cite the study of 2022
+    assert values["said_national_study"] is False  # a report of 2014 cannot cite the study of 2022
     # The effect sentence: the summary's own subset of the effect values, as chapter 50 prints them.
     assert {k: values[k] for k in summary.EFFECT_VALUES} == {k: EFFECT[k] for k in summary.EFFECT_VALUES}
     assert "effect_donors" not in values
@@ -85,7 +85,7 @@ def test_summary_values_in_nynorsk_and_english_say_one_of_a_thing_in_words():
 
 def test_summary_cites_the_national_study_once_published():
     values = summary.summary_values(key_figures(), make_config(report_date="2023-01-15", language="en"), EFFECT)
-    assert values["national_study_telemarksforsking2022"] is True
+    assert values["said_national_study"] is True
 
 
 def test_summary_leaves_out_what_the_data_does_not_have():
@@ -104,7 +104,8 @@ def test_summary_leaves_out_what_the_data_does_not_have():
 def test_introduction_names_the_comparison_areas_in_the_reports_language():
     names = {"3443": "Vestre Toten", "3442": "Østre Toten", "3407": "Gjøvik", "0": "Norway"}
     values = introduction.introduction_values(make_config(language="en"), names)
-    assert values == {"status_applied": "2010", "comparison_areas": "Østre Toten, Gjøvik and Norway"}
+    assert values == {"status_applied": "2010", "comparison_areas": "Østre Toten, Gjøvik and Norway",
+                      "said_follows_guide": True}
     values = introduction.introduction_values(make_config(programme={"start": 2011, "end": 2013}), names)
     assert values["status_applied"] is None and values["comparison_areas"] == "Østre Toten, Gjøvik og Norway"
 
@@ -232,6 +233,6 @@ def test_the_summary_cites_the_national_study_in_each_language_from_the_shipped_
     assert "telemarksforsking2022" in citations.load(None)
     for name, words in (("10_sammendrag.md", "fant"), ("10_sammendrag.nn.md", "fann"), ("10_sammendrag.en.md", "found")):
         text = (ROOT / "notebooks" / name).read_text(encoding="utf-8")
-        sentence = text[text.index("{% if national_study_telemarksforsking2022 %}"):]
+        sentence = text[text.index("{% if said_national_study %}"):]
         sentence = sentence[:sentence.index("{% endif %}")]
         assert "@telemarksforsking2022" in sentence and words in sentence, name

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from evalreport.chapters.summary import studies_before
+from evalreport.chapters.statements import studies_before
 from evalreport.formatting import Formatter, for_language
 
 NBSP = "\u00a0"

@@ -7,6 +7,8 @@ in tests/unit/test_chapters.py. A chapter that prints a value computes it itself
 function as any other chapter that prints it (two chapters may glue one name only with one value).
 """
 
-from evalreport.chapters import appendix, employment, goals, introduction, other_indicators, process, summary
+from evalreport.chapters import (appendix, employment, goals, introduction, other_indicators, process, statements,
+                                 summary)
 
-__all__ = ["appendix", "employment", "goals", "introduction", "other_indicators", "process", "summary"]
+__all__ = ["appendix", "employment", "goals", "introduction", "other_indicators", "process", "statements",
+           "summary"]

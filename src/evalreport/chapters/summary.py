@@ -4,27 +4,16 @@ replaces chapter 50."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from evalreport import effect, words
 from evalreport import summary as key_figures
+from evalreport.chapters import statements
 from evalreport.config import ReportConfig
 from evalreport.formatting import for_language
 
-# Studies of the restructuring scheme as a whole, which a report may cite only if they were
-# published before its date (a 2018 report cannot cite a 2022 study): (citation key in the sources
-# evalreport ships, resources/citations/references.json; the date it was published). The summary's
-# text cites each with [@key] under its condition (national_study_<key>).
-NATIONAL_STUDIES = (("telemarksforsking2022", dt.date(2022, 12, 31)),)
 # The values of the effect analysis the summary prints (effect.glue_values gives them all).
 EFFECT_VALUES = ("effect_available", "effect_identified", "effect_points", "effect_higher", "effect_fit_years",
                  "effect_post_years", "effect_range", "effect_range_did", "effect_clear", "effect_p",
                  "effect_loo_most", "effect_loo_without_most", "effect_data_synthetic")
-
-
-def studies_before(date: dt.date) -> list[str]:
-    """The citation keys of the studies of the whole scheme published by `date`."""
-    return [key for key, published in NATIONAL_STUDIES if published <= date]
 
 
 def values(report) -> dict:
@@ -67,7 +56,7 @@ def summary_values(key: key_figures.KeyFigures, config: ReportConfig, effect_val
         "dwellings_last_three": (fmt.number(key.dwellings_last_three_years)
                                  if key.dwellings_last_three_years is not None else None),
         "last_three_years": fmt.years(config.programme.end - 2, config.programme.end),
-        **{f"national_study_{key}": key in studies_before(config.report_date) for key, _ in NATIONAL_STUDIES},
+        "said_national_study": statements.said(config)["national_study"],
         **{name: effect_values[name] for name in EFFECT_VALUES},
         "key_figures": key.as_dict(),  # the numbers themselves, for the JSON sidecar beside the PDF
         "key_figures_printed": key_figures.key_figure_rows(key, config),  # as printed, for releases to compare

@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from evalreport.chapters import statements
 from evalreport.commands.newcase import unfinished_prose
 from evalreport.pipeline import portfolio
 from evalreport.pipeline.build import build_report, check_report
@@ -35,9 +36,13 @@ def build_portfolio(project, portfolio_file: Path | None, scheduler: str | None,
 
 
 def check(project, config_path: Path) -> int:
-    """Check a report's configuration and data; name the prose files still as `make new-case` left them."""
-    config = check_report(project, config_path)
+    """Check a report's configuration and data; print the sentences the standard chapters say on the
+    analyst's behalf; name the prose files still as `make new-case` left them."""
+    checked = check_report(project, config_path)
+    config = checked.config
     print(f"{project.relative(config_path)}: the configuration and the data are valid")
+    if checked.statements:
+        print(statements.describe(checked.statements, project.relative(config_path), project.relative))
     unfinished = unfinished_prose(project.resolve(config.prose_dir or f"prose/{config_path.stem}"))
     if unfinished:
         print("Still to write (as 'make new-case' left them): "

@@ -18,7 +18,7 @@ import yaml
 
 from evalreport import regions, words
 from evalreport.commands import datadict
-from evalreport.config import RESERVED_OUTPUT_NAMES, ReportConfig, describe_wrong_place
+from evalreport.config import RESERVED_OUTPUT_NAMES, ReportConfig, Statements, describe_wrong_place
 from evalreport.datasets import TEMPLATE_STATUS, schemas
 from evalreport.errors import ConfigError
 from evalreport.ssb.definitions import EMPLOYMENT_FIRST_YEAR
@@ -196,6 +196,7 @@ def start_case(project, case: str, municipality: str, start: int, end: int, lang
         "draft": True,
         "administration_area": "Administrasjon og drift",
         "goal_indicators": {"nye_arbeidsplasser": "new_jobs", "sikrede_arbeidsplasser": "secured_jobs"},
+        "statements": Statements().model_dump(),
     }
     if shock_year is not None:  # fitted to the years before the shock only
         fields["effect"] = {"fit_years": f"{period_start}-{shock_year - 1}"}
@@ -289,6 +290,8 @@ def _config_text(fields: dict, name: str, county: str) -> str:
         "draft:": "# true while you work: a failed PDF check warns instead of stopping; false for the final",
         "administration_area:": "# the focus area in spending.csv that is the programme's own administration",
         "goal_indicators:": "# every indicator in goals.csv: new_jobs, secured_jobs or other",
+        "statements:": "# sentences the standard chapters say for you, not from the data (make check prints them):\n"
+                       "# set one to false where it is not true of this evaluation",
         "report_date:": REPORT_DATE_NOTE.format(date=fields["report_date"].isoformat()),
     }
     lines = []

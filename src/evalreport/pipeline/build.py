@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from evalreport.chapters import statements
 from evalreport.config import ReportConfig, load_config
 from evalreport.datasets import load_case
 from evalreport.errors import Published
@@ -143,8 +144,17 @@ def preview_page(project: Project, config_path: Path, draft: bool = False, jobs:
                                       charts=run.composed.charts)
 
 
-def check_report(project: Project, config_path: Path) -> ReportConfig:
-    """Check the configuration and every input of the report, without building; return the configuration."""
+@dataclass(frozen=True)
+class Checked:
+    """What `make check` found: the configuration, and the sentences the standard chapters would say on
+    the analyst's behalf."""
+
+    config: ReportConfig
+    statements: list[statements.Statement]
+
+
+def check_report(project: Project, config_path: Path) -> Checked:
+    """Check the configuration and every input of the report, without building."""
     config = load_config(config_path, project.relative(config_path))
     load_case(config, project.resolve(config.data_dir), project.relative)
     prose_dir = prose_dir_of(project, config, config_path)
@@ -152,4 +162,4 @@ def check_report(project: Project, config_path: Path) -> ReportConfig:
     prose.check_markup(chapters, prose_dir, config.language, project.relative)
     for warning in language.check_prose(prose_dir, config.language, project.relative):
         log.warning("warning: %s", warning)
-    return config
+    return Checked(config, statements.standard_statements(chapters, config))
