@@ -24,6 +24,17 @@ LAYER = {top: n for n, (_, tops) in enumerate(LAYERS) for top in tops}
 LATE = ("weasyprint", "scipy", "distributed", "dask")
 
 
+def module_names() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        found.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return found
+
+
+MODULE_NAMES = module_names()
+
+
 def modules() -> dict[str, ast.Module]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -45,7 +56,9 @@ def imported(tree: ast.Module, module: str) -> list[tuple[str, int, bool]]:
               for node in ast.walk(function)}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("evalreport"):
-            names = [node.module] if node.module != "evalreport" else [f"evalreport.{a.name}" for a in node.names]
+            # `from evalreport.pipeline import marks` imports the module evalreport.pipeline.marks
+            names = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in MODULE_NAMES else node.module
+                     for a in node.names]
             found += [(name, node.lineno, id(node) in inside) for name in names]
         elif isinstance(node, ast.Import):
             found += [(a.name, node.lineno, id(node) in inside) for a in node.names if a.name.startswith("evalreport")]
