@@ -149,7 +149,7 @@ def test_a_case_under_a_changed_number_is_built_naming_the_municipality_and_the_
     built = evalreport(project, "build", "--case", "fraena", "--draft", replay=None)
     assert built.returncode == 0, built.stderr
     text = " ".join(p.extract_text() for p in PdfReader(project / "build" / "fraena.pdf").pages)
-    text = " ".join(text.replace("\u00a0", " ").replace("- ", "").split())
+    text = " ".join(text.replace("\u00a0", " ").split()).replace("- ", "")  # words hyphenated at a line end
     assert "omstillingsprogrammet i Fræna" in text and "Programperiode 2011–2017" in text
     assert "Sluttevaluering – Fræna" in text and "Hustadvika 2011" not in text
     # left out and said so: Hustadvika by rule (it contains Fræna), Eide and Molde as the analyst wrote them

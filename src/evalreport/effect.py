@@ -457,6 +457,7 @@ def glue_values(analysis: Analysis, config: ReportConfig, fmt, name) -> dict:
         "effect_donors": fmt.number(len(analysis.donors)),
         "effect_weighted": fmt.join([name(u) for _, u in weighted[:WEIGHTED_SHOWN]], conjunction),
         "effect_weighted_count": fmt.number_word(len(weighted)),
+        "effect_weighted_one": len(weighted) == 1,  # «én kommune», not «ett kommuner»
         "effect_weighted_all": len(weighted) <= WEIGHTED_SHOWN,  # else the text says «de fem største»
         "effect_weighted_shown": fmt.number_word(min(len(weighted), WEIGHTED_SHOWN)),
         "effect_excluded": "; ".join(f"{name(code)}: {reason}" for code, reason in analysis.excluded.items()

@@ -73,3 +73,28 @@ def test_the_glued_values_say_the_windows(analysis):
     assert (values["effect_loo_most"], values["effect_loo_without_most"]) == ("A", "+1.0")
     assert values["effect_range"] == "+1.0 to +5.0" and values["effect_unidentified_rows"] == 1
     assert values["did_available"] is False
+
+
+@pytest.mark.parametrize("suffix, one, many", [
+    ("", "Den syntetiske kontrollen er én kommune, Porsanger.", "består av tre kommuner med vekt, A, B og C."),
+    (".nn", "Den syntetiske kontrollen er éin kommune, Porsanger.", "består av tre kommunar med vekt, A, B og C."),
+    (".en", "The synthetic control is a single municipality, Porsanger.",
+     "consists of three municipalities with weight, A, B and C."),
+])
+def test_chapter_4_says_a_synthetic_control_of_one_municipality_in_the_singular(suffix, one, many):
+    # A pool where one municipality follows the programme's exactly gives it all the weight; the
+    # sentence was «består av ett kommuner med vekt».
+    import jinja2
+
+    from support import ROOT
+
+    source = (ROOT / "notebooks" / f"50_sysselsetting{suffix}.md").read_text(encoding="utf-8")
+    template = jinja2.Environment().from_string(source)
+
+    def say(**values):
+        return " ".join(template.render(exhibit=lambda label: "", prose=lambda name: "", effect_weighted_all=True,
+                                        **values).split())
+
+    assert one in say(effect_weighted_one=True, effect_weighted_count="én", effect_weighted="Porsanger")
+    assert many in say(effect_weighted_one=False, effect_weighted_count={"": "tre", ".nn": "tre", ".en": "three"}[suffix],
+                       effect_weighted="A, B " + ("and" if suffix == ".en" else "og") + " C")
