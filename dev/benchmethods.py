@@ -21,6 +21,18 @@ SEED = 20240101
 SMALL_POOL = 20  # donors, for the comparison pysyncon can finish
 
 
+
+def _time_fit(design, donors, repeats: int):
+    """The fit of the first unit to `donors`, and its median time in seconds over `repeats` runs."""
+    from evalreport.methods.synth import fit_unit
+
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fit, gap = fit_unit(design.X, design.Y, 0, donors, design.fit_rows)
+        times.append(time.perf_counter() - started)
+    return fit, gap, float(np.median(times))
+
 def make_panel(units: int = UNITS, seed: int = SEED) -> pd.DataFrame:
     """A long panel (kommune, year, employment, industry_share, population), seeded.
 
@@ -128,12 +140,7 @@ def bench_report_specification(limit: float) -> None:
     spec = effect.specification(config)
     design = build_design(panel, spec)
     donors = np.arange(1, len(design.units))
-    times = []
-    for _ in range(7):
-        started = time.perf_counter()
-        fit, gap = fit_unit(design.X, design.Y, 0, donors, design.fit_rows)
-        times.append(time.perf_counter() - started)
-    ours = float(np.median(times))
+    fit, gap, ours = _time_fit(design, donors, repeats=7)
     rmspe = float(np.sqrt(np.mean(gap[design.fit_rows] ** 2)))
     print(f"The report's specification on the bundled donor panel: {len(design.units) - 1} donors, "
           f"{len(spec.fit_years)} fit years ({spec.fit_years[0]}-{spec.fit_years[-1]}), the index in each as a "
@@ -195,7 +202,7 @@ def bench_report_specification(limit: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from evalreport.methods.panel import frame_to_panel
-    from evalreport.methods.synth import Inference, build_design, estimate_synthetic_control, fit_unit, run_placebos
+    from evalreport.methods.synth import Inference, build_design, estimate_synthetic_control, run_placebos
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=UNITS)
@@ -218,12 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Panel: {len(panel.units)} units x {len(panel.times)} years ({FIRST_YEAR}-{LAST_YEAR}), "
           f"{len(PREDICTORS)} predictors, fit on {FIRST_YEAR}-{START - 1}; treated {treated} "
           f"({sizes[treated]:,.0f} employed in {FIRST_YEAR}); {os.cpu_count()} cores")
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        fit, gap = fit_unit(design.X, design.Y, 0, donors, design.fit_rows)
-        times.append(time.perf_counter() - started)
-    ours = float(np.median(times))
+    fit, gap, ours = _time_fit(design, donors, repeats=5)
     our_rmspe = float(np.sqrt(np.mean(gap[design.fit_rows] ** 2)))
     print(f"one fit (ours):      {ours * 1000:8.1f} ms   pre-period RMSPE {our_rmspe:10.3f}   "
           f"({'exact predictor match' if fit.exact_match else f'{fit.evaluations} V evaluations'})")

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,3 +112,15 @@ def evalreport(root: Path, *args: str, env: dict | None = None, timeout: float =
     """`evalreport <args>` run in the project folder `root`, as the analyst runs it."""
     return subprocess.run([EVALREPORT, *args], cwd=root, env=env or environment(), capture_output=True, text=True,
                           timeout=timeout, **options)
+
+
+def wait_until(condition, seconds: float, what: str):
+    """The first true value of `condition()`, asked every 0.2 s for up to `seconds` (generous: these
+    machines are shared, and a loaded one answers late, not wrongly)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"gave up waiting for {what}")

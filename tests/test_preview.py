@@ -12,10 +12,11 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from urllib.parse import urlsplit
 
 import pytest
+
+from support import wait_until
 
 
 BUILD_SECONDS = 900  # a clean build on a busy shared machine; the test waits, it does not time
@@ -62,16 +63,6 @@ class Browser:
             if shows(status, page):
                 return status, page
             events = self.listen(status["generation"])
-
-
-def wait_until(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 @pytest.fixture

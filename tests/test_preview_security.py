@@ -11,24 +11,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 import psutil
 import pytest
 
-from support import copy_project
+from support import copy_project, wait_until
 
 BUILD_SECONDS = 900
-
-
-def wait_until(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
