@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +25,13 @@ from support import CONFIG, HERMETIC, ROOT, build_report, copy_built, copy_proje
 
 if str(ROOT) not in sys.path:  # the development tools in dev/ (sample generators, benchmarks)
     sys.path.insert(0, str(ROOT))
+
+# A suite started in the background (`make test &`, nohup, a job runner) inherits Ctrl-C ignored, and
+# so would every evalreport the tests start (an ignored signal stays ignored through exec): the tests
+# of Ctrl-C would fail for a reason no user at a terminal meets. A handler set here is reset to the
+# default in each child, as a terminal starts them.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Read by the package or its tools if set; a developer's shell may have them (make lab sets one).
 UNSET = ("EVALREPORT_CONFIG", "EVALREPORT_ROOT", "SOURCE_DATE_EPOCH")
