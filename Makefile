@@ -53,7 +53,7 @@ sample-portfolio: $(READY) ## write a synthetic portfolio of COUNT programmes (d
 bench-portfolio: $(READY) ## measure the portfolio build: 1 and 2 workers, separate processes, a report against make report, memory
 	$(BIN)/python -m dev.benchportfolio $(if $(COUNT),--count $(COUNT))
 
-release: $(READY) ## release a version to the council: dist/<name>-VERSION.pdf/.html/.json, read-only (VERSION=<v>; FORCE=1)
+release: $(READY) ## release a version to the council: the folder dist/<name>-VERSION/ (PDF, HTML, JSON, SHA256SUMS), read-only (VERSION=1.0; CASE=<case>; FORCE=1)
 	$(BIN)/evalreport release "$(VERSION)" $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
 
 preview: $(READY) ## serve the HTML twin on localhost and rebuild it at every saved edit; the PDF follows (CASE=<name>; PORT=n)
