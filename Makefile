@@ -18,7 +18,12 @@ PORTFOLIO ?=
 WORKERS ?=
 COUNT ?=
 FILE ?=
-REPORT = $(if $(CASE),--case $(CASE))$(if $(CONFIG), --config $(CONFIG))
+# A value the analyst typed, as one shell word whatever it holds (a quote, a space, a semicolon).
+quote = '$(subst ','\'',$(1))'
+# LANGUAGE is also gettext's variable (LANGUAGE=nb_NO:nb on many desktops): only the one given to
+# make on its command line names the report's language.
+REPORT_LANGUAGE = $(if $(filter command line,$(origin LANGUAGE)),$(LANGUAGE))
+REPORT = $(if $(CASE),--case $(call quote,$(CASE)))$(if $(CONFIG), --config $(call quote,$(CONFIG)))
 
 .DEFAULT_GOAL := help
 .PHONY: help setup report reports portfolio bench-portfolio sample-portfolio release preview comments check test test-fast lab data new-case data-dictionary sample-data bench validate-method clean
@@ -42,10 +47,10 @@ report: $(READY) ## build the report: build/<name>.pdf and .html, and the Word c
 	$(BIN)/evalreport build $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(DRAFT),--draft)
 
 reports: $(READY) ## build every case (or PORTFOLIO=<file>'s) on a Dask cluster: local, one worker per core, or SCHEDULER=tcp://host:8786
-	$(BIN)/evalreport build --all $(if $(PORTFOLIO),--portfolio $(PORTFOLIO)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(DRAFT),--draft)
+	$(BIN)/evalreport build --all $(if $(PORTFOLIO),--portfolio $(call quote,$(PORTFOLIO))) $(if $(SCHEDULER),--scheduler $(call quote,$(SCHEDULER))) $(if $(WORKERS),--workers $(WORKERS)) $(if $(DRAFT),--draft)
 
 portfolio: $(READY) ## the portfolio overview of the built reports: build/portfolio.pdf and .html (PORTFOLIO=<file>; LANGUAGE=nb|nn|en)
-	$(BIN)/evalreport portfolio $(if $(PORTFOLIO),--portfolio $(PORTFOLIO)) $(if $(LANGUAGE),--language $(LANGUAGE))
+	$(BIN)/evalreport portfolio $(if $(PORTFOLIO),--portfolio $(call quote,$(PORTFOLIO))) $(if $(REPORT_LANGUAGE),--language $(call quote,$(REPORT_LANGUAGE)))
 
 sample-portfolio: $(READY) ## write a synthetic portfolio of COUNT programmes (default 20) into reports/, data/ and prose/
 	$(BIN)/python -m dev.portfoliocase $(if $(COUNT),$(COUNT),20)
@@ -54,20 +59,20 @@ bench-portfolio: $(READY) ## measure the portfolio build: 1 and 2 workers, separ
 	$(BIN)/python -m dev.benchportfolio $(if $(COUNT),--count $(COUNT))
 
 release: $(READY) ## release a version to the council: the folder dist/<name>-VERSION/ (PDF, HTML, JSON, SHA256SUMS), read-only (VERSION=1.0; CASE=<case>; FORCE=1)
-	$(BIN)/evalreport release "$(VERSION)" $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
+	$(BIN)/evalreport release $(call quote,$(VERSION)) $(REPORT) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
 
 preview: $(READY) ## serve the HTML twin on localhost and rebuild it at every saved edit; the PDF follows (CASE=<name>; PORT=n)
 	$(BIN)/evalreport preview $(REPORT) $(if $(PORT),--port $(PORT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(DRAFT),--draft)
 
 comments: $(READY) ## list the comments and tracked changes of a returned Word copy by file and line: FILE=returned.docx (CASE=<name>) -> build/<name>-comments.md
-	@test -n "$(FILE)" || { echo "Name the Word copy the client returned: make comments FILE=returned.docx"; exit 2; }
-	$(BIN)/evalreport comments "$(FILE)" $(REPORT)
+	@test -n $(call quote,$(FILE)) || { echo "Name the Word copy the client returned: make comments FILE=returned.docx"; exit 2; }
+	$(BIN)/evalreport comments $(call quote,$(FILE)) $(REPORT)
 
 check: $(READY) ## check a report's configuration and input data, without building (CASE=<name>)
 	$(BIN)/evalreport check $(REPORT)
 
 new-case: $(READY) ## start a case: CASE=<name> MUNICIPALITY=<code> START=<year> END=<year> [LANGUAGE=nb|nn|en] [SHOCK=<year>]
-	$(BIN)/evalreport new-case --case "$(CASE)" --municipality "$(MUNICIPALITY)" --start "$(START)" --end "$(END)" $(if $(LANGUAGE),--language $(LANGUAGE)) $(if $(SHOCK),--shock-year $(SHOCK))
+	$(BIN)/evalreport new-case --case $(call quote,$(CASE)) --municipality $(call quote,$(MUNICIPALITY)) --start $(call quote,$(START)) --end $(call quote,$(END)) $(if $(REPORT_LANGUAGE),--language $(call quote,$(REPORT_LANGUAGE))) $(if $(SHOCK),--shock-year $(call quote,$(SHOCK)))
 
 # Two test processes side by side (pytest-xdist); the tests of a module that builds its own
 # checkout once stay in one process (tests/conftest.py). The order is random (pytest-randomly) and
@@ -88,11 +93,11 @@ lab: $(READY) ## open JupyterLab on the chapters, run on CASE=<name> (installs J
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	EVALREPORT_CONFIG=$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml) \
+	EVALREPORT_CONFIG=$(call quote,$(if $(CONFIG),$(CONFIG),reports/$(if $(CASE),$(CASE),vestre_toten).yaml)) \
 	  $(BIN)/jupyter lab --notebook-dir=. --ContentsManager.allow_hidden=True $(if $(filter 0,$(shell id -u)),--allow-root)
 
 data: $(READY) ## fetch SSB statistics for CASE into its data folder (the only target that uses the network; REFRESH=1, OUT=folder, REGIONS=1: the region register, RECORD=/REPLAY=folder: record or replay every call)
-	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(OUT)) $(if $(REFRESH),--refresh) $(if $(REGIONS),--regions) $(if $(RECORD),--record $(RECORD)) $(if $(REPLAY),--replay $(REPLAY))
+	$(BIN)/evalreport data $(REPORT) $(if $(OUT),--out $(call quote,$(OUT))) $(if $(REFRESH),--refresh) $(if $(REGIONS),--regions) $(if $(RECORD),--record $(call quote,$(RECORD))) $(if $(REPLAY),--replay $(call quote,$(REPLAY)))
 
 data-dictionary: $(READY) ## write docs/data-dictionary.md from the schemas
 	$(BIN)/evalreport data-dictionary

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,46 @@ def test_exclusions_under_old_numbers_are_the_same_and_one_matching_no_donor_is_
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     assert ("reports/vestre_toten.yaml: key 'effect.exclude[1].code': 1563 (Sunndal) matches no municipality in the "
             "donor pool") in checked.stderr
+
+
+# --- through make, as the README has the analyst start a case --------------------------------------
+
+
+def make(project, *arguments, **environment) -> subprocess.CompletedProcess:
+    """`make <arguments>` in the project with the Makefile as shipped, run by this environment's
+    evalreport (VENV=, and the set-up step taken as done: the environment is the test's own)."""
+    import shutil
+
+    from support import ROOT
+
+    shutil.copy(ROOT / "Makefile", project / "Makefile")
+    prefix = Path(sys.prefix)
+    return subprocess.run(["make", "--no-print-directory", f"VENV={prefix}", "-o", str(prefix / ".ready"), *arguments],
+                          cwd=project, capture_output=True, text=True, env={**bare_environment(), **environment})
+
+
+def test_make_new_case_without_its_variables_names_the_ones_missing(project):
+    done = make(project, "new-case", "CASE=fraena", "MUNICIPALITY=1548")
+    assert done.returncode != 0 and "invalid int value" not in done.stderr and "Traceback" not in done.stderr
+    assert "missing: START, END. For example: make new-case CASE=fraena MUNICIPALITY=1548 START=2011 END=2017" \
+        in done.stderr
+    done = make(project, "new-case", "CASE=fraena", "MUNICIPALITY=1548", "START=2011", "END=17")
+    assert "END='17': write the year with four digits" in done.stderr
+
+
+def test_a_quote_or_a_semicolon_in_a_make_variable_reaches_evalreport_as_typed(project):
+    done = make(project, "new-case", 'CASE=a"b; touch hacked', "MUNICIPALITY=1548", "START=2011", "END=2017")
+    assert "Unterminated quoted string" not in done.stderr and "Syntax error" not in done.stderr
+    assert "CASE='a\"b; touch hacked': name the case with letters, digits" in done.stderr
+    assert not (project / "hacked").exists()
+
+
+def test_gettexts_language_in_the_environment_is_not_taken_for_the_reports(project):
+    # Many desktops set LANGUAGE=nb_NO:nb for gettext; only LANGUAGE= on make's command line counts.
+    done = make(project, "new-case", "CASE=fraena", "MUNICIPALITY=1548", "START=2011", "END=2017",
+                LANGUAGE="nb_NO:nb")
+    assert done.returncode == 0, done.stderr
+    assert "language: nb\n" in (project / "reports" / "fraena.yaml").read_text(encoding="utf-8")
+    done = make(project, "new-case", "CASE=sunndal", "MUNICIPALITY=1563", "START=2011", "END=2017", "LANGUAGE=nn")
+    assert done.returncode == 0, done.stderr
+    assert "language: nn\n" in (project / "reports" / "sunndal.yaml").read_text(encoding="utf-8")

@@ -103,9 +103,17 @@ def _check(args: argparse.Namespace) -> int:
 def _new_case(args: argparse.Namespace) -> int:
     from evalreport.commands import newcase
 
+    # `make new-case` passes every variable, set or not: an empty one is missing, not a bad value.
+    given = {"CASE": args.case, "MUNICIPALITY": args.municipality, "START": args.start, "END": args.end}
+    missing = [name for name, value in given.items() if not value.strip()]
+    if missing:
+        raise ConfigError(f"new-case needs the case's name, the municipality and the programme's first and last "
+                          f"year; missing: {', '.join(missing)}. For example: make new-case CASE=fraena "
+                          f"MUNICIPALITY=1548 START=2011 END=2017")
+    start, end = _year("START", args.start), _year("END", args.end)
+    shock = _year("SHOCK", args.shock_year) if args.shock_year and args.shock_year.strip() else None
     project = _project()
-    written, notes = newcase.start_case(project, args.case, args.municipality, args.start, args.end, args.language,
-                                        args.shock_year)
+    written, notes = newcase.start_case(project, args.case, args.municipality, start, end, args.language, shock)
     print(newcase.next_steps(project, args.case, written, notes))
     return 0
 
@@ -145,6 +153,13 @@ def _jobs(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more (found {value})")
     return value
+
+
+def _year(name: str, text: str) -> int:
+    """A year the analyst gave as NAME=text (a make variable, or the option of the same name)."""
+    if not text.strip().isdigit() or len(text.strip()) != 4:
+        raise ConfigError(f"{name}={text!r}: write the year with four digits, e.g. {name}=2011")
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -218,10 +233,10 @@ def make_parser() -> argparse.ArgumentParser:
     new_case = sub.add_parser("new-case", help="start a new case: configuration, data templates, prose files")
     new_case.add_argument("--case", required=True, help="the case's name (letters, digits, '_' and '-')")
     new_case.add_argument("--municipality", required=True, help="kommunenummer, old or current (e.g. 1563)")
-    new_case.add_argument("--start", required=True, type=int, help="the programme's first year")
-    new_case.add_argument("--end", required=True, type=int, help="the programme's last year")
+    new_case.add_argument("--start", required=True, help="the programme's first year")
+    new_case.add_argument("--end", required=True, help="the programme's last year")
     new_case.add_argument("--language", default="nb", choices=["nb", "nn", "en"], help="the report's language")
-    new_case.add_argument("--shock-year", type=int, default=None,
+    new_case.add_argument("--shock-year", default=None,
                           help="the year of the shock that led to the programme: the effect estimate is fitted to "
                                "the years before it")
     new_case.set_defaults(run=_new_case)
