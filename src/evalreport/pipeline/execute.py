@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -58,7 +59,10 @@ class Kernels:
         if manager is None or not manager.is_alive():
             sockets = tempfile.mkdtemp(prefix="evalreport-kernel-")
             manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
-            manager.start_kernel(cwd=str(self.cwd), env=self.env)
+            # The kernel answers over its sockets; what it writes to its own stdout and stderr is
+            # IPython's housekeeping («Parent appears to have exited» after a Ctrl-C), not the
+            # chapter's output (that comes over the sockets), so it does not reach the terminal.
+            manager.start_kernel(cwd=str(self.cwd), env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.local.manager = manager
             with self.lock:
                 self.started.append((manager, sockets))
