@@ -77,8 +77,12 @@ def _execute_in_process(notebook, parameters: dict):
             return nbformat.v4.new_output(kind, data=data, execution_count=1)
         return nbformat.v4.new_output(kind, data=data)
 
+    from evalreport import chapter
+
     original = IPython.display.display
-    IPython.display.display = lambda *objs, raw=False, **_: recorded.extend(as_output(o, raw=raw) for o in objs)
+    record = lambda *objs, raw=False, **_: recorded.extend(as_output(o, raw=raw) for o in objs)  # noqa: E731
+    # chapter.glue calls the display it imported, so that one is replaced as well
+    IPython.display.display = chapter.display = record
     namespace: dict = {}
     try:
         for cell in notebook.cells:
@@ -96,7 +100,7 @@ def _execute_in_process(notebook, parameters: dict):
                     recorded.append(as_output(value, "execute_result"))
             cell.outputs = list(recorded)
     finally:
-        IPython.display.display = original
+        IPython.display.display = chapter.display = original
     return notebook
 
 
