@@ -153,9 +153,13 @@ def main(argv: list[str] | None = None) -> int:
             if seconds:
                 _say(f"task cost, {kind:<9}: {statistics.mean(seconds):5.2f} s a task on a worker, mean of "
                      f"{len(seconds)} (2 workers; {sum(seconds) / len(cases):.1f} s a report)")
-        chapters = [o.phases.get("chapters", 0.0) for o in two.outcomes]
-        documents = [o.phases.get("document", 0.0) for o in two.outcomes]
-        effects = [o.phases.get("check and effect", 0.0) for o in two.outcomes]
+        # the build's steps by name (pipeline/steps.py); steps run as one group are named with '+'
+        def seconds(outcome, *names: str) -> float:
+            return sum(value for key, value in outcome.phases.items() if set(key.split("+")) & set(names))
+
+        chapters = [seconds(o, "execute") for o in two.outcomes]
+        documents = [seconds(o, "render", "compose", "outputs", "publish") for o in two.outcomes]
+        effects = [seconds(o, "check", "estimate") for o in two.outcomes]
         _say(f"per report, as the client waited (median, 2 workers): check and effect {statistics.median(effects):.1f} s, "
              f"chapters {statistics.median(chapters):.1f} s, document {statistics.median(documents):.1f} s")
         _say(f"load average at the end {os.getloadavg()[0]:.1f}")
