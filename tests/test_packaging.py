@@ -61,3 +61,19 @@ def test_the_wheel_installs_the_command(installed, tmp_path):
                              capture_output=True, text=True)
     assert outside.returncode == 1 and "no evalreport project found" in outside.stderr
     assert "Traceback" not in outside.stderr
+
+
+def test_the_wheel_holds_the_product_and_no_development_tool(installed):
+    # Benchmarks, the Monte Carlo and the sample generators live in dev/ and are run by make; the
+    # wheel a user installs holds the package alone (its RECORD lists every file it installed).
+    site = Path(subprocess.run([str(installed / "bin" / "python"), "-c",
+                                "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    record = next(site.glob("evalreport-*.dist-info")) / "RECORD"
+    files = [line.split(",")[0] for line in record.read_text(encoding="utf-8").splitlines() if line]
+    tops = {name.split("/")[0] for name in files if not name.startswith("../")}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"evalreport"}, tops
+    tools = ("bench", "benchmethods", "benchportfolio", "samplecase", "portfoliocase", "validate_method",
+             "referencedoc", "waiting")
+    assert not [name for name in files if Path(name).stem in tools], files
+    assert "evalreport/resources/words/nn.yaml" in files and "evalreport/resources/method_validation.json" in files
