@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
 
 from evalreport import regions, yamlfile
 from evalreport.errors import ConfigError, excerpt
@@ -166,25 +166,15 @@ class ReportConfig(_Strict):
     def _identifier_as_text(cls, value):
         return str(value) if isinstance(value, int) else value
 
-    @field_validator("isbn")
+    @field_validator("isbn", "issn")
     @classmethod
-    def _valid_isbn(cls, value: str | None) -> str | None:
+    def _valid_identifier(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
-        problem = isbn_problem(value)
+        problem = (isbn_problem if info.field_name == "isbn" else issn_problem)(value)
         if problem:
             raise ValueError(problem)
-        return value.strip()
-
-    @field_validator("issn")
-    @classmethod
-    def _valid_issn(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        problem = issn_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value.strip().upper()
+        return value.strip().upper() if info.field_name == "issn" else value.strip()  # an ISSN's X is capital
 
     @field_validator("municipality", "comparison", mode="before")
     @classmethod
