@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 
 from evalreport import regions, yamlfile
 from evalreport.errors import ConfigError, excerpt
-
-JOB_KINDS = ("new_jobs", "secured_jobs", "other")
 
 
 # Names of outputs evalreport writes itself beside the reports: `make portfolio` writes build/portfolio.*.

@@ -74,11 +74,6 @@ class Case:
         kinds = sorted(set(statuses) - {"published"})
         return {"kinds": kinds, "partly": "published" in statuses} if kinds else None
 
-    @property
-    def is_sample(self) -> bool:
-        """True when any input is reconstructed or synthetic, in its record or in any row."""
-        return self.sample is not None
-
 
 def _doc(description: str, unit: str = "", example: str = "") -> dict:
     """What the data dictionary and the templates of `make new-case` say of a column."""

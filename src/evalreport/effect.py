@@ -39,7 +39,7 @@ import pandas as pd
 from evalreport import regions, stores, words
 from evalreport.config import ReportConfig
 from evalreport.datasets import Case
-from evalreport.methods.panel import Panel, Predictor, Specification, bridge_series_break, index_outcome
+from evalreport.methods.panel import Panel, Predictor, Specification, bridge_series_break
 from evalreport.methods import did, synth
 from evalreport.methods.result import EffectResult
 from evalreport.methods.synth import summarise_in_time, summarise_leave_one_out
@@ -144,16 +144,6 @@ def employment_panel(config: ReportConfig, case: Case) -> tuple[Panel, dict[str,
     return (Panel(units=tuple(kept), times=tuple(int(y) for y in pool.index),
                   values={OUTCOME: pool[kept].to_numpy(dtype=float)}, source="donor_pool_employment"),
             excluded, bridged)
-
-
-def index_panel(config: ReportConfig, case: Case, base_years: list[int] | None = None) -> tuple[Panel, dict[str, str]]:
-    """Employment as an index (each municipality's mean over `base_years`, by default the fit years,
-    = 100), with the municipalities left out and why (for figures and benchmarks; the estimate
-    indexes inside the method, see `specification`)."""
-    panel, excluded, _ = employment_panel(config, case)
-    indexed = index_outcome(panel, OUTCOME, tuple(base_years or config.fit_years))
-    return Panel(units=indexed.units, times=indexed.times, values={"index": indexed.values[OUTCOME]},
-                 source=indexed.source), excluded
 
 
 def specification(config: ReportConfig, fit_years: list[int] | tuple[int, ...] | None = None) -> Specification:

@@ -143,13 +143,6 @@ def _check_years(start: int, end: int, shock_year: int | None) -> None:
                           f"after {EMPLOYMENT_FIRST_YEAR} and not after the programme's first year {start}")
 
 
-def scaffold(project, case: str, municipality: str, start: int, end: int, language: str = "nb",
-             shock_year: int | None = None) -> list[Path]:
-    """Write a new case; return the files written. Refuses to touch a case that exists."""
-    written, _ = start_case(project, case, municipality, start, end, language, shock_year)
-    return written
-
-
 def start_case(project, case: str, municipality: str, start: int, end: int, language: str = "nb",
                shock_year: int | None = None) -> tuple[list[Path], list[str]]:
     """Write a new case; return the files written and what to tell the analyst about the municipality's

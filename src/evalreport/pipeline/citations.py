@@ -131,14 +131,6 @@ class Bibliography:
         return sorted(self.source)
 
 
-def case_file(prose_dir: Path | None) -> Path | None:
-    """The case's own bibliography file, if it has one (two of them are an error, raised by `load`)."""
-    if prose_dir is None:
-        return None
-    found = [prose_dir / name for name in CASE_FILES if (prose_dir / name).is_file()]
-    return found[0] if found else None
-
-
 def load(prose_dir: Path | None, relative=str) -> Bibliography:
     """The report's bibliography: the shipped sources and the case's own. ProseError listing every problem."""
     shipped = shipped_file()

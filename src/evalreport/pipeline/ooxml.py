@@ -45,12 +45,6 @@ def w(name: str) -> str:
     return f"{{{NS['w']}}}{name}"
 
 
-def qualified(prefixed: str) -> str:
-    """'dc:title' -> '{http://purl.org/dc/elements/1.1/}title'."""
-    prefix, _, name = prefixed.partition(":")
-    return f"{{{NS[prefix]}}}{name}"
-
-
 def read_package(data: bytes) -> dict[str, bytes]:
     """Every part of a package by its name, in the package's order."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:

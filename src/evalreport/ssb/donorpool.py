@@ -106,12 +106,6 @@ def find_units(years: list[int]) -> tuple[list[Unit], list[dict[str, str]]]:
     return units, left_out
 
 
-def _describe_years(years: list[int]) -> str:
-    years = sorted(years)
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}" if years == list(
-        range(years[0], years[-1] + 1)) else ", ".join(map(str, years))
-
-
 def build_panel(series: pd.DataFrame, units: list[Unit], definition: StatisticDefinition
                 ) -> tuple[pd.DataFrame, list[str]]:
     """Return the panel (one row per unit and year of its life a table gives a value for) and the
