@@ -350,14 +350,10 @@ def estimate_range(analysis: Analysis, unit: str) -> tuple[float, float] | None:
     return (min(values), max(values)) if values else None
 
 
-def sensitivity_rows(analysis: Analysis, fmt, *legacy) -> list[tuple[str, str]]:
+def sensitivity_rows(analysis: Analysis, fmt) -> list[tuple[str, str]]:
     """(what, estimate) for the sensitivity table, each row naming its years, the estimate with its
     unit: index points for the synthetic-control rows, per cent (with a % sign) for the
-    difference-in-differences rows; a row that is not identified says so instead of a number.
-    (An older call passed the chapter's own DiD figure first: `sensitivity_rows(analysis, pct, fmt)`;
-    the DiD rows now come from the analysis, and that figure is not used.)"""
-    if legacy:
-        fmt = legacy[0]
+    difference-in-differences rows; a row that is not identified says so instead of a number."""
     to = words.text(fmt.language, "words.to")
 
     def span(years) -> str:
