@@ -31,6 +31,7 @@ import numpy as np
 HULL_TOLERANCE = 1e-9  # standardised predictor residual treated as an exact match (rounding)
 V_FLOOR = 0.0  # default: no lower bound on a predictor's share of V (a declared option, see fit_weights)
 WEIGHT_FLOOR = 1e-10  # weights below this are solver rounding and are set to zero
+TIE_TOLERANCE = 1e-9  # relative gradient gap under which a donor could enter a best fit (rounding)
 
 
 @dataclass(frozen=True)
